@@ -1,0 +1,346 @@
+package io.sift.core.correlate;
+
+import io.sift.core.detect.SeriesKeys;
+import io.sift.core.rank.RootCauseRanker;
+import io.sift.core.util.StableIds;
+import io.sift.schema.Anomaly;
+import io.sift.schema.AnomalyRef;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.ChangeRef;
+import io.sift.schema.Criticality;
+import io.sift.schema.Direction;
+import io.sift.schema.Incident;
+import io.sift.schema.IncidentChange;
+import io.sift.schema.IncidentStatus;
+import io.sift.schema.Priority;
+import io.sift.schema.RootCauseHint;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Folds anomalies of one environment into incidents: an anomaly joins a live incident when it starts within the
+ * gap of the incident's activity and its item is within a few topology hops of the incident's items (or is one of
+ * them); repeats of the same anomaly only update; an anomaly that bridges two incidents merges them into the
+ * oldest. Incidents resolve after a quiet period once all their anomalies ended, reopen (same id) on a recurrence
+ * within the cool-down, and are forgotten after it.
+ *
+ * <p>Inputs must arrive in event-time order for results to be deterministic; the Flink wrapper sorts them.
+ */
+public final class Correlator implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A peak this many points higher is worth a new incident version. */
+    private static final double PEAK_STEP = 5.0;
+
+    private final CorrelationConfig config;
+    private final RootCauseRanker ranker;
+
+    public Correlator(CorrelationConfig config) {
+        this.config = config;
+        this.ranker = new RootCauseRanker(config.changeLookbackMillis, config.maxHints);
+    }
+
+    public CorrelationConfig config() {
+        return config;
+    }
+
+    /** The correlation scope (Flink key) of an anomaly. */
+    public String environmentOf(Anomaly anomaly) {
+        return SeriesKeys.environment(anomaly.getResource(), config.defaultEnvironment);
+    }
+
+    public String environmentOf(ChangeEvent change) {
+        return change.getEnvironment() == null || change.getEnvironment().isBlank()
+                ? config.defaultEnvironment : change.getEnvironment();
+    }
+
+    public void onChange(CorrelationState state, ChangeEvent change) {
+        for (ChangeEvent known : state.recentChanges) {
+            if (known.getId().equals(change.getId())) {
+                return; // a duplicate delivery
+            }
+        }
+        state.recentChanges.add(change);
+    }
+
+    /** Folds one anomaly version in; returns the incident versions it produced (possibly none). */
+    public List<Incident> onAnomaly(CorrelationState state, Anomaly anomaly, Topology topology) {
+        List<Incident> out = new ArrayList<>();
+        String item = anomaly.getResource().getService();
+        long time = anomaly.getTime().toEpochMilli();
+
+        for (IncidentState incident : state.incidents) {
+            AnomalyEntry known = incident.find(anomaly.getId());
+            if (known != null) {
+                boolean wasResolved = incident.resolved;
+                double peakBefore = incident.peakScore;
+                update(known, anomaly);
+                touch(incident, anomaly, time);
+                if (wasResolved) {
+                    reopen(incident);
+                    out.add(emit(incident, IncidentChange.REOPENED, state, topology));
+                } else if (incident.peakScore >= peakBefore + PEAK_STEP || topCauseChanged(incident, state, topology)) {
+                    out.add(emit(incident, IncidentChange.UPDATED, state, topology));
+                }
+                return out;
+            }
+        }
+
+        List<IncidentState> related = new ArrayList<>();
+        long onset = anomaly.getOnset().toEpochMilli();
+        for (IncidentState incident : state.incidents) {
+            boolean inTime = incident.resolved
+                    ? onset <= incident.resolvedAt + config.reopenMillis
+                    : incident.hasOngoing() || onset <= incident.activeUntil() + config.gapMillis;
+            if (inTime && topology.withinHops(item, items(incident), config.maxHops)) {
+                related.add(incident);
+            }
+        }
+
+        if (related.isEmpty()) {
+            IncidentState incident = new IncidentState();
+            incident.environment = environmentOf(anomaly);
+            incident.id = StableIds.of("inc", incident.environment, anomaly.getId());
+            incident.openedAt = onset;
+            incident.lastSeen = time;
+            incident.anomalies.add(entry(anomaly));
+            incident.anomalyUpdates = 1;
+            incident.peakScore = anomaly.getScore();
+            state.incidents.add(incident);
+            out.add(emit(incident, IncidentChange.OPENED, state, topology));
+            return out;
+        }
+
+        related.sort(Comparator.comparingLong((IncidentState i) -> i.openedAt).thenComparing(i -> i.id));
+        IncidentState survivor = related.get(0);
+        for (IncidentState absorbed : related.subList(1, related.size())) {
+            survivor.anomalies.addAll(absorbed.anomalies);
+            survivor.anomalyUpdates += absorbed.anomalyUpdates;
+            survivor.peakScore = Math.max(survivor.peakScore, absorbed.peakScore);
+            survivor.lastSeen = Math.max(survivor.lastSeen, absorbed.lastSeen);
+            state.incidents.remove(absorbed);
+            out.add(emitMerged(absorbed, survivor, state, topology));
+        }
+        boolean wasResolved = survivor.resolved;
+        survivor.anomalies.add(entry(anomaly));
+        touch(survivor, anomaly, time);
+        if (wasResolved) {
+            reopen(survivor);
+            out.add(emit(survivor, IncidentChange.REOPENED, state, topology));
+        } else {
+            out.add(emit(survivor, IncidentChange.UPDATED, state, topology));
+        }
+        return out;
+    }
+
+    /**
+     * Moves event time to {@code watermark}: resolves incidents quiet for long enough, forgets those past their
+     * cool-down and changes too old to be suspects. Returns the resolution versions.
+     */
+    public List<Incident> advance(CorrelationState state, long watermark, Topology topology) {
+        List<Incident> out = new ArrayList<>();
+        Iterator<IncidentState> it = state.incidents.iterator();
+        while (it.hasNext()) {
+            IncidentState incident = it.next();
+            if (!incident.resolved && !incident.hasOngoing()
+                    && watermark >= incident.activeUntil() + config.quietMillis) {
+                incident.resolved = true;
+                incident.resolvedAt = incident.activeUntil() + config.quietMillis;
+                out.add(emit(incident, IncidentChange.RESOLVED, state, topology));
+            }
+            if (incident.resolved && watermark >= incident.resolvedAt + config.reopenMillis) {
+                it.remove();
+            }
+        }
+        long keepChangesFrom = watermark - config.changeLookbackMillis - config.gapMillis;
+        state.recentChanges.removeIf(change -> change.getTime().toEpochMilli() < keepChangesFrom && !usedByLive(state, change));
+        return out;
+    }
+
+    /** The earliest event time at which {@link #advance} could change anything, or Long.MAX_VALUE. */
+    public long nextDeadline(CorrelationState state) {
+        long next = Long.MAX_VALUE;
+        for (IncidentState incident : state.incidents) {
+            if (incident.resolved) {
+                next = Math.min(next, incident.resolvedAt + config.reopenMillis);
+            } else if (!incident.hasOngoing()) {
+                next = Math.min(next, incident.activeUntil() + config.quietMillis);
+            }
+        }
+        for (ChangeEvent change : state.recentChanges) {
+            next = Math.min(next, change.getTime().toEpochMilli() + config.changeLookbackMillis + config.gapMillis);
+        }
+        return next;
+    }
+
+    private boolean usedByLive(CorrelationState state, ChangeEvent change) {
+        // A change stays while an incident that may cite it is live (it is cheap, and keeps hints stable).
+        for (IncidentState incident : state.incidents) {
+            if (!incident.resolved && change.getTime().toEpochMilli() >= incident.openedAt - config.changeLookbackMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void update(AnomalyEntry entry, Anomaly anomaly) {
+        entry.time = Math.max(entry.time, anomaly.getTime().toEpochMilli());
+        if (anomaly.getEnd() != null) {
+            entry.end = anomaly.getEnd().toEpochMilli();
+        }
+        if (anomaly.getScore() >= entry.score) {
+            entry.score = anomaly.getScore();
+            entry.deviation = anomaly.getDeviation();
+            entry.observed = anomaly.getObserved();
+            entry.expected = anomaly.getExpected();
+        }
+    }
+
+    private static void touch(IncidentState incident, Anomaly anomaly, long time) {
+        incident.anomalyUpdates++;
+        incident.lastSeen = Math.max(incident.lastSeen, time);
+        incident.peakScore = Math.max(incident.peakScore, anomaly.getScore());
+    }
+
+    private static void reopen(IncidentState incident) {
+        incident.resolved = false;
+        incident.resolvedAt = -1;
+    }
+
+    private static AnomalyEntry entry(Anomaly anomaly) {
+        AnomalyEntry entry = new AnomalyEntry();
+        entry.id = anomaly.getId();
+        entry.item = anomaly.getResource().getService();
+        entry.metric = anomaly.getMetric();
+        entry.onset = anomaly.getOnset().toEpochMilli();
+        entry.time = anomaly.getTime().toEpochMilli();
+        entry.end = anomaly.getEnd() == null ? -1 : anomaly.getEnd().toEpochMilli();
+        entry.score = anomaly.getScore();
+        entry.deviation = anomaly.getDeviation();
+        entry.observed = anomaly.getObserved();
+        entry.expected = anomaly.getExpected();
+        entry.up = anomaly.getDirection() == Direction.UP;
+        return entry;
+    }
+
+    private static Set<String> items(IncidentState incident) {
+        Set<String> items = new TreeSet<>();
+        for (AnomalyEntry entry : incident.anomalies) {
+            items.add(entry.item);
+        }
+        return items;
+    }
+
+    private boolean topCauseChanged(IncidentState incident, CorrelationState state, Topology topology) {
+        List<RootCauseHint> hints = ranker.rank(incident.anomalies, state.recentChanges, topology);
+        return !hints.isEmpty() && !hints.get(0).getItem().equals(incident.lastTopCause);
+    }
+
+    private Incident emitMerged(IncidentState absorbed, IncidentState survivor, CorrelationState state,
+            Topology topology) {
+        absorbed.version++;
+        Incident incident = build(absorbed, IncidentChange.MERGED, state, topology);
+        incident.setStatus(IncidentStatus.MERGED);
+        incident.setMergedInto(survivor.id);
+        return incident;
+    }
+
+    private Incident emit(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
+        incident.version++;
+        return build(incident, change, state, topology);
+    }
+
+    private Incident build(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
+        List<RootCauseHint> hints = ranker.rank(incident.anomalies, state.recentChanges, topology);
+        incident.lastTopCause = hints.isEmpty() ? null : hints.get(0).getItem();
+        Set<String> items = items(incident);
+
+        List<AnomalyEntry> byOnset = new ArrayList<>(incident.anomalies);
+        byOnset.sort(Comparator.comparingLong((AnomalyEntry a) -> a.onset).thenComparing(a -> a.id));
+        List<AnomalyRef> refs = new ArrayList<>();
+        for (AnomalyEntry entry : byOnset.subList(0, Math.min(config.maxAnomalyRefs, byOnset.size()))) {
+            refs.add(AnomalyRef.newBuilder().setId(entry.id).setService(entry.item).setMetric(entry.metric)
+                    .setOnset(Instant.ofEpochMilli(entry.onset)).setScore(entry.score)
+                    .setDirection(entry.up ? Direction.UP : Direction.DOWN).build());
+        }
+
+        List<ChangeRef> changes = new ArrayList<>();
+        for (String item : items) {
+            long itemOnset = byOnset.stream().filter(a -> a.item.equals(item)).mapToLong(a -> a.onset).min()
+                    .orElse(incident.openedAt);
+            for (ChangeEvent c : ranker.suspectChanges(item, itemOnset, state.recentChanges)) {
+                changes.add(ChangeRef.newBuilder().setId(c.getId()).setItem(c.getConfigurationItem())
+                        .setTime(c.getTime()).setSummary(c.getSummary()).setChangeRequest(c.getChangeRequest())
+                        .build());
+            }
+        }
+        changes.sort(Comparator.comparing(ChangeRef::getTime).reversed().thenComparing(ChangeRef::getId));
+
+        long updatedAt = switch (change) {
+            case RESOLVED -> incident.resolvedAt;
+            default -> incident.lastSeen;
+        };
+        return Incident.newBuilder()
+                .setId(incident.id)
+                .setVersion(incident.version)
+                .setStatus(incident.resolved ? IncidentStatus.RESOLVED : IncidentStatus.OPEN)
+                .setChange(change)
+                .setEnvironment(incident.environment)
+                .setTitle(title(incident, hints, items))
+                .setPriority(priority(items, incident.peakScore, topology))
+                .setPeakScore(incident.peakScore)
+                .setOpenedAt(Instant.ofEpochMilli(incident.openedAt))
+                .setUpdatedAt(Instant.ofEpochMilli(Math.max(updatedAt, incident.openedAt)))
+                .setLastSeen(Instant.ofEpochMilli(incident.lastSeen))
+                .setResolvedAt(incident.resolved ? Instant.ofEpochMilli(incident.resolvedAt) : null)
+                .setServices(new ArrayList<>(items))
+                .setAnomalyCount(incident.anomalies.size())
+                .setAnomalyUpdates(incident.anomalyUpdates)
+                .setAnomalies(refs)
+                .setRootCauses(hints)
+                .setSuspectChanges(changes)
+                .setMergedInto(null)
+                .build();
+    }
+
+    private static String title(IncidentState incident, List<RootCauseHint> hints, Set<String> items) {
+        String top = hints.isEmpty() ? incident.anomalies.get(0).item : hints.get(0).getItem();
+        AnomalyEntry strongest = null;
+        for (AnomalyEntry entry : incident.anomalies) {
+            if (entry.item.equals(top) && (strongest == null || entry.score > strongest.score)) {
+                strongest = entry;
+            }
+        }
+        String what = strongest == null ? "anomalous" : strongest.metric + (strongest.up ? " up" : " down");
+        int others = items.size() - 1;
+        return String.format(Locale.ROOT, "%s: %s%s", top, what,
+                others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");
+    }
+
+    /** ITIL priority: impact (criticality and breadth) × urgency (peak score). */
+    static Priority priority(Set<String> items, double peakScore, Topology topology) {
+        Criticality highest = Criticality.LOW;
+        for (String item : items) {
+            Criticality c = topology.criticalityOf(item);
+            if (c.ordinal() > highest.ordinal()) {
+                highest = c;
+            }
+        }
+        int impact = switch (highest) {
+            case CRITICAL -> 1;
+            case HIGH -> items.size() >= 3 ? 1 : 2;
+            case MEDIUM -> items.size() >= 5 ? 2 : 3;
+            case LOW -> 3;
+        };
+        int urgency = peakScore >= 90 ? 1 : peakScore >= 70 ? 2 : 3;
+        return Priority.values()[Math.min(4, impact + urgency - 2)];
+    }
+}

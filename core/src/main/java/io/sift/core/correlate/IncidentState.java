@@ -1,0 +1,50 @@
+package io.sift.core.correlate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One incident as the correlator keeps it (a POJO for Flink state). */
+public class IncidentState {
+    public String id;
+    public long version;
+    public String environment;
+    public boolean resolved;
+    public long openedAt;
+    public long lastSeen;
+    public long resolvedAt = -1;
+    public int anomalyUpdates;
+    public double peakScore;
+    /** Distinct anomalies folded in, in arrival order. */
+    public List<AnomalyEntry> anomalies = new ArrayList<>();
+    /** Top root-cause item of the last emitted version, to emit again when it changes. */
+    public String lastTopCause;
+
+    public IncidentState() {}
+
+    AnomalyEntry find(String anomalyId) {
+        for (AnomalyEntry entry : anomalies) {
+            if (entry.id.equals(anomalyId)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    boolean hasOngoing() {
+        for (AnomalyEntry entry : anomalies) {
+            if (entry.ongoing()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Latest event time any of its anomalies was active. */
+    long activeUntil() {
+        long until = openedAt;
+        for (AnomalyEntry entry : anomalies) {
+            until = Math.max(until, entry.activeUntil());
+        }
+        return until;
+    }
+}

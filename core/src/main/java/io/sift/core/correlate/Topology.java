@@ -1,0 +1,150 @@
+package io.sift.core.correlate;
+
+import io.sift.schema.ConfigurationItem;
+import io.sift.schema.Criticality;
+import io.sift.schema.TopologyEdge;
+import io.sift.schema.TopologyOperation;
+import io.sift.schema.TopologyUpdate;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The configuration items and the dependencies between them, kept current from topology updates. An edge
+ * {@code from -> to} means {@code from} calls, depends on or runs on {@code to}: faults travel from {@code to} to
+ * {@code from}.
+ */
+public final class Topology {
+
+    private final Map<String, ConfigurationItem> items = new HashMap<>();
+    /** item → the items it depends on. */
+    private final Map<String, Set<String>> dependencies = new HashMap<>();
+    /** item → the items that depend on it. */
+    private final Map<String, Set<String>> dependents = new HashMap<>();
+
+    public void apply(TopologyUpdate update) {
+        if (update.getItem() != null) {
+            ConfigurationItem item = update.getItem();
+            if (update.getOperation() == TopologyOperation.DELETE) {
+                removeItem(item.getId());
+            } else {
+                items.put(item.getId(), item);
+            }
+        }
+        if (update.getEdge() != null) {
+            TopologyEdge edge = update.getEdge();
+            if (update.getOperation() == TopologyOperation.DELETE) {
+                remove(dependencies, edge.getFrom(), edge.getTo());
+                remove(dependents, edge.getTo(), edge.getFrom());
+            } else {
+                dependencies.computeIfAbsent(edge.getFrom(), k -> new HashSet<>()).add(edge.getTo());
+                dependents.computeIfAbsent(edge.getTo(), k -> new HashSet<>()).add(edge.getFrom());
+            }
+        }
+    }
+
+    public boolean isEmpty() {
+        return items.isEmpty() && dependencies.isEmpty();
+    }
+
+    public Set<String> dependenciesOf(String item) {
+        return dependencies.getOrDefault(item, Collections.emptySet());
+    }
+
+    public Set<String> dependentsOf(String item) {
+        return dependents.getOrDefault(item, Collections.emptySet());
+    }
+
+    public Criticality criticalityOf(String item) {
+        ConfigurationItem ci = items.get(item);
+        return ci == null ? Criticality.MEDIUM : ci.getCriticality();
+    }
+
+    /**
+     * Whether {@code a} and one of {@code targets} are within {@code maxHops} edges of each other, in either
+     * direction (a breadth-first search bounded by the hop count).
+     */
+    public boolean withinHops(String a, Collection<String> targets, int maxHops) {
+        if (targets.contains(a)) {
+            return true;
+        }
+        Set<String> seen = new HashSet<>();
+        seen.add(a);
+        ArrayDeque<String> frontier = new ArrayDeque<>();
+        frontier.add(a);
+        for (int hop = 0; hop < maxHops && !frontier.isEmpty(); hop++) {
+            ArrayDeque<String> next = new ArrayDeque<>();
+            for (String node : frontier) {
+                for (String neighbour : neighbours(node)) {
+                    if (seen.add(neighbour)) {
+                        if (targets.contains(neighbour)) {
+                            return true;
+                        }
+                        next.add(neighbour);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return false;
+    }
+
+    /** Whether {@code from} depends on {@code to}, directly or transitively. */
+    public boolean dependsOn(String from, String to, int maxHops) {
+        Set<String> seen = new HashSet<>();
+        ArrayDeque<String> frontier = new ArrayDeque<>(dependenciesOf(from));
+        for (int hop = 0; hop < maxHops && !frontier.isEmpty(); hop++) {
+            ArrayDeque<String> next = new ArrayDeque<>();
+            for (String node : frontier) {
+                if (node.equals(to)) {
+                    return true;
+                }
+                if (seen.add(node)) {
+                    next.addAll(dependenciesOf(node));
+                }
+            }
+            frontier = next;
+        }
+        return false;
+    }
+
+    private Set<String> neighbours(String node) {
+        Set<String> down = dependenciesOf(node);
+        Set<String> up = dependentsOf(node);
+        if (up.isEmpty()) {
+            return down;
+        }
+        if (down.isEmpty()) {
+            return up;
+        }
+        Set<String> both = new HashSet<>(down);
+        both.addAll(up);
+        return both;
+    }
+
+    private void removeItem(String id) {
+        items.remove(id);
+        for (String to : dependencies.getOrDefault(id, Set.of())) {
+            remove(dependents, to, id);
+        }
+        for (String from : dependents.getOrDefault(id, Set.of())) {
+            remove(dependencies, from, id);
+        }
+        dependencies.remove(id);
+        dependents.remove(id);
+    }
+
+    private static void remove(Map<String, Set<String>> map, String key, String value) {
+        Set<String> set = map.get(key);
+        if (set != null) {
+            set.remove(value);
+            if (set.isEmpty()) {
+                map.remove(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.sift.core.detect;
+
+import io.sift.core.util.StableIds;
+import io.sift.schema.Anomaly;
+import io.sift.schema.Direction;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.SignalType;
+import java.io.Serializable;
+import java.time.Instant;
+
+/**
+ * A robust, adaptive per-series baseline: an exponentially weighted location and mean absolute deviation in which
+ * each sample's pull is clipped (Huber style), so a spike or an ongoing fault barely moves the baseline while a
+ * lasting level shift is slowly learned. Anomalous samples form episodes: one anomaly per episode, emitted when it
+ * opens, again when its score rises markedly, and when it ends.
+ */
+public final class RobustBaselineDetector implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String NAME = "robust-baseline";
+
+    /** Mean absolute deviation × this ≈ standard deviation for normally distributed noise. */
+    private static final double MAD_TO_SIGMA = 1.2533;
+    /** Residuals are clipped at this many scales when updating the baseline. */
+    private static final double CLIP = 3.0;
+    /** While a sample is anomalous the baseline learns this much slower. */
+    private static final double ANOMALOUS_WEIGHT = 0.1;
+
+    private final BaselineConfig config;
+
+    public RobustBaselineDetector(BaselineConfig config) {
+        this.config = config;
+    }
+
+    public BaselineConfig config() {
+        return config;
+    }
+
+    /**
+     * Scores one sample and updates the state. Returns the anomaly version to emit, or null. Samples older than the
+     * latest one seen are ignored (the caller sorts or drops late data).
+     */
+    public Anomaly onSample(SeriesState state, String seriesKey, MetricPoint point) {
+        long time = point.getTime().toEpochMilli();
+        double value = point.getValue();
+        if (state.samples > 0 && time <= state.lastSeen) {
+            return null;
+        }
+        state.lastSeen = time;
+
+        if (state.samples < config.warmUpSamples) {
+            warmUp(state, value);
+            return null;
+        }
+
+        double expected = state.location;
+        double scale = scale(state);
+        double deviation = value - expected;
+        double sigmas = deviation / scale;
+        boolean anomalous = Math.abs(sigmas) >= config.threshold
+                && Math.abs(deviation) >= config.minAbsoluteDeviation
+                && Math.abs(deviation) >= config.minRelativeDeviation * Math.abs(expected)
+                && config.direction.allows(deviation);
+
+        learn(state, value, scale, anomalous);
+
+        if (anomalous) {
+            return onAnomalous(state, seriesKey, point, expected, scale, sigmas);
+        }
+        return onNormal(state, time);
+    }
+
+    /** Closes an open episode of a series that went silent; returns the final version, or null. */
+    public Anomaly onSilence(SeriesState state) {
+        state.pendingCount = 0;
+        if (state.episode == null) {
+            return null;
+        }
+        Anomaly end = Anomaly.newBuilder(state.episode)
+                .setVersion(state.episode.getVersion() + 1)
+                .setEnd(Instant.ofEpochMilli(state.lastSeen))
+                .build();
+        state.episode = null;
+        state.normalStreak = 0;
+        return end;
+    }
+
+    /** Score 0-100: 50 at the threshold, about 94 at twice the threshold. */
+    public static double score(double sigmas, double threshold) {
+        double ratio = Math.abs(sigmas) / threshold;
+        return 100.0 * (1.0 - Math.pow(0.5, ratio * ratio));
+    }
+
+    private double scale(SeriesState state) {
+        double floor = Math.max(1e-9, 1e-3 * Math.abs(state.location));
+        return Math.max(state.meanAbsDeviation * MAD_TO_SIGMA, floor);
+    }
+
+    private void warmUp(SeriesState state, double value) {
+        state.samples++;
+        double weight = 1.0 / state.samples;
+        double previous = state.location;
+        state.location += weight * (value - state.location);
+        if (state.samples > 1) {
+            state.meanAbsDeviation += weight * (Math.abs(value - previous) - state.meanAbsDeviation);
+        }
+    }
+
+    private void learn(SeriesState state, double value, double scale, boolean anomalous) {
+        state.samples++;
+        double alpha = anomalous ? config.alpha * ANOMALOUS_WEIGHT : config.alpha;
+        double residual = value - state.location;
+        double clipped = Math.max(-CLIP * scale, Math.min(CLIP * scale, residual));
+        state.location += alpha * clipped;
+        double absResidual = Math.min(Math.abs(residual), CLIP * scale);
+        state.meanAbsDeviation += alpha * (absResidual - state.meanAbsDeviation);
+    }
+
+    private Anomaly onAnomalous(SeriesState state, String seriesKey, MetricPoint point, double expected,
+            double scale, double sigmas) {
+        long time = point.getTime().toEpochMilli();
+        state.normalStreak = 0;
+        double score = score(sigmas, config.threshold);
+        if (state.episode == null) {
+            if (state.pendingCount == 0) {
+                state.pendingOnset = time;
+            }
+            state.pendingCount++;
+            if (state.pendingCount < config.minConsecutive) {
+                return null;
+            }
+            state.episode = Anomaly.newBuilder()
+                    .setId(StableIds.of("anom", seriesKey, Long.toString(state.pendingOnset)))
+                    .setVersion(1)
+                    .setSignal(SignalType.METRIC)
+                    .setDetector(NAME)
+                    .setSeriesKey(seriesKey)
+                    .setMetric(point.getName())
+                    .setResource(point.getResource())
+                    .setLabels(point.getLabels())
+                    .setOnset(Instant.ofEpochMilli(state.pendingOnset))
+                    .setTime(point.getTime())
+                    .setEnd(null)
+                    .setObserved(point.getValue())
+                    .setExpected(expected)
+                    .setLowerBound(expected - config.threshold * scale)
+                    .setUpperBound(expected + config.threshold * scale)
+                    .setDeviation(sigmas)
+                    .setDirection(sigmas >= 0 ? Direction.UP : Direction.DOWN)
+                    .setScore(score)
+                    .setSamples(state.pendingCount)
+                    .build();
+            state.pendingCount = 0;
+            return state.episode;
+        }
+        Anomaly episode = state.episode;
+        episode.setSamples(episode.getSamples() + 1);
+        episode.setTime(point.getTime());
+        if (score >= episode.getScore() + config.rescoreStep) {
+            episode.setVersion(episode.getVersion() + 1);
+            episode.setScore(score);
+            episode.setObserved(point.getValue());
+            episode.setExpected(expected);
+            episode.setLowerBound(expected - config.threshold * scale);
+            episode.setUpperBound(expected + config.threshold * scale);
+            episode.setDeviation(sigmas);
+            return Anomaly.newBuilder(episode).build();
+        }
+        return null;
+    }
+
+    private Anomaly onNormal(SeriesState state, long time) {
+        state.pendingCount = 0;
+        if (state.episode == null) {
+            return null;
+        }
+        if (state.normalStreak == 0) {
+            state.normalSince = time;
+        }
+        state.normalStreak++;
+        if (state.normalStreak < config.quietSamples) {
+            return null;
+        }
+        Anomaly end = Anomaly.newBuilder(state.episode)
+                .setVersion(state.episode.getVersion() + 1)
+                .setEnd(Instant.ofEpochMilli(state.normalSince))
+                .build();
+        state.episode = null;
+        state.normalStreak = 0;
+        return end;
+    }
+}

@@ -1,0 +1,30 @@
+package io.sift.core.detect;
+
+import io.sift.schema.Anomaly;
+
+/**
+ * Everything the detector remembers about one series. A plain mutable POJO so that Flink keeps it in keyed state
+ * with its POJO serializer (which supports adding fields later).
+ */
+public class SeriesState {
+    /** Samples seen. */
+    public long samples;
+    /** Exponentially weighted robust location (expected value). */
+    public double location;
+    /** Exponentially weighted mean absolute deviation (robust scale). */
+    public double meanAbsDeviation;
+    /** Event time of the latest sample. */
+    public long lastSeen;
+    /** Consecutive anomalous samples not yet opened as an episode. */
+    public int pendingCount;
+    /** Event time of the first pending anomalous sample. */
+    public long pendingOnset;
+    /** Consecutive normal samples while an episode is open. */
+    public int normalStreak;
+    /** Event time of the first normal sample of the current normal streak. */
+    public long normalSince;
+    /** The open episode as last emitted, or null when the series is normal. */
+    public Anomaly episode;
+
+    public SeriesState() {}
+}
