@@ -1,0 +1,189 @@
+package io.sift.core.correlate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.ChangeType;
+import io.sift.schema.ConfigurationItem;
+import io.sift.schema.Criticality;
+import io.sift.schema.Direction;
+import io.sift.schema.EdgeType;
+import io.sift.schema.Incident;
+import io.sift.schema.IncidentChange;
+import io.sift.schema.IncidentStatus;
+import io.sift.schema.ItemType;
+import io.sift.schema.Resource;
+import io.sift.schema.SignalType;
+import io.sift.schema.TopologyEdge;
+import io.sift.schema.TopologyOperation;
+import io.sift.schema.TopologyUpdate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CorrelatorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
+    private static final long MIN = 60_000;
+
+    private final Correlator correlator = new Correlator(CorrelationConfig.defaults());
+    private final Topology topology = new Topology();
+    private CorrelationState state;
+
+    @BeforeEach
+    void estate() {
+        state = new CorrelationState();
+        // frontend -> checkout -> orders -> orders-db ; search -> catalog (separate branch)
+        item("frontend", Criticality.CRITICAL);
+        item("checkout", Criticality.HIGH);
+        item("orders", Criticality.MEDIUM);
+        item("orders-db", Criticality.HIGH);
+        item("search", Criticality.LOW);
+        item("catalog", Criticality.LOW);
+        edge("frontend", "checkout");
+        edge("checkout", "orders");
+        edge("orders", "orders-db");
+        edge("search", "catalog");
+    }
+
+    private void item(String id, Criticality criticality) {
+        topology.apply(TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                .setItem(ConfigurationItem.newBuilder().setId(id).setType(ItemType.SERVICE)
+                        .setCriticality(criticality).build()).build());
+    }
+
+    private void edge(String from, String to) {
+        topology.apply(TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                .setEdge(TopologyEdge.newBuilder().setFrom(from).setTo(to).setType(EdgeType.CALLS).build()).build());
+    }
+
+    private static Anomaly anomaly(String item, long onsetMin, long timeMin, Long endMin, long version, double score) {
+        return Anomaly.newBuilder().setId("anom-" + item).setVersion(version).setSignal(SignalType.METRIC)
+                .setDetector("robust-baseline").setSeriesKey("latency|" + item).setMetric("latency")
+                .setResource(Resource.newBuilder().setService(item).setEnvironment("prod").build()).setLabels(Map.of())
+                .setOnset(T0.plusMillis(onsetMin * MIN)).setTime(T0.plusMillis(timeMin * MIN))
+                .setEnd(endMin == null ? null : T0.plusMillis(endMin * MIN)).setObserved(400).setExpected(40)
+                .setLowerBound(20).setUpperBound(60).setDeviation(12).setDirection(Direction.UP).setScore(score)
+                .setSamples(3).build();
+    }
+
+    private List<Incident> feed(Anomaly... anomalies) {
+        List<Incident> out = new ArrayList<>();
+        for (Anomaly a : anomalies) {
+            out.addAll(correlator.onAnomaly(state, a, topology));
+        }
+        return out;
+    }
+
+    @Test
+    void aPropagatingFaultBecomesOneIncidentPointingAtTheDeepestDependency() {
+        List<Incident> out = feed(
+                anomaly("orders-db", 0, 0, null, 1, 95),
+                anomaly("orders", 1, 1, null, 1, 80),
+                anomaly("checkout", 2, 2, null, 1, 70),
+                anomaly("frontend", 3, 3, null, 1, 60));
+        assertEquals(1, out.stream().map(Incident::getId).distinct().count(), "one incident: " + out);
+        Incident last = out.get(out.size() - 1);
+        assertEquals(List.of("checkout", "frontend", "orders", "orders-db"), last.getServices());
+        assertEquals("orders-db", last.getRootCauses().get(0).getItem());
+        assertEquals(4, last.getAnomalyCount());
+        assertEquals(4, last.getVersion());
+        assertEquals(IncidentChange.OPENED, out.get(0).getChange());
+        assertTrue(last.getTitle().startsWith("orders-db: latency up"), last.getTitle());
+    }
+
+    @Test
+    void unrelatedItemsOpenSeparateIncidents() {
+        List<Incident> out = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("catalog", 1, 1, null, 1, 80));
+        assertEquals(2, out.stream().map(Incident::getId).distinct().count());
+    }
+
+    @Test
+    void repeatsOfOneAnomalyUpdateTheIncidentInsteadOfOpeningAnother() {
+        List<Incident> out = feed(
+                anomaly("orders-db", 0, 0, null, 1, 60),
+                anomaly("orders-db", 0, 2, null, 2, 62),
+                anomaly("orders-db", 0, 3, null, 3, 90));
+        assertEquals(2, out.size(), "the small rise is folded in silently, the big one emits: " + out);
+        Incident last = out.get(1);
+        assertEquals(1, last.getAnomalyCount());
+        assertEquals(3, last.getAnomalyUpdates());
+        assertEquals(90.0, last.getPeakScore());
+    }
+
+    @Test
+    void resolvesAfterQuietPeriodReopensWithSameIdAndIsForgottenAfterCoolDown() {
+        feed(anomaly("orders-db", 0, 0, null, 1, 95));
+        assertTrue(correlator.advance(state, T0.toEpochMilli() + 60 * MIN, topology).isEmpty(),
+                "an ongoing anomaly keeps the incident open");
+        List<Incident> ended = feed(anomaly("orders-db", 0, 5, 5L, 2, 95));
+        assertTrue(ended.isEmpty());
+        assertEquals(T0.toEpochMilli() + 15 * MIN, correlator.nextDeadline(state));
+
+        List<Incident> resolved = correlator.advance(state, T0.toEpochMilli() + 15 * MIN, topology);
+        assertEquals(1, resolved.size());
+        Incident r = resolved.get(0);
+        assertEquals(IncidentStatus.RESOLVED, r.getStatus());
+        assertEquals(T0.plusMillis(15 * MIN), r.getResolvedAt());
+
+        Incident reopened = feed(anomaly("orders", 20, 20, null, 1, 80)).get(0);
+        assertEquals(r.getId(), reopened.getId());
+        assertEquals(IncidentChange.REOPENED, reopened.getChange());
+        assertEquals(r.getVersion() + 1, reopened.getVersion());
+
+        feed(anomaly("orders", 20, 22, 22L, 2, 80));
+        correlator.advance(state, T0.toEpochMilli() + 32 * MIN, topology);
+        assertEquals(1, state.incidents.size());
+        correlator.advance(state, T0.toEpochMilli() + 62 * MIN, topology);
+        assertTrue(state.isEmpty(), "state is dropped after resolution plus cool-down");
+        assertEquals(Long.MAX_VALUE, correlator.nextDeadline(state));
+    }
+
+    @Test
+    void anAnomalyBridgingTwoIncidentsMergesThemIntoTheOldest() {
+        // orders-db and frontend are 3 hops apart (> maxHops 2): two incidents; checkout bridges them.
+        List<Incident> first = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("frontend", 1, 1, null, 1, 60));
+        assertEquals(2, first.stream().map(Incident::getId).distinct().count());
+        List<Incident> out = feed(anomaly("checkout", 2, 2, null, 1, 70));
+        Incident merged = out.stream().filter(i -> i.getStatus() == IncidentStatus.MERGED).findFirst().orElseThrow();
+        Incident survivor = out.get(out.size() - 1);
+        assertEquals(first.get(0).getId(), survivor.getId(), "the oldest survives");
+        assertEquals(survivor.getId(), merged.getMergedInto());
+        assertNotEquals(survivor.getId(), merged.getId());
+        assertEquals(3, survivor.getAnomalyCount());
+        assertEquals(1, state.incidents.size());
+    }
+
+    @Test
+    void aRecentChangeOnTheCauseIsCitedAndRaisesItsRank() {
+        correlator.onChange(state, ChangeEvent.newBuilder().setId("chg-1").setTime(T0.minusSeconds(120))
+                .setType(ChangeType.DEPLOY).setConfigurationItem("checkout").setSummary("deploy checkout 2.4.0")
+                .setChangeRequest("CHG0012345").build());
+        // checkout misbehaves after its deploy; orders (its dependency) also shows a weaker anomaly a bit later.
+        Incident last = feed(anomaly("checkout", 0, 0, null, 1, 90), anomaly("orders", 1, 1, null, 1, 60))
+                .get(1);
+        assertEquals("checkout", last.getRootCauses().get(0).getItem());
+        assertEquals(List.of("chg-1"), last.getRootCauses().get(0).getChanges());
+        assertEquals("chg-1", last.getSuspectChanges().get(0).getId());
+        assertTrue(String.join(" ", last.getRootCauses().get(0).getReasons()).contains("CHG0012345"));
+    }
+
+    @Test
+    void incidentIdsAreDeterministic() {
+        String id = feed(anomaly("orders-db", 0, 0, null, 1, 95)).get(0).getId();
+        state = new CorrelationState();
+        assertEquals(id, feed(anomaly("orders-db", 0, 0, null, 1, 95)).get(0).getId());
+    }
+
+    @Test
+    void priorityFollowsCriticalityAndUrgency() {
+        assertEquals("P1", Correlator.priority(java.util.Set.of("frontend"), 95, topology).name());
+        assertEquals("P5", Correlator.priority(java.util.Set.of("search"), 55, topology).name());
+    }
+}

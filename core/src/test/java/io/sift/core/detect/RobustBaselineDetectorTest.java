@@ -1,0 +1,151 @@
+package io.sift.core.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sift.schema.Anomaly;
+import io.sift.schema.Direction;
+import io.sift.schema.MetricKind;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.Resource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RobustBaselineDetectorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
+    private static final String KEY = "latency|env=prod|service=orders";
+
+    private final RobustBaselineDetector detector = new RobustBaselineDetector(BaselineConfig.defaults());
+
+    private static MetricPoint point(int i, double value) {
+        return MetricPoint.newBuilder().setTime(T0.plusSeconds(10L * i)).setName("latency").setValue(value)
+                .setUnit("ms").setKind(MetricKind.GAUGE)
+                .setResource(Resource.newBuilder().setService("orders").build()).setLabels(Map.of()).build();
+    }
+
+    private List<Anomaly> run(SeriesState state, double[] values) {
+        List<Anomaly> out = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            Anomaly a = detector.onSample(state, KEY, point(i, values[i]));
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static double[] noisy(int n, double mean, double noise, long seed) {
+        Random random = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = mean * (1 + noise * random.nextGaussian());
+        }
+        return v;
+    }
+
+    @Test
+    void normalNoiseRaisesNothing() {
+        assertTrue(run(new SeriesState(), noisy(5_000, 100, 0.05, 1)).isEmpty());
+    }
+
+    @Test
+    void aSustainedShiftIsOneEpisodeWithOnsetUpdatesAndEnd() {
+        double[] values = noisy(400, 100, 0.03, 2);
+        for (int i = 200; i < 260; i++) {
+            values[i] = values[i] * 4; // a 10-minute latency fault
+        }
+        List<Anomaly> out = run(new SeriesState(), values);
+        assertTrue(out.size() >= 2, "open and end at least: " + out);
+        Anomaly first = out.get(0);
+        Anomaly last = out.get(out.size() - 1);
+        assertEquals(1, first.getVersion());
+        assertEquals(T0.plusSeconds(2000), first.getOnset(), "onset is the first anomalous sample");
+        assertEquals(Direction.UP, first.getDirection());
+        assertTrue(first.getScore() > 90, "a 4x jump is severe: " + first.getScore());
+        assertTrue(first.getExpected() > 80 && first.getExpected() < 120, "expected stays near the baseline");
+        assertTrue(out.stream().allMatch(a -> a.getId().equals(first.getId())), "one episode, one id");
+        assertEquals(T0.plusSeconds(2600), last.getEnd(), "ends at the first normal sample");
+        assertEquals(out.size(), last.getVersion(), "versions rise by one");
+        assertTrue(last.getSamples() >= 58, "the episode counts its anomalous samples: " + last.getSamples());
+    }
+
+    @Test
+    void aSingleSpikeIsSuppressedByMinConsecutive() {
+        double[] values = noisy(200, 100, 0.03, 3);
+        values[150] = 1_000;
+        assertTrue(run(new SeriesState(), values).isEmpty());
+    }
+
+    @Test
+    void directionFilterIgnoresDrops() {
+        RobustBaselineDetector upOnly = new RobustBaselineDetector(
+                BaselineConfig.builder().direction(DirectionFilter.UP).build());
+        double[] values = noisy(300, 100, 0.03, 4);
+        for (int i = 200; i < 240; i++) {
+            values[i] = 10;
+        }
+        SeriesState state = new SeriesState();
+        for (int i = 0; i < values.length; i++) {
+            assertNull(upOnly.onSample(state, KEY, point(i, values[i])));
+        }
+        assertTrue(!run(new SeriesState(), values).isEmpty(), "the default (both) sees the drop");
+    }
+
+    @Test
+    void smallRelativeDeviationsOnQuietSeriesAreNotAnomalies() {
+        double[] values = new double[300];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 100 + (i % 2) * 0.01; // nearly constant
+        }
+        for (int i = 250; i < 260; i++) {
+            values[i] = 105; // many sigmas, but only 5 %
+        }
+        assertTrue(run(new SeriesState(), values).isEmpty());
+    }
+
+    @Test
+    void silenceClosesAnOpenEpisode() {
+        double[] values = noisy(100, 100, 0.03, 5);
+        for (int i = 90; i < 100; i++) {
+            values[i] = 500;
+        }
+        SeriesState state = new SeriesState();
+        run(state, values);
+        assertNotNull(state.episode);
+        Anomaly end = detector.onSilence(state);
+        assertEquals(T0.plusSeconds(990), end.getEnd());
+        assertNull(state.episode);
+        assertNull(detector.onSilence(state));
+    }
+
+    @Test
+    void outOfOrderSamplesAreIgnored() {
+        SeriesState state = new SeriesState();
+        run(state, noisy(50, 100, 0.03, 6));
+        long samples = state.samples;
+        assertNull(detector.onSample(state, KEY, point(10, 10_000)));
+        assertEquals(samples, state.samples);
+    }
+
+    @Test
+    void configValidationSaysWhatToDo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BaselineConfig.builder().alpha(2).build());
+        assertTrue(e.getMessage().contains("alpha must be in (0, 1)"), e.getMessage());
+    }
+
+    @Test
+    void scoreIsFiftyAtTheThresholdAndBounded() {
+        assertEquals(50.0, RobustBaselineDetector.score(6, 6), 1e-9);
+        assertTrue(RobustBaselineDetector.score(-12, 6) > 90);
+        assertTrue(RobustBaselineDetector.score(1e6, 6) <= 100);
+    }
+}
