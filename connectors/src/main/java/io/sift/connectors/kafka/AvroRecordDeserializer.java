@@ -4,11 +4,10 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.SiftSchemas;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -23,7 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * It never throws: a record that cannot be decoded becomes a {@link DeadLetter} on the left, with its original
  * bytes and position, so bad input neither crashes the job nor disappears.
  */
-public final class AvroRecordDeserializer<T extends SpecificRecord>
+public final class AvroRecordDeserializer<T extends SpecificRecordBase>
         implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
 
     private static final long serialVersionUID = 1L;
@@ -65,7 +64,7 @@ public final class AvroRecordDeserializer<T extends SpecificRecord>
             return Either.Left(DeadLetters.fromKafka(record, STAGE, "UNKNOWN_SCHEMA",
                     "schema fingerprint unknown to " + recordClass.getSimpleName() + " (written by a newer or "
                             + "foreign producer?): " + e.getMessage()));
-        } catch (java.io.IOException | AvroRuntimeException | RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException e) {
             // Truncated or corrupt bodies surface as EOF, negative lengths, bad unions or array bounds.
             return Either.Left(DeadLetters.fromKafka(record, STAGE, "MALFORMED_AVRO",
                     "cannot decode " + recordClass.getSimpleName() + ": " + e));

@@ -1,0 +1,65 @@
+package io.sift.connectors.kafka;
+
+import io.sift.connectors.elasticsearch.RejectedDocumentHandler;
+import io.sift.schema.DeadLetter;
+import java.util.Properties;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends documents Elasticsearch rejected to the dead-letter topic, made durable before each checkpoint
+ * completes (flush), so a rejected document is never lost.
+ */
+public final class KafkaDeadLetterHandler implements RejectedDocumentHandler {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String bootstrapServers;
+    private final String topic;
+    private transient KafkaProducer<byte[], byte[]> producer;
+    private transient BinaryMessageEncoder<DeadLetter> encoder;
+
+    public KafkaDeadLetterHandler(String bootstrapServers, String topic) {
+        if (bootstrapServers == null || bootstrapServers.isBlank() || topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("KafkaDeadLetterHandler needs the Kafka bootstrap servers and the "
+                    + "dead-letter topic (sift.kafka.bootstrap-servers, sift.kafka.topic.dead-letters)");
+        }
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    @Override
+    public void open(WriterInitContext context) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(props);
+        encoder = AvroRecordSerializer.encoderFor(DeadLetter.class);
+    }
+
+    @Override
+    public void handle(DeadLetter deadLetter) {
+        byte[] key = deadLetter.getRecordId() == null ? null
+                : deadLetter.getRecordId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(topic, key, AvroRecordSerializer.encode(encoder, deadLetter)));
+    }
+
+    @Override
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+}

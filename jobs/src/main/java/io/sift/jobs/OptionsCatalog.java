@@ -1,0 +1,38 @@
+package io.sift.jobs;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+
+/** Lists the options declared in {@link SiftOptions}, for validation and for `sift options`. */
+public final class OptionsCatalog {
+
+    private OptionsCatalog() {}
+
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : SiftOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        options.sort(java.util.Comparator.comparing(ConfigOption::key));
+        return options;
+    }
+
+    public static Set<String> keys() {
+        Set<String> keys = new TreeSet<>();
+        for (ConfigOption<?> option : all()) {
+            keys.add(option.key());
+        }
+        return keys;
+    }
+}

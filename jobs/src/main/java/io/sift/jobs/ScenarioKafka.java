@@ -1,0 +1,118 @@
+package io.sift.jobs;
+
+import io.sift.connectors.kafka.AvroRecordSerializer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.flink.util.function.SerializableFunction;
+
+/** Writes records to Kafka as producers of telemetry would: Avro single-object encoding, keyed. */
+public final class ScenarioKafka implements AutoCloseable {
+
+    private final String bootstrap;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private long sent;
+
+    public ScenarioKafka(String bootstrap) {
+        this.bootstrap = bootstrap;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    /** Deletes (if present) and creates the topics, so a rerun reads only its own records. */
+    public void recreateTopics(List<String> topics, int partitions) throws InterruptedException, ExecutionException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> toDelete = topics.stream().filter(existing::contains).toList();
+            if (!toDelete.isEmpty()) {
+                try {
+                    admin.deleteTopics(toDelete).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+            }
+            List<NewTopic> newTopics = new ArrayList<>();
+            for (String topic : topics) {
+                newTopics.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            // Deletion completes asynchronously in the broker: retry creation until the old topic is gone.
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (true) {
+                try {
+                    admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (System.currentTimeMillis() > deadline
+                            || !(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            } 
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within 30 s", e);
+        }
+    }
+
+    /** Sends records of one type to a topic, keyed by {@code key} (same key, same partition, kept in order). */
+    public <T extends SpecificRecordBase> void send(String topic, Iterable<T> records, Class<T> recordClass,
+            SerializableFunction<T, String> key) throws Exception {
+        BinaryMessageEncoder<T> encoder = AvroRecordSerializer.encoderFor(recordClass);
+        for (T record : records) {
+            String k = key.apply(record);
+            producer.send(new ProducerRecord<>(topic, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                    AvroRecordSerializer.encode(encoder, record)));
+            sent++;
+        }
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    /** Config map for tests and the demo. */
+    public static Map<String, String> topicSettings(String prefix) {
+        return Map.of(
+                SiftOptions.TOPIC_METRICS.key(), prefix + "metrics",
+                SiftOptions.TOPIC_LOGS.key(), prefix + "logs",
+                SiftOptions.TOPIC_CHANGES.key(), prefix + "changes",
+                SiftOptions.TOPIC_TOPOLOGY.key(), prefix + "topology",
+                SiftOptions.TOPIC_INCIDENTS.key(), prefix + "incidents",
+                SiftOptions.TOPIC_DEAD_LETTERS.key(), prefix + "deadletter");
+    }
+}

@@ -1,0 +1,170 @@
+package io.sift.jobs;
+
+import io.sift.core.correlate.Correlator;
+import io.sift.core.detect.SeriesKeys;
+import io.sift.core.validate.InputValidator;
+import io.sift.jobs.operators.CorrelateFunction;
+import io.sift.jobs.operators.DeadLetterTag;
+import io.sift.jobs.operators.LogErrorRate;
+import io.sift.jobs.operators.MetricDetectorFunction;
+import io.sift.jobs.operators.ValidateFunction;
+import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.DeadLetter;
+import io.sift.schema.Incident;
+import io.sift.schema.LogRecord;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.TopologyUpdate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.types.Either;
+
+/**
+ * Sift's job: sources → validation (dead letters) → watermarks → per-series detection (metrics, and error rates
+ * mined from logs) → correlation with changes and topology → incidents. Sources and sinks are arguments, so
+ * tests pass finite sources and collecting sinks, and {@code main()} only configures, builds and runs.
+ */
+public final class SiftJob {
+
+    /** The streams the job produces, for callers that attach more outputs (e.g. collect in the demo). */
+    public record Streams(DataStream<Anomaly> anomalies, DataStream<Incident> incidents,
+            DataStream<DeadLetter> deadLetters) {}
+
+    /** The job's inputs. Changes and topology may be empty sources but must be given. */
+    public record Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
+            SiftSource<TopologyUpdate> topology) {}
+
+    /** Where results go; any list may be empty. */
+    public record Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
+            List<Sink<DeadLetter>> deadLetters) {
+
+        public static Outputs none() {
+            return new Outputs(List.of(), List.of(), List.of());
+        }
+    }
+
+    private SiftJob() {}
+
+    public static Streams build(StreamExecutionEnvironment env, Inputs inputs, Outputs outputs,
+            SiftSettings settings) {
+        var conf = settings.configuration;
+        InputValidator validator = new InputValidator(conf.get(SiftOptions.MAX_FUTURE).toMillis());
+        Duration lateness = conf.get(SiftOptions.OUT_OF_ORDERNESS);
+        Duration idleness = conf.get(SiftOptions.IDLENESS);
+        long maxFuture = conf.get(SiftOptions.MAX_FUTURE).toMillis();
+        String defaultEnv = settings.correlation.defaultEnvironment;
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+
+        SingleOutputStreamOperator<MetricPoint> metrics = validated(env, inputs.metrics(), "metrics", validator,
+                watermarks(lateness, idleness, maxFuture, MetricPoint::getTime), MetricPoint.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
+        SingleOutputStreamOperator<LogRecord> logs = validated(env, inputs.logs(), "logs", validator,
+                watermarks(lateness, idleness, maxFuture, LogRecord::getTime), LogRecord.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
+        SingleOutputStreamOperator<ChangeEvent> changes = validated(env, inputs.changes(), "changes", validator,
+                watermarks(lateness, idleness, maxFuture, ChangeEvent::getTime), ChangeEvent.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
+        SingleOutputStreamOperator<TopologyUpdate> topology = validated(env, inputs.topology(), "topology", validator,
+                watermarks(lateness, idleness, maxFuture, TopologyUpdate::getTime), TopologyUpdate.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
+
+        DataStream<MetricPoint> logErrors = logs
+                .keyBy(log -> LogErrorRate.key(log, defaultEnv))
+                .window(TumblingEventTimeWindows.of(conf.get(SiftOptions.LOG_WINDOW)))
+                .aggregate(new LogErrorRate.Count(), new LogErrorRate.ToMetric(), 
+                        TypeInformation.of(LogErrorRate.Count.Acc.class), TypeInformation.of(LogErrorRate.Count.Acc.class),
+                        new AvroTypeInfo<>(MetricPoint.class))
+                .uid(LogErrorRate.UID).name(LogErrorRate.NAME);
+
+        SingleOutputStreamOperator<Anomaly> anomalies = metrics.union(logErrors)
+                .keyBy(point -> SeriesKeys.of(point, defaultEnv))
+                .process(new MetricDetectorFunction(settings.baseline, settings.baselineByMetric,
+                        conf.get(SiftOptions.SERIES_SILENCE).toMillis(), conf.get(SiftOptions.SERIES_TTL).toMillis()),
+                        new AvroTypeInfo<>(Anomaly.class))
+                .uid(MetricDetectorFunction.UID).name(MetricDetectorFunction.NAME);
+
+        Correlator correlator = new Correlator(settings.correlation);
+        DataStream<Either<ChangeEvent, Anomaly>> correlationInput = anomalies
+                .map(a -> Either.<ChangeEvent, Anomaly>Right(a), CorrelateFunction.INPUT_TYPE)
+                .uid("anomalies-to-correlation").name("Anomalies → correlation")
+                .union(changes.map(c -> Either.<ChangeEvent, Anomaly>Left(c), CorrelateFunction.INPUT_TYPE)
+                        .uid("changes-to-correlation").name("Changes → correlation"));
+        BroadcastStream<TopologyUpdate> topologyBroadcast = topology.broadcast(CorrelateFunction.TOPOLOGY);
+
+        SingleOutputStreamOperator<Incident> incidents = correlationInput
+                .keyBy(e -> e.isLeft() ? correlator.environmentOf(e.left()) : correlator.environmentOf(e.right()))
+                .connect(topologyBroadcast)
+                .process(new CorrelateFunction(correlator), new AvroTypeInfo<>(Incident.class))
+                .uid(CorrelateFunction.UID).name(CorrelateFunction.NAME);
+
+        DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);
+        for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
+            allDeadLetters = allDeadLetters.union(more);
+        }
+
+        int i = 0;
+        for (Sink<Anomaly> sink : outputs.anomalies()) {
+            anomalies.sinkTo(sink).uid("sink-anomalies-" + i).name("Anomalies → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        i = 0;
+        for (Sink<Incident> sink : outputs.incidents()) {
+            incidents.sinkTo(sink).uid("sink-incidents-" + i).name("Incidents → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        i = 0;
+        for (Sink<DeadLetter> sink : outputs.deadLetters()) {
+            allDeadLetters.sinkTo(sink).uid("sink-dead-letters-" + i)
+                    .name("Dead letters → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        return new Streams(anomalies, incidents, allDeadLetters);
+    }
+
+    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> validated(StreamExecutionEnvironment env,
+            SiftSource<T> source, String what, InputValidator validator,
+            WatermarkStrategy<Either<DeadLetter, T>> watermarks,
+            Class<T> recordClass, ValidateFunction.Check<T> check, List<DataStream<DeadLetter>> deadLetters) {
+        SingleOutputStreamOperator<T> valid = source.create(env, watermarks, "Source: " + what, "source-" + what)
+                .process(new ValidateFunction<>(validator, check), new AvroTypeInfo<>(recordClass))
+                .uid("validate-" + what).name("Validate " + what);
+        deadLetters.add(valid.getSideOutput(DeadLetterTag.DEAD_LETTERS));
+        return valid;
+    }
+
+    /**
+     * Bounded out-of-orderness on the record's event time. Dead letters, and records stamped implausibly far in
+     * the future (validation rejects them next), get the lowest timestamp so they never move event time.
+     */
+    static <T extends SpecificRecordBase> WatermarkStrategy<Either<DeadLetter, T>> watermarks(Duration lateness,
+            Duration idleness, long maxFutureMillis, SerializableFunctionToInstant<T> time) {
+        SerializableTimestampAssigner<Either<DeadLetter, T>> assigner = (e, previous) -> {
+            if (e.isLeft()) {
+                return Long.MIN_VALUE;
+            }
+            long t = time.apply(e.right()).toEpochMilli();
+            return t > System.currentTimeMillis() + maxFutureMillis ? Long.MIN_VALUE : t;
+        };
+        return WatermarkStrategy.<Either<DeadLetter, T>>forBoundedOutOfOrderness(lateness)
+                .withTimestampAssigner(assigner)
+                .withIdleness(idleness);
+    }
+
+    /** A serializable accessor of a record's event time. */
+    @FunctionalInterface
+    public interface SerializableFunctionToInstant<T> extends java.io.Serializable {
+        java.time.Instant apply(T record);
+    }
+}

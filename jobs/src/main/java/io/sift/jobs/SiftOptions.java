@@ -1,0 +1,101 @@
+package io.sift.jobs;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the Sift job, declared once: typed, with a default and a description. A configuration file
+ * ({@code key: value} lines) and {@code -Dkey=value} overrides fill a Flink {@code Configuration} with them.
+ */
+public final class SiftOptions {
+
+    private SiftOptions() {}
+
+    public static final ConfigOption<String> DEFAULT_ENVIRONMENT = ConfigOptions.key("sift.environment.default")
+            .stringType().defaultValue("prod")
+            .withDescription("Environment of signals whose resource names none. Correlation never crosses environments.");
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("sift.kafka.bootstrap-servers")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:19092. Required for the Kafka job.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("sift.kafka.group-id")
+            .stringType().defaultValue("sift")
+            .withDescription("Consumer group id of the job's Kafka sources (offsets are committed on checkpoints).");
+
+    public static final ConfigOption<Boolean> KAFKA_BOUNDED = ConfigOptions.key("sift.kafka.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Read the input topics up to their offsets at start and then finish (demo, tests, replays).");
+
+    public static final ConfigOption<String> TOPIC_METRICS = ConfigOptions.key("sift.kafka.topic.metrics")
+            .stringType().defaultValue("sift.metrics").withDescription("Topic of MetricPoint records.");
+    public static final ConfigOption<String> TOPIC_LOGS = ConfigOptions.key("sift.kafka.topic.logs")
+            .stringType().defaultValue("sift.logs").withDescription("Topic of LogRecord records.");
+    public static final ConfigOption<String> TOPIC_CHANGES = ConfigOptions.key("sift.kafka.topic.changes")
+            .stringType().defaultValue("sift.changes").withDescription("Topic of ChangeEvent records.");
+    public static final ConfigOption<String> TOPIC_TOPOLOGY = ConfigOptions.key("sift.kafka.topic.topology")
+            .stringType().defaultValue("sift.topology").withDescription("Topic of TopologyUpdate records (the CMDB change log).");
+    public static final ConfigOption<String> TOPIC_INCIDENTS = ConfigOptions.key("sift.kafka.topic.incidents")
+            .stringType().defaultValue("sift.incidents")
+            .withDescription("Topic the incident versions are written to, keyed by incident id (compact it).");
+    public static final ConfigOption<String> TOPIC_DEAD_LETTERS = ConfigOptions.key("sift.kafka.topic.dead-letters")
+            .stringType().defaultValue("sift.deadletter")
+            .withDescription("Topic of DeadLetter envelopes: every record Sift could not use, with the reason.");
+
+    public static final ConfigOption<String> ELASTICSEARCH_URL = ConfigOptions.key("sift.elasticsearch.url")
+            .stringType().noDefaultValue()
+            .withDescription("Elasticsearch URL, e.g. http://127.0.0.1:19200. When unset, nothing is sent to Elasticsearch.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("sift.watermark.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How late, in event time, a record may arrive and still be placed in order.");
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("sift.watermark.idleness")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("A source partition silent this long stops holding back event time.");
+    public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("sift.validate.max-future")
+            .durationType().defaultValue(Duration.ofDays(1))
+            .withDescription("Records time-stamped further ahead of the wall clock are dead-lettered.");
+
+    public static final ConfigOption<Double> DETECT_THRESHOLD = ConfigOptions.key("sift.detect.threshold")
+            .doubleType().defaultValue(6.0)
+            .withDescription("Robust standard deviations from the baseline beyond which a sample is anomalous.");
+    public static final ConfigOption<Integer> DETECT_WARM_UP = ConfigOptions.key("sift.detect.warm-up-samples")
+            .intType().defaultValue(20).withDescription("Samples per series before scoring starts.");
+    public static final ConfigOption<Double> DETECT_MIN_RELATIVE = ConfigOptions.key("sift.detect.min-relative-deviation")
+            .doubleType().defaultValue(0.2)
+            .withDescription("Smallest deviation relative to the baseline that may be anomalous (0.2 = 20 %).");
+    public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("An open anomaly of a series that sends nothing for this long ends.");
+    public static final ConfigOption<Duration> SERIES_TTL = ConfigOptions.key("sift.detect.series-ttl")
+            .durationType().defaultValue(Duration.ofHours(6))
+            .withDescription("A series silent this long is forgotten (its baseline starts afresh).");
+
+    public static final ConfigOption<Duration> LOG_WINDOW = ConfigOptions.key("sift.logs.error-window")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("Tumbling event-time window in which error log lines are counted per service.");
+    public static final ConfigOption<Double> LOG_MIN_ERRORS = ConfigOptions.key("sift.logs.min-error-increase")
+            .doubleType().defaultValue(5.0)
+            .withDescription("Smallest rise in error lines per window, above the baseline, that may be anomalous.");
+
+    public static final ConfigOption<Duration> CORRELATE_GAP = ConfigOptions.key("sift.correlate.gap")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("An anomaly joins an incident active within this gap.");
+    public static final ConfigOption<Integer> CORRELATE_MAX_HOPS = ConfigOptions.key("sift.correlate.max-hops")
+            .intType().defaultValue(2)
+            .withDescription("An anomaly joins an incident when its item is within this many topology hops of the incident's.");
+    public static final ConfigOption<Duration> CORRELATE_QUIET = ConfigOptions.key("sift.correlate.quiet-period")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Quiet time after the last anomaly ended before an incident resolves.");
+    public static final ConfigOption<Duration> CORRELATE_REOPEN = ConfigOptions.key("sift.correlate.reopen-window")
+            .durationType().defaultValue(Duration.ofMinutes(30))
+            .withDescription("A recurrence within this time after resolution reopens the incident under the same id.");
+    public static final ConfigOption<Duration> CHANGE_LOOKBACK = ConfigOptions.key("sift.correlate.change-lookback")
+            .durationType().defaultValue(Duration.ofMinutes(30))
+            .withDescription("Changes this long before an anomaly's onset are suspects.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sift.checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Checkpoint interval; outputs are flushed and Kafka offsets committed on checkpoints.");
+}

@@ -1,0 +1,98 @@
+package io.sift.jobs;
+
+import io.sift.core.correlate.CorrelationConfig;
+import io.sift.core.detect.BaselineConfig;
+import io.sift.core.detect.DirectionFilter;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+
+/** The job's settings, read once from a Flink configuration into the plain-Java configs of sift-core. */
+public final class SiftSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Name of the metric derived from error log lines per service and window. */
+    public static final String LOG_ERROR_METRIC = "log.error.count";
+
+    public final Configuration configuration;
+    public final BaselineConfig baseline;
+    /** Per-metric detector settings that differ from {@link #baseline}. */
+    public final Map<String, BaselineConfig> baselineByMetric;
+    public final CorrelationConfig correlation;
+
+    public SiftSettings(Configuration configuration) {
+        this.configuration = configuration;
+        this.baseline = BaselineConfig.builder()
+                .threshold(configuration.get(SiftOptions.DETECT_THRESHOLD))
+                .warmUpSamples(configuration.get(SiftOptions.DETECT_WARM_UP))
+                .minRelativeDeviation(configuration.get(SiftOptions.DETECT_MIN_RELATIVE))
+                .build();
+        Map<String, BaselineConfig> byMetric = new HashMap<>();
+        // Error counts are small integers: only a rise by a few lines a window means something.
+        byMetric.put(LOG_ERROR_METRIC, BaselineConfig.builder()
+                .threshold(configuration.get(SiftOptions.DETECT_THRESHOLD))
+                .warmUpSamples(Math.max(5, configuration.get(SiftOptions.DETECT_WARM_UP) / 4))
+                .minRelativeDeviation(configuration.get(SiftOptions.DETECT_MIN_RELATIVE))
+                .minAbsoluteDeviation(configuration.get(SiftOptions.LOG_MIN_ERRORS))
+                .minConsecutive(1)
+                .quietSamples(2)
+                .direction(DirectionFilter.UP)
+                .build());
+        this.baselineByMetric = Map.copyOf(byMetric);
+        this.correlation = CorrelationConfig.builder()
+                .defaultEnvironment(configuration.get(SiftOptions.DEFAULT_ENVIRONMENT))
+                .gap(configuration.get(SiftOptions.CORRELATE_GAP))
+                .maxHops(configuration.get(SiftOptions.CORRELATE_MAX_HOPS))
+                .quiet(configuration.get(SiftOptions.CORRELATE_QUIET))
+                .reopen(configuration.get(SiftOptions.CORRELATE_REOPEN))
+                .changeLookback(configuration.get(SiftOptions.CHANGE_LOOKBACK))
+                .build();
+    }
+
+    public static SiftSettings defaults() {
+        return new SiftSettings(new Configuration());
+    }
+
+    /**
+     * Reads {@code key: value} lines (YAML-style flat keys; '#' starts a comment) and then the overrides, and
+     * rejects keys that no option declares, so a typo is not silently ignored.
+     */
+    public static Configuration load(Path file, Map<String, String> overrides) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        if (file != null) {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected 'key: value', got '" + line + "'");
+                }
+                values.put(line.substring(0, colon).strip(), unquote(line.substring(colon + 1).strip()));
+            }
+        }
+        values.putAll(overrides);
+        java.util.Set<String> known = OptionsCatalog.keys();
+        for (String key : values.keySet()) {
+            if (key.startsWith("sift.") && !known.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: " + known);
+            }
+        }
+        return Configuration.fromMap(values);
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
+    }
+}

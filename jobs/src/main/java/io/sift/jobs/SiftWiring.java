@@ -1,0 +1,88 @@
+package io.sift.jobs;
+
+import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
+import io.sift.connectors.elasticsearch.ElasticsearchSink;
+import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
+import io.sift.connectors.kafka.AvroRecordSerializer;
+import io.sift.connectors.kafka.KafkaDeadLetterHandler;
+import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.DeadLetter;
+import io.sift.schema.Incident;
+import io.sift.schema.LogRecord;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.TopologyUpdate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Builds the production inputs and outputs (Kafka, Elasticsearch) and the execution environment from settings. */
+public final class SiftWiring {
+
+    private SiftWiring() {}
+
+    public static StreamExecutionEnvironment environment(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.enableCheckpointing(conf.get(SiftOptions.CHECKPOINT_INTERVAL).toMillis());
+        return env;
+    }
+
+    public static SiftJob.Inputs kafkaInputs(Configuration conf) {
+        String bootstrap = requireBootstrap(conf);
+        String group = conf.get(SiftOptions.KAFKA_GROUP_ID);
+        boolean bounded = conf.get(SiftOptions.KAFKA_BOUNDED);
+        return new SiftJob.Inputs(
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded));
+    }
+
+    /** Kafka incident and dead-letter topics, and Elasticsearch when {@code sift.elasticsearch.url} is set. */
+    public static SiftJob.Outputs outputs(Configuration conf) {
+        String bootstrap = requireBootstrap(conf);
+        String deadLetterTopic = conf.get(SiftOptions.TOPIC_DEAD_LETTERS);
+        List<Sink<Anomaly>> anomalies = new ArrayList<>();
+        List<Sink<Incident>> incidents = new ArrayList<>();
+        List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
+
+        incidents.add(KafkaSink.<Incident>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AvroRecordSerializer<>(conf.get(SiftOptions.TOPIC_INCIDENTS), Incident.class,
+                        Incident::getId))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build());
+        deadLetters.add(KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AvroRecordSerializer<>(deadLetterTopic, DeadLetter.class,
+                        dl -> dl.getSourceTopic() == null ? dl.getStage() : dl.getSourceTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build());
+
+        String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
+        if (url != null && !url.isBlank()) {
+            anomalies.add(ElasticsearchSink.<Anomaly>builder().setHosts(url)
+                    .setEmitter(new AnomalyDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
+                    .build());
+            incidents.add(ElasticsearchSink.<Incident>builder().setHosts(url)
+                    .setEmitter(new IncidentDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
+                    .build());
+        }
+        return new SiftJob.Outputs(anomalies, incidents, deadLetters);
+    }
+
+    private static String requireBootstrap(Configuration conf) {
+        String bootstrap = conf.get(SiftOptions.KAFKA_BOOTSTRAP);
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("set " + SiftOptions.KAFKA_BOOTSTRAP.key()
+                    + " (e.g. 127.0.0.1:19092) in the configuration file or with -D" + SiftOptions.KAFKA_BOOTSTRAP.key() + "=...");
+        }
+        return bootstrap;
+    }
+}

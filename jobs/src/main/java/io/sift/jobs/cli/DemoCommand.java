@@ -1,0 +1,216 @@
+package io.sift.jobs.cli;
+
+import io.sift.connectors.elasticsearch.ElasticsearchTemplates;
+import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
+import io.sift.jobs.ScenarioKafka;
+import io.sift.jobs.SiftJob;
+import io.sift.jobs.SiftOptions;
+import io.sift.jobs.SiftSettings;
+import io.sift.jobs.SiftSource;
+import io.sift.jobs.SiftWiring;
+import io.sift.scenario.InjectedFault;
+import io.sift.scenario.Scenario;
+import io.sift.scenario.ScenarioGenerator;
+import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.DeadLetter;
+import io.sift.schema.Incident;
+import io.sift.schema.IncidentStatus;
+import io.sift.schema.LogRecord;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.TopologyUpdate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Generates an estate with injected faults, runs the job in a local MiniCluster and prints the incidents, with
+ * the ground truth beside them. With the local stack: through real Kafka into Elasticsearch and the incident
+ * topic. With {@code --embedded}: no servers at all.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Generate telemetry with injected faults, run Sift on it, and print the incidents.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--embedded", description = "No servers: generator → MiniCluster → console and a JSONL file.")
+    boolean embedded;
+
+    @Option(names = "--kafka", description = "Kafka bootstrap servers (the launcher starts the local stack and sets it).",
+            defaultValue = "${env:SIFT_KAFKA_BOOTSTRAP:-127.0.0.1:19092}")
+    String kafka;
+
+    @Option(names = "--elasticsearch", description = "Elasticsearch URL (the launcher sets it).",
+            defaultValue = "${env:SIFT_ELASTICSEARCH_URL:-http://127.0.0.1:19200}")
+    String elasticsearch;
+
+    @Option(names = "--seed", description = "Scenario seed (same seed, same scenario).", defaultValue = "7")
+    long seed;
+
+    @Option(names = "--faults", description = "Faults to inject.", defaultValue = "3")
+    int faults;
+
+    @Option(names = "--services", description = "Services in the generated estate.", defaultValue = "24")
+    int services;
+
+    @Option(names = "--hours", description = "Event-time length of the scenario.", defaultValue = "3")
+    int hours;
+
+    @Option(names = "--out", description = "Folder for incidents.jsonl.", defaultValue = ".sift/demo")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Scenario scenario = ScenarioGenerator.builder()
+                .seed(seed)
+                .services(services)
+                .start(end.minus(Duration.ofHours(hours)))
+                .duration(Duration.ofHours(hours))
+                .faultCount(faults)
+                .build()
+                .generate();
+        List<MetricPoint> metrics = scenario.metrics().toList();
+        List<LogRecord> logs = scenario.logs().toList();
+        say("Scenario (seed %d): %d items, %d metric points, %d log lines, %d changes over %d h of event time",
+                seed, scenario.estate().items().size(), metrics.size(), logs.size(), scenario.changes().size(), hours);
+        say("Injected faults (ground truth):");
+        for (InjectedFault fault : scenario.faults()) {
+            say("  %-20s on %-18s %s → %s", fault.type(), fault.rootCauseItem(), fault.start(), fault.end());
+        }
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put("parallelism.default", "2");
+        SiftJob.Inputs inputs;
+        SiftJob.Outputs outputs;
+        if (embedded) {
+            say("Running embedded: no Kafka, no Elasticsearch.");
+            inputs = new SiftJob.Inputs(SiftSource.of(metrics, MetricPoint.class), SiftSource.of(logs, LogRecord.class),
+                    SiftSource.of(scenario.changes(), ChangeEvent.class),
+                    SiftSource.of(scenario.topology(), TopologyUpdate.class));
+            outputs = SiftJob.Outputs.none();
+        } else {
+            settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), kafka);
+            settings.put(SiftOptions.ELASTICSEARCH_URL.key(), elasticsearch);
+            settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
+            settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-demo-" + System.currentTimeMillis());
+            Configuration conf = SiftSettings.load(null, settings);
+            say("Writing the scenario to Kafka at %s ...", kafka);
+            try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
+                producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
+                        conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY)), 2);
+                producer.send(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology(), TopologyUpdate.class,
+                        u -> u.getItem() != null ? u.getItem().getId() : u.getEdge().getFrom());
+                producer.send(conf.get(SiftOptions.TOPIC_CHANGES), scenario.changes(), ChangeEvent.class,
+                        ChangeEvent::getConfigurationItem);
+                producer.send(conf.get(SiftOptions.TOPIC_METRICS), metrics, MetricPoint.class,
+                        p -> p.getResource().getService());
+                producer.send(conf.get(SiftOptions.TOPIC_LOGS), logs, LogRecord.class, l -> l.getResource().getService());
+                producer.flush();
+                say("  %d records written", producer.sent());
+            }
+            ElasticsearchTemplates.install(elasticsearch);
+            inputs = SiftWiring.kafkaInputs(conf);
+            outputs = SiftWiring.outputs(conf);
+        }
+
+        Configuration conf = SiftSettings.load(null, settings);
+        StreamExecutionEnvironment env = SiftWiring.environment(conf);
+        SiftJob.Streams streams = SiftJob.build(env, inputs, outputs, new SiftSettings(conf));
+        CloseableIterator<Incident> incidents = streams.incidents().collectAsync();
+        CloseableIterator<Anomaly> anomalies = streams.anomalies().collectAsync();
+        CloseableIterator<DeadLetter> deadLetters = streams.deadLetters().collectAsync();
+        say("Running the Sift job in a local Flink MiniCluster (parallelism 2, checkpoints every %s) ...",
+                conf.get(SiftOptions.CHECKPOINT_INTERVAL));
+        JobClient job = env.executeAsync("sift-demo");
+
+        AtomicLong anomalyCount = new AtomicLong();
+        AtomicLong deadLetterCount = new AtomicLong();
+        Thread drainAnomalies = drain(anomalies, anomalyCount);
+        Thread drainDeadLetters = drain(deadLetters, deadLetterCount);
+        Map<String, Incident> latest = new LinkedHashMap<>();
+        long versions = 0;
+        long lastReport = System.nanoTime();
+        while (incidents.hasNext()) {
+            Incident incident = incidents.next();
+            versions++;
+            latest.merge(incident.getId(), incident, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+            if (System.nanoTime() - lastReport > 2_000_000_000L) {
+                say("  … %d anomaly versions, %d incident versions so far", anomalyCount.get(), versions);
+                lastReport = System.nanoTime();
+            }
+        }
+        drainAnomalies.join();
+        drainDeadLetters.join();
+        job.getJobExecutionResult().get();
+
+        List<Incident> finals = latest.values().stream().filter(i -> i.getStatus() != IncidentStatus.MERGED)
+                .sorted(java.util.Comparator.comparing(Incident::getOpenedAt)).toList();
+        say("");
+        say("Done in %.1f s: %d anomaly versions → %d incident versions → %d incidents; %d dead letters.",
+                (System.nanoTime() - started) / 1e9, anomalyCount.get(), versions, finals.size(), deadLetterCount.get());
+        say("");
+        System.out.print(IncidentTable.render(finals));
+        say("");
+        int found = IncidentTable.printGroundTruth(scenario.faults(), finals, System.out);
+
+        Path jsonl = writeJsonl(finals);
+        say("");
+        say("Incidents as JSON lines: %s", jsonl.toAbsolutePath());
+        if (!embedded) {
+            say("In Elasticsearch:  curl -s '%s/sift-incidents/_search?pretty&sort=sift.opened_at:asc'", elasticsearch);
+            say("                   curl -s '%s/sift-anomalies/_count?pretty'", elasticsearch);
+            say("Incident topic:    %s on Kafka %s (key = incident id, one record per version)",
+                    conf.get(SiftOptions.TOPIC_INCIDENTS), kafka);
+        }
+        if (found == 0) {
+            System.err.println("No incident names an injected faulty item: detection or correlation is broken.");
+            return 1;
+        }
+        return 0;
+    }
+
+    private Path writeJsonl(List<Incident> finals) throws IOException {
+        Files.createDirectories(out);
+        Path file = out.resolve("incidents.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (Incident incident : finals) {
+            lines.add(new String(IncidentDocumentEmitter.toJson(incident), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Files.write(file, lines);
+        return file;
+    }
+
+    private static <T> Thread drain(CloseableIterator<T> iterator, AtomicLong count) {
+        Thread thread = new Thread(() -> {
+            while (iterator.hasNext()) {
+                iterator.next();
+                count.incrementAndGet();
+            }
+        }, "drain");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(java.util.Locale.ROOT, format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,23 @@
+package io.sift.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sift} command line. Its contract is stable: others script against it. */
+@Command(name = "sift", mixinStandardHelpOptions = true, version = "sift 0.1.0",
+        description = "Streaming AIOps on Apache Flink: telemetry and logs in, deduplicated incidents with root-cause hints out.",
+        subcommands = {DemoCommand.class, RunCommand.class, OptionsCommand.class})
+public final class SiftCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SiftCli()).execute(args));
+    }
+}

@@ -1,0 +1,149 @@
+package io.sift.jobs.operators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sift.core.correlate.CorrelationConfig;
+import io.sift.core.correlate.Correlator;
+import io.sift.core.detect.BaselineConfig;
+import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.ConfigurationItem;
+import io.sift.schema.Criticality;
+import io.sift.schema.Direction;
+import io.sift.schema.EdgeType;
+import io.sift.schema.Incident;
+import io.sift.schema.IncidentChange;
+import io.sift.schema.ItemType;
+import io.sift.schema.MetricKind;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.Resource;
+import io.sift.schema.SignalType;
+import io.sift.schema.TopologyEdge;
+import io.sift.schema.TopologyOperation;
+import io.sift.schema.TopologyUpdate;
+import io.sift.testing.FixedInstants;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.types.Either;
+import org.junit.jupiter.api.Test;
+
+/** The operators under Flink's own test harnesses: output, and state and timers dropping to zero. */
+class OperatorHarnessTest {
+
+    private static final Instant T0 = FixedInstants.T0;
+    private static final long HOUR = 3_600_000;
+
+    private static MetricPoint point(long second, double value) {
+        return MetricPoint.newBuilder().setTime(T0.plusSeconds(second)).setName("latency").setValue(value)
+                .setUnit("ms").setKind(MetricKind.GAUGE)
+                .setResource(Resource.newBuilder().setService("orders").setEnvironment("prod").build())
+                .setLabels(Map.of()).build();
+    }
+
+    @Test
+    void detectorEmitsOneEpisodeAndForgetsTheSeriesAfterItsTtl() throws Exception {
+        MetricDetectorFunction function = new MetricDetectorFunction(BaselineConfig.defaults(), Map.of(), 300_000, HOUR);
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, p -> "latency|orders", Types.STRING)) {
+            Random random = new Random(3);
+            for (int i = 0; i < 300; i++) {
+                double value = 100 * (1 + 0.03 * random.nextGaussian()) * (i >= 200 && i < 240 ? 5 : 1);
+                harness.processElement(point(10L * i, value), T0.toEpochMilli() + 10_000L * i);
+                harness.processWatermark(T0.toEpochMilli() + 10_000L * i - 1);
+            }
+            List<Anomaly> out = harness.extractOutputValues();
+            assertTrue(out.size() >= 2, "open and end: " + out);
+            assertEquals(1, out.stream().map(Anomaly::getId).distinct().count());
+            assertNotNull(out.get(out.size() - 1).getEnd());
+            assertEquals(1, harness.numKeyedStateEntries() > 0 ? 1 : 0, "state held while the series is live");
+
+            harness.processWatermark(T0.toEpochMilli() + 3000 * 1000L + 2 * HOUR);
+            assertEquals(0, harness.numKeyedStateEntries(), "series state dropped after the TTL");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    @Test
+    void detectorEndsAnOpenEpisodeWhenTheSeriesFallsSilent() throws Exception {
+        MetricDetectorFunction function = new MetricDetectorFunction(BaselineConfig.defaults(), Map.of(), 300_000, HOUR);
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, p -> "latency|orders", Types.STRING)) {
+            Random random = new Random(4);
+            for (int i = 0; i < 100; i++) {
+                double value = 100 * (1 + 0.03 * random.nextGaussian()) * (i >= 95 ? 8 : 1);
+                harness.processElement(point(10L * i, value), T0.toEpochMilli() + 10_000L * i);
+            }
+            harness.processWatermark(T0.toEpochMilli() + 990_000 + 300_000);
+            Anomaly last = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(T0.plusSeconds(990), last.getEnd(), "ended at the last sample seen");
+        }
+    }
+
+    private static Anomaly anomaly(String item, long minute, Long endMinute, long version) {
+        return Anomaly.newBuilder().setId("anom-" + item).setVersion(version).setSignal(SignalType.METRIC)
+                .setDetector("robust-baseline").setSeriesKey("latency|" + item).setMetric("latency")
+                .setResource(Resource.newBuilder().setService(item).setEnvironment("prod").build()).setLabels(Map.of())
+                .setOnset(T0.plusSeconds(60 * minute)).setTime(T0.plusSeconds(60 * (endMinute == null ? minute : endMinute)))
+                .setEnd(endMinute == null ? null : T0.plusSeconds(60 * endMinute)).setObserved(400).setExpected(40)
+                .setLowerBound(20).setUpperBound(60).setDeviation(12).setDirection(Direction.UP).setScore(95)
+                .setSamples(3).build();
+    }
+
+    private static TopologyUpdate edge(String from, String to) {
+        return TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                .setEdge(TopologyEdge.newBuilder().setFrom(from).setTo(to).setType(EdgeType.CALLS).build()).build();
+    }
+
+    private static TopologyUpdate item(String id) {
+        return TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                .setItem(ConfigurationItem.newBuilder().setId(id).setType(ItemType.SERVICE)
+                        .setCriticality(Criticality.HIGH).build()).build();
+    }
+
+    @Test
+    void correlatorOrdersByEventTimeResolvesAndDropsItsStateAndTimers() throws Exception {
+        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()));
+        try (KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident> harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, e -> "prod", Types.STRING,
+                        CorrelateFunction.TOPOLOGY)) {
+            harness.processBroadcastElement(item("orders"), T0.toEpochMilli());
+            harness.processBroadcastElement(item("orders-db"), T0.toEpochMilli());
+            harness.processBroadcastElement(edge("orders", "orders-db"), T0.toEpochMilli());
+
+            // Arrival order is the reverse of event-time order: the result must not depend on it.
+            Anomaly caller = anomaly("orders", 2, null, 1);
+            Anomaly cause = anomaly("orders-db", 1, null, 1);
+            harness.processElement(Either.Right(caller), caller.getTime().toEpochMilli());
+            harness.processElement(Either.Right(cause), cause.getTime().toEpochMilli());
+            assertTrue(harness.extractOutputValues().isEmpty(), "held until the watermark passes");
+
+            harness.processWatermark(T0.toEpochMilli() + 3 * 60_000);
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(2, out.size());
+            assertEquals(IncidentChange.OPENED, out.get(0).getChange());
+            assertEquals(List.of("orders-db"), out.get(0).getServices(), "the earlier anomaly opened it");
+            assertEquals("orders-db", out.get(1).getRootCauses().get(0).getItem());
+
+            Anomaly causeEnd = anomaly("orders-db", 1, 5L, 2);
+            Anomaly callerEnd = anomaly("orders", 2, 6L, 2);
+            harness.processElement(Either.Right(causeEnd), causeEnd.getTime().toEpochMilli());
+            harness.processElement(Either.Right(callerEnd), callerEnd.getTime().toEpochMilli());
+            harness.processWatermark(T0.toEpochMilli() + 20 * 60_000);
+            Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentChange.RESOLVED, resolved.getChange());
+            assertEquals(T0.plusSeconds(16 * 60), resolved.getResolvedAt(), "quiet period after the last end");
+
+            harness.processWatermark(T0.toEpochMilli() + 2 * HOUR);
+            assertEquals(0, harness.numKeyedStateEntries(), "state dropped after resolution plus cool-down");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+}
