@@ -1,0 +1,128 @@
+package io.sift.connectors.elasticsearch;
+
+import io.sift.schema.Anomaly;
+import io.sift.schema.AnomalyRef;
+import io.sift.schema.ChangeRef;
+import io.sift.schema.Direction;
+import io.sift.schema.Incident;
+import io.sift.schema.IncidentChange;
+import io.sift.schema.IncidentStatus;
+import io.sift.schema.Priority;
+import io.sift.schema.Resource;
+import io.sift.schema.RootCauseHint;
+import io.sift.schema.SignalType;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Fully populated sample records. */
+final class TestData {
+
+    static final Instant OPENED = Instant.parse("2026-11-24T10:15:30.250Z");
+
+    private TestData() {}
+
+    static Incident incident(String id, long version) {
+        return incident(id, version, OPENED);
+    }
+
+    static Incident incident(String id, long version, Instant openedAt) {
+        return Incident.newBuilder()
+                .setId(id)
+                .setVersion(version)
+                .setStatus(IncidentStatus.RESOLVED)
+                .setChange(IncidentChange.RESOLVED)
+                .setEnvironment("prod")
+                .setTitle("orders-db: latency up; 3 services affected (v" + version + ")")
+                .setPriority(Priority.P2)
+                .setPeakScore(93.5)
+                .setOpenedAt(openedAt)
+                .setUpdatedAt(openedAt.plusSeconds(600 + version))
+                .setLastSeen(openedAt.plusSeconds(300))
+                .setResolvedAt(openedAt.plusSeconds(600))
+                .setServices(List.of("checkout", "orders", "orders-db"))
+                .setAnomalyCount(3)
+                .setAnomalyUpdates(17)
+                .setAnomalies(
+                        List.of(
+                                AnomalyRef.newBuilder()
+                                        .setId("an-1")
+                                        .setService("orders-db")
+                                        .setMetric("db.query.duration.p95")
+                                        .setOnset(openedAt)
+                                        .setScore(93.5)
+                                        .setDirection(Direction.UP)
+                                        .build(),
+                                AnomalyRef.newBuilder()
+                                        .setId("an-2")
+                                        .setService("checkout")
+                                        .setMetric("http.server.request.duration.p95")
+                                        .setOnset(openedAt.plusSeconds(40))
+                                        .setScore(71.0)
+                                        .setDirection(Direction.UP)
+                                        .build()))
+                .setRootCauses(
+                        List.of(
+                                RootCauseHint.newBuilder()
+                                        .setItem("orders-db")
+                                        .setRank(1)
+                                        .setScore(0.7)
+                                        .setReasons(List.of("earliest onset", "deepest in the topology"))
+                                        .setChanges(List.of("chg-42"))
+                                        .build(),
+                                RootCauseHint.newBuilder()
+                                        .setItem("orders")
+                                        .setRank(2)
+                                        .setScore(0.3)
+                                        .setReasons(List.of("calls orders-db"))
+                                        .setChanges(List.of())
+                                        .build()))
+                .setSuspectChanges(
+                        List.of(
+                                ChangeRef.newBuilder()
+                                        .setId("chg-42")
+                                        .setItem("orders-db")
+                                        .setTime(openedAt.minusSeconds(120))
+                                        .setSummary("deploy orders-db 1.8.2")
+                                        .setChangeRequest("CHG0012345")
+                                        .build()))
+                .setMergedInto(null)
+                .build();
+    }
+
+    static Anomaly anomaly(String id, long version) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("route", "/checkout");
+        labels.put("status.class", "5xx");
+        labels.put("az", "eu-1a");
+        return Anomaly.newBuilder()
+                .setId(id)
+                .setVersion(version)
+                .setSignal(SignalType.METRIC)
+                .setDetector("robust-baseline")
+                .setSeriesKey("http.server.request.duration.p95|checkout|route=/checkout")
+                .setMetric("http.server.request.duration.p95")
+                .setResource(
+                        Resource.newBuilder()
+                                .setService("checkout")
+                                .setHost("node-7")
+                                .setInstance("checkout-5d9f-abc")
+                                .setEnvironment("prod")
+                                .build())
+                .setLabels(labels)
+                .setOnset(OPENED)
+                .setTime(OPENED.plusSeconds(60 * version))
+                .setEnd(OPENED.plusSeconds(900))
+                .setObserved(812.5)
+                .setExpected(120.0)
+                .setLowerBound(80.0)
+                .setUpperBound(190.25)
+                .setDeviation(9.75)
+                .setDirection(Direction.UP)
+                .setScore(96.0)
+                .setSamples(12)
+                .build();
+    }
+}
