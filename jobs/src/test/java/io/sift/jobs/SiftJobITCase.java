@@ -63,7 +63,7 @@ class SiftJobITCase {
                 .services(20)
                 .start(FixedInstants.T0)
                 .duration(Duration.ofMinutes(110))
-                .faultCount(1)
+                .randomFaults(1)
                 .build()
                 .generate();
         assertEquals(1, scenario.faults().size());

@@ -97,10 +97,12 @@ public final class Correlator implements Serializable {
         List<IncidentState> related = new ArrayList<>();
         long onset = anomaly.getOnset().toEpochMilli();
         for (IncidentState incident : state.incidents) {
-            boolean inTime = incident.resolved
-                    ? onset <= incident.resolvedAt + config.reopenMillis
-                    : incident.hasOngoing() || onset <= incident.activeUntil() + config.gapMillis;
-            if (inTime && topology.withinHops(item, items(incident), config.maxHops)) {
+            // A resolved incident reopens only when one of its own items recurs; a neighbour's new trouble is new.
+            boolean related = incident.resolved
+                    ? onset <= incident.resolvedAt + config.reopenMillis && items(incident).contains(item)
+                    : (incident.hasOngoing() || onset <= incident.activeUntil() + config.gapMillis)
+                            && topology.withinHops(item, items(incident), config.maxHops);
+            if (related) {
                 related.add(incident);
             }
         }
@@ -160,8 +162,7 @@ public final class Correlator implements Serializable {
                 it.remove();
             }
         }
-        long keepChangesFrom = watermark - config.changeLookbackMillis - config.gapMillis;
-        state.recentChanges.removeIf(change -> change.getTime().toEpochMilli() < keepChangesFrom && !usedByLive(state, change));
+        state.recentChanges.removeIf(change -> watermark >= expiry(change) && !usedByLive(state, change));
         return out;
     }
 
@@ -176,9 +177,17 @@ public final class Correlator implements Serializable {
             }
         }
         for (ChangeEvent change : state.recentChanges) {
-            next = Math.min(next, change.getTime().toEpochMilli() + config.changeLookbackMillis + config.gapMillis);
+            // A change kept for a live incident is re-examined when that incident resolves, not before.
+            if (!usedByLive(state, change)) {
+                next = Math.min(next, expiry(change));
+            }
         }
         return next;
+    }
+
+    /** When a change is too old to be a suspect of any new anomaly. */
+    private long expiry(ChangeEvent change) {
+        return change.getTime().toEpochMilli() + config.changeLookbackMillis + config.gapMillis;
     }
 
     private boolean usedByLive(CorrelationState state, ChangeEvent change) {

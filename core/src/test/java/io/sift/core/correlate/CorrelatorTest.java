@@ -175,6 +175,26 @@ class CorrelatorTest {
     }
 
     @Test
+    void advancingToTheNextDeadlineAlwaysMakesProgress() {
+        correlator.onChange(state, ChangeEvent.newBuilder().setId("chg-old").setTime(T0.minusSeconds(600))
+                .setType(ChangeType.DEPLOY).setConfigurationItem("orders").setSummary("deploy orders").build());
+        correlator.onChange(state, ChangeEvent.newBuilder().setId("chg-new").setTime(T0.plusSeconds(60 * 30))
+                .setType(ChangeType.DEPLOY).setConfigurationItem("catalog").setSummary("deploy catalog").build());
+        feed(anomaly("orders", 0, 0, null, 1, 90));
+        feed(anomaly("orders", 0, 40, 40L, 2, 90));
+        long previous = Long.MIN_VALUE;
+        int steps = 0;
+        while (correlator.nextDeadline(state) != Long.MAX_VALUE) {
+            long deadline = correlator.nextDeadline(state);
+            assertTrue(deadline > previous, "deadlines must move on: " + deadline + " after " + previous);
+            correlator.advance(state, deadline, topology);
+            previous = deadline;
+            assertTrue(++steps < 10, "advance must converge");
+        }
+        assertTrue(state.isEmpty());
+    }
+
+    @Test
     void incidentIdsAreDeterministic() {
         String id = feed(anomaly("orders-db", 0, 0, null, 1, 95)).get(0).getId();
         state = new CorrelationState();

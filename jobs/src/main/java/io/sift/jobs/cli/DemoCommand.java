@@ -8,12 +8,12 @@ import io.sift.jobs.SiftOptions;
 import io.sift.jobs.SiftSettings;
 import io.sift.jobs.SiftSource;
 import io.sift.jobs.SiftWiring;
+import io.sift.jobs.operators.DeadLetterTag;
+import io.sift.jobs.operators.MetricDetectorFunction;
 import io.sift.scenario.InjectedFault;
 import io.sift.scenario.Scenario;
 import io.sift.scenario.ScenarioGenerator;
-import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
-import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.IncidentStatus;
 import io.sift.schema.LogRecord;
@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -83,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                 .services(services)
                 .start(end.minus(Duration.ofHours(hours)))
                 .duration(Duration.ofHours(hours))
-                .faultCount(faults)
+                .randomFaults(faults)
                 .build()
                 .generate();
         List<MetricPoint> metrics = scenario.metrics().toList();
@@ -134,16 +133,10 @@ final class DemoCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = SiftWiring.environment(conf);
         SiftJob.Streams streams = SiftJob.build(env, inputs, outputs, new SiftSettings(conf));
         CloseableIterator<Incident> incidents = streams.incidents().collectAsync();
-        CloseableIterator<Anomaly> anomalies = streams.anomalies().collectAsync();
-        CloseableIterator<DeadLetter> deadLetters = streams.deadLetters().collectAsync();
         say("Running the Sift job in a local Flink MiniCluster (parallelism 2, checkpoints every %s) ...",
                 conf.get(SiftOptions.CHECKPOINT_INTERVAL));
         JobClient job = env.executeAsync("sift-demo");
 
-        AtomicLong anomalyCount = new AtomicLong();
-        AtomicLong deadLetterCount = new AtomicLong();
-        Thread drainAnomalies = drain(anomalies, anomalyCount);
-        Thread drainDeadLetters = drain(deadLetters, deadLetterCount);
         Map<String, Incident> latest = new LinkedHashMap<>();
         long versions = 0;
         long lastReport = System.nanoTime();
@@ -152,19 +145,20 @@ final class DemoCommand implements Callable<Integer> {
             versions++;
             latest.merge(incident.getId(), incident, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
             if (System.nanoTime() - lastReport > 2_000_000_000L) {
-                say("  … %d anomaly versions, %d incident versions so far", anomalyCount.get(), versions);
+                say("  … %d incident versions so far (%d incidents)", versions, latest.size());
                 lastReport = System.nanoTime();
             }
         }
-        drainAnomalies.join();
-        drainDeadLetters.join();
-        job.getJobExecutionResult().get();
+        org.apache.flink.api.common.JobExecutionResult result = job.getJobExecutionResult().get();
+        Long anomalyCount = result.getAccumulatorResult(MetricDetectorFunction.ACCUMULATOR);
+        Long deadLetterCount = result.getAccumulatorResult(DeadLetterTag.COUNTER);
 
         List<Incident> finals = latest.values().stream().filter(i -> i.getStatus() != IncidentStatus.MERGED)
                 .sorted(java.util.Comparator.comparing(Incident::getOpenedAt)).toList();
         say("");
         say("Done in %.1f s: %d anomaly versions → %d incident versions → %d incidents; %d dead letters.",
-                (System.nanoTime() - started) / 1e9, anomalyCount.get(), versions, finals.size(), deadLetterCount.get());
+                (System.nanoTime() - started) / 1e9, anomalyCount == null ? 0 : anomalyCount, versions, finals.size(),
+                deadLetterCount == null ? 0 : deadLetterCount);
         say("");
         System.out.print(IncidentTable.render(finals));
         say("");
@@ -195,18 +189,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.write(file, lines);
         return file;
-    }
-
-    private static <T> Thread drain(CloseableIterator<T> iterator, AtomicLong count) {
-        Thread thread = new Thread(() -> {
-            while (iterator.hasNext()) {
-                iterator.next();
-                count.incrementAndGet();
-            }
-        }, "drain");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     private static void say(String format, Object... args) {

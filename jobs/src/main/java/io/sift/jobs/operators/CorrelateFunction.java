@@ -201,6 +201,10 @@ public final class CorrelateFunction
             return;
         }
         long next = correlator.nextDeadline(state);
+        if (next != Long.MAX_VALUE) {
+            // Never schedule into the past: a timer at or before the watermark fires at once, again and again.
+            next = Math.max(next, timers.currentWatermark() + 1);
+        }
         Long scheduled = deadline.value();
         if (next != Long.MAX_VALUE && (scheduled == null || next < scheduled)) {
             timers.registerEventTimeTimer(next);

@@ -36,6 +36,10 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private transient ValueState<SeriesState> series;
     private transient ValueState<Long> timer;
     private transient Counter anomalyVersions;
+    private transient org.apache.flink.api.common.accumulators.LongCounter anomalyTotal;
+
+    /** Name of the metric and the job accumulator counting anomaly versions emitted. */
+    public static final String ACCUMULATOR = "anomalyVersions";
 
     public MetricDetectorFunction(BaselineConfig defaults, Map<String, BaselineConfig> byMetric, long silenceMillis,
             long ttlMillis) {
@@ -55,7 +59,9 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         series = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
-        anomalyVersions = getRuntimeContext().getMetricGroup().counter("anomalyVersions");
+        anomalyVersions = getRuntimeContext().getMetricGroup().counter(ACCUMULATOR);
+        anomalyTotal = new org.apache.flink.api.common.accumulators.LongCounter();
+        getRuntimeContext().addAccumulator(ACCUMULATOR, anomalyTotal);
     }
 
     private RobustBaselineDetector detectorFor(String metric) {
@@ -73,6 +79,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         series.update(state);
         if (anomaly != null) {
             anomalyVersions.inc();
+            anomalyTotal.add(1);
             out.collect(anomaly);
         }
         Long scheduled = timer.value();
@@ -92,6 +99,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             Anomaly end = detectorFor(state.episode.getMetric()).onSilence(state);
             if (end != null) {
                 anomalyVersions.inc();
+            anomalyTotal.add(1);
                 out.collect(end);
             }
             series.update(state);

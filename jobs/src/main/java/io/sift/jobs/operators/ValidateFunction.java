@@ -31,6 +31,7 @@ public final class ValidateFunction<T extends SpecificRecordBase> extends Proces
     private final Check<T> check;
     private transient Counter deadLettered;
     private transient Counter accepted;
+    private transient org.apache.flink.api.common.accumulators.LongCounter deadLetteredTotal;
     private transient BinaryMessageEncoder<T> encoder;
 
     public ValidateFunction(InputValidator validator, Check<T> check) {
@@ -41,6 +42,9 @@ public final class ValidateFunction<T extends SpecificRecordBase> extends Proces
     @Override
     public void open(OpenContext openContext) {
         deadLettered = getRuntimeContext().getMetricGroup().counter(DeadLetterTag.COUNTER);
+        deadLetteredTotal = new org.apache.flink.api.common.accumulators.LongCounter();
+        // One job-wide total across all validating operators (same name, merged), for run summaries.
+        getRuntimeContext().addAccumulator(DeadLetterTag.COUNTER, deadLetteredTotal);
         accepted = getRuntimeContext().getMetricGroup().counter("recordsAccepted");
     }
 
@@ -48,6 +52,7 @@ public final class ValidateFunction<T extends SpecificRecordBase> extends Proces
     public void processElement(Either<DeadLetter, T> value, Context ctx, Collector<T> out) {
         if (value.isLeft()) {
             deadLettered.inc();
+            deadLetteredTotal.add(1);
             ctx.output(DeadLetterTag.DEAD_LETTERS, value.left());
             return;
         }
@@ -55,6 +60,7 @@ public final class ValidateFunction<T extends SpecificRecordBase> extends Proces
         Rejection rejection = check.check(validator, record, System.currentTimeMillis());
         if (rejection != null) {
             deadLettered.inc();
+            deadLetteredTotal.add(1);
             ctx.output(DeadLetterTag.DEAD_LETTERS, DeadLetters.invalid("validate", rejection.errorKind(),
                     rejection.message(), null, singleObjectBytes(record)));
             return;
