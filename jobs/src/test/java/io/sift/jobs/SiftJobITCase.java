@@ -54,6 +54,7 @@ class SiftJobITCase {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
     void oneFaultBecomesExactlyOneIncidentInElasticsearchAndOnTheTopicAndReplaysDoNotDuplicateIt() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String environment = "it-" + run;

@@ -98,11 +98,11 @@ public final class Correlator implements Serializable {
         long onset = anomaly.getOnset().toEpochMilli();
         for (IncidentState incident : state.incidents) {
             // A resolved incident reopens only when one of its own items recurs; a neighbour's new trouble is new.
-            boolean related = incident.resolved
+            boolean joins = incident.resolved
                     ? onset <= incident.resolvedAt + config.reopenMillis && items(incident).contains(item)
                     : (incident.hasOngoing() || onset <= incident.activeUntil() + config.gapMillis)
                             && topology.withinHops(item, items(incident), config.maxHops);
-            if (related) {
+            if (joins) {
                 related.add(incident);
             }
         }

@@ -132,12 +132,15 @@ class CorrelatorTest {
         assertEquals(IncidentStatus.RESOLVED, r.getStatus());
         assertEquals(T0.plusMillis(15 * MIN), r.getResolvedAt());
 
-        Incident reopened = feed(anomaly("orders", 20, 20, null, 1, 80)).get(0);
+        assertEquals(2, correlator.onAnomaly(state, anomaly("orders", 18, 18, null, 1, 80), topology).stream()
+                .map(Incident::getId).distinct().count() + 1, "a neighbour's new trouble opens a new incident");
+        state.incidents.removeIf(i -> !i.id.equals(r.getId()));
+        Incident reopened = feed(Anomaly.newBuilder(anomaly("orders-db", 20, 20, null, 1, 80)).setId("anom-orders-db-2").build()).get(0);
         assertEquals(r.getId(), reopened.getId());
         assertEquals(IncidentChange.REOPENED, reopened.getChange());
         assertEquals(r.getVersion() + 1, reopened.getVersion());
 
-        feed(anomaly("orders", 20, 22, 22L, 2, 80));
+        feed(Anomaly.newBuilder(anomaly("orders-db", 20, 22, 22L, 2, 80)).setId("anom-orders-db-2").build());
         correlator.advance(state, T0.toEpochMilli() + 32 * MIN, topology);
         assertEquals(1, state.incidents.size());
         correlator.advance(state, T0.toEpochMilli() + 62 * MIN, topology);
