@@ -1,6 +1,7 @@
 package io.sift.jobs;
 
 import io.sift.connectors.kafka.AvroRecordSerializer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,39 @@ public final class ScenarioKafka implements AutoCloseable {
                     AvroRecordSerializer.encode(encoder, record)));
             sent++;
         }
+    }
+
+    /** The latest version of every incident on the topic whose onset is not before {@code since}. */
+    public static Map<String, io.sift.schema.Incident> latestIncidents(String bootstrap, String topic,
+            java.time.Instant since) throws IOException {
+        Properties props = new Properties();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "sift-reader-" + java.util.UUID.randomUUID());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        Map<String, io.sift.schema.Incident> latest = new java.util.LinkedHashMap<>();
+        var decoder = io.sift.schema.SiftSchemas.decoderFor(io.sift.schema.Incident.class);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 20_000;
+            int emptyPolls = 0;
+            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
+                var records = consumer.poll(java.time.Duration.ofSeconds(1));
+                if (records.isEmpty()) {
+                    emptyPolls++;
+                }
+                for (var record : records) {
+                    io.sift.schema.Incident incident = decoder.decode(java.nio.ByteBuffer.wrap(record.value()));
+                    if (!incident.getOpenedAt().isBefore(since)) {
+                        latest.merge(incident.getId(), incident, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+                    }
+                }
+            }
+        }
+        return latest;
     }
 
     public long sent() {

@@ -105,6 +105,8 @@ final class DemoCommand implements Callable<Integer> {
                     SiftSource.of(scenario.topology(), TopologyUpdate.class));
             outputs = SiftJob.Outputs.none();
         } else {
+            // Fresh topics per run (as the integration test does): reruns never read an earlier run's records.
+            settings.putAll(ScenarioKafka.topicSettings("sift.demo." + System.currentTimeMillis() + "."));
             settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), kafka);
             settings.put(SiftOptions.ELASTICSEARCH_URL.key(), elasticsearch);
             settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
@@ -113,7 +115,8 @@ final class DemoCommand implements Callable<Integer> {
             say("Writing the scenario to Kafka at %s ...", kafka);
             try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
                 producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
-                        conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY)), 2);
+                        conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
+                        conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
                 producer.send(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology(), TopologyUpdate.class,
                         u -> u.getItem() != null ? u.getItem().getId() : u.getEdge().getFrom());
                 producer.send(conf.get(SiftOptions.TOPIC_CHANGES), scenario.changes(), ChangeEvent.class,
@@ -132,24 +135,32 @@ final class DemoCommand implements Callable<Integer> {
         Configuration conf = SiftSettings.load(null, settings);
         StreamExecutionEnvironment env = SiftWiring.environment(conf);
         SiftJob.Streams streams = SiftJob.build(env, inputs, outputs, new SiftSettings(conf));
-        CloseableIterator<Incident> incidents = streams.incidents().collectAsync();
         say("Running the Sift job in a local Flink MiniCluster (parallelism 2, checkpoints every %s) ...",
                 conf.get(SiftOptions.CHECKPOINT_INTERVAL));
-        JobClient job = env.executeAsync("sift-demo");
-
         Map<String, Incident> latest = new LinkedHashMap<>();
         long versions = 0;
-        long lastReport = System.nanoTime();
-        while (incidents.hasNext()) {
-            Incident incident = incidents.next();
-            versions++;
-            latest.merge(incident.getId(), incident, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
-            if (System.nanoTime() - lastReport > 2_000_000_000L) {
-                say("  … %d incident versions so far (%d incidents)", versions, latest.size());
-                lastReport = System.nanoTime();
+        org.apache.flink.api.common.JobExecutionResult result;
+        if (embedded) {
+            CloseableIterator<Incident> incidents = streams.incidents().collectAsync();
+            JobClient job = env.executeAsync("sift-demo");
+            long lastReport = System.nanoTime();
+            while (incidents.hasNext()) {
+                Incident incident = incidents.next();
+                versions++;
+                latest.merge(incident.getId(), incident, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+                if (System.nanoTime() - lastReport > 2_000_000_000L) {
+                    say("  … %d incident versions so far (%d incidents)", versions, latest.size());
+                    lastReport = System.nanoTime();
+                }
             }
+            result = job.getJobExecutionResult().get();
+        } else {
+            // The job runs to the end of the topics; the incidents are then read back as an ITSM consumer would.
+            result = env.execute("sift-demo");
+            say("Job finished; reading the incident topic %s ...", conf.get(SiftOptions.TOPIC_INCIDENTS));
+            latest.putAll(ScenarioKafka.latestIncidents(kafka, conf.get(SiftOptions.TOPIC_INCIDENTS), scenario.start()));
+            versions = latest.values().stream().mapToLong(Incident::getVersion).sum();
         }
-        org.apache.flink.api.common.JobExecutionResult result = job.getJobExecutionResult().get();
         Long anomalyCount = result.getAccumulatorResult(MetricDetectorFunction.ACCUMULATOR);
         Long deadLetterCount = result.getAccumulatorResult(DeadLetterTag.COUNTER);
 
