@@ -78,7 +78,7 @@ public final class CorrelateFunction
         if (time <= watermark) {
             // Already behind event time (late, or from an idle input): apply now rather than hold it forever.
             apply(List.of(input), topology(ctx.getBroadcastState(TOPOLOGY)), out);
-            scheduleDeadline(ctx.timerService());
+            scheduleDeadline(ctx.timerService(), watermark + 1);
             return;
         }
         List<Either<ChangeEvent, Anomaly>> atTime = pending.get(time);
@@ -158,7 +158,8 @@ public final class CorrelateFunction
         if (scheduled != null && scheduled <= timestamp) {
             deadline.clear();
         }
-        scheduleDeadline(ctx.timerService());
+        // Timers registered at or below the watermark still fire in this pass, in order, after this one.
+        scheduleDeadline(ctx.timerService(), timestamp + 1);
     }
 
     private void apply(List<Either<ChangeEvent, Anomaly>> inputs, Topology topo, Collector<Incident> out)
@@ -195,15 +196,15 @@ public final class CorrelateFunction
         }
     }
 
-    private void scheduleDeadline(org.apache.flink.streaming.api.TimerService timers) throws Exception {
+    private void scheduleDeadline(org.apache.flink.streaming.api.TimerService timers, long earliest) throws Exception {
         CorrelationState state = correlation.value();
         if (state == null) {
             return;
         }
         long next = correlator.nextDeadline(state);
         if (next != Long.MAX_VALUE) {
-            // Never schedule into the past: a timer at or before the watermark fires at once, again and again.
-            next = Math.max(next, timers.currentWatermark() + 1);
+            // Never schedule at or before the time being processed: that timer would fire again and again.
+            next = Math.max(next, earliest);
         }
         Long scheduled = deadline.value();
         if (next != Long.MAX_VALUE && (scheduled == null || next < scheduled)) {
