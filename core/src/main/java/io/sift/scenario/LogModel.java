@@ -40,7 +40,9 @@ final class LogModel {
         double p95;
         double baseErrors;
         List<String> routes;
-        List<String> dependencies;
+        List<String> callees;
+        List<LogTemplate> genericWarn;
+        List<LogTemplate> genericError;
         List<LogTemplate> domain;
         LogTemplate access;
         String loggerPrefix;
@@ -88,7 +90,11 @@ final class LogModel {
             s.p95 = base.p95[s.item];
             s.baseErrors = base.errorRatio[s.item];
             s.routes = LogCatalog.routes(it.id());
-            s.dependencies = estate.dependenciesOf(it.id());
+            s.callees = estate.calleesOf(it.id());
+            // lines that name a downstream service only for services that call one
+            s.genericWarn = s.callees.isEmpty() ? withoutDependency(LogCatalog.GENERIC_WARN) : LogCatalog.GENERIC_WARN;
+            s.genericError = s.callees.isEmpty() ? withoutDependency(LogCatalog.GENERIC_ERROR)
+                    : LogCatalog.GENERIC_ERROR;
             s.domain = LogCatalog.DOMAIN.getOrDefault(EstateFactory.baseName(it.id()), List.of());
             s.access = LogCatalog.access(s.language);
             s.loggerPrefix = switch (s.language) {
@@ -200,9 +206,9 @@ final class LogModel {
                     double kindDraw = rng.nextDouble();
                     LogTemplate template;
                     if (u < ERROR_SHARE) {
-                        template = pick(rng, LogCatalog.GENERIC_ERROR);
+                        template = pick(rng, s.genericError);
                     } else if (u < ERROR_SHARE + WARN_SHARE) {
-                        template = pick(rng, LogCatalog.GENERIC_WARN);
+                        template = pick(rng, s.genericWarn);
                     } else if (kindDraw < 0.6 || s.domain.isEmpty() && kindDraw < 0.9) {
                         template = s.access;
                     } else if (kindDraw < 0.95 && !s.domain.isEmpty()) {
@@ -328,6 +334,10 @@ final class LogModel {
             };
         }
         return s.loggerPrefix + category;
+    }
+
+    private static List<LogTemplate> withoutDependency(List<LogTemplate> templates) {
+        return templates.stream().filter(t -> !t.text.contains("{dep}")).toList();
     }
 
     private static LogTemplate pick(SplittableRandom rng, List<LogTemplate> list) {
@@ -472,8 +482,8 @@ final class LogModel {
                 case "cls" -> sb.append(choose(LogCatalog.CLASSES));
                 case "feature" -> sb.append(choose(LogCatalog.FEATURES));
                 case "eventtype" -> sb.append(choose(LogCatalog.EVENTS));
-                case "dep" -> sb.append(service.dependencies.isEmpty() ? "upstream"
-                        : service.dependencies.get(rng.nextInt(service.dependencies.size())));
+                case "dep" -> sb.append(service.callees.isEmpty() ? "upstream"
+                        : service.callees.get(rng.nextInt(service.callees.size())));
                 case "blame" -> sb.append(blame == null ? "upstream" : blame);
                 case "timeout" -> sb.append(new int[]{1000, 2000, 3000, 5000}[stable(4)]);
                 case "pool" -> sb.append(new int[]{20, 32, 50, 64}[stable(4)]);

@@ -1,6 +1,5 @@
 package io.sift.scenario;
 
-import io.sift.schema.ItemType;
 import io.sift.schema.MetricKind;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
@@ -309,20 +308,6 @@ final class MetricModel {
                 }
                 return p;
             }
-        };
-    }
-
-    static boolean isRatio(Kind k) {
-        return k == Kind.ERRORS || k == Kind.CPU || k == Kind.MEMORY || k == Kind.DB_CONNECTIONS || k == Kind.HIT_RATIO;
-    }
-
-    static ItemType itemType(Kind k) {
-        return switch (k) {
-            case RATE, P95, ERRORS -> ItemType.SERVICE;
-            case CPU, MEMORY -> ItemType.HOST;
-            case DB_P95, DB_CONNECTIONS -> ItemType.DATABASE;
-            case HIT_RATIO -> ItemType.CACHE;
-            case DEPTH -> ItemType.QUEUE;
         };
     }
 }

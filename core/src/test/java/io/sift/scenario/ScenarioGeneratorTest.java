@@ -614,11 +614,4 @@ class ScenarioGeneratorTest {
         }
         return true;
     }
-
-    @SuppressWarnings("unused")
-    private static List<String> ids(List<EstateItem> items) {
-        List<String> out = new ArrayList<>();
-        items.forEach(i -> out.add(i.id()));
-        return out;
-    }
 }
