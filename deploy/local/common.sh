@@ -139,3 +139,17 @@ ensure_binaries() {
     fi
   ) 9>"$SIFT_TARGET/.build.lock"
 }
+
+# Prints one service's state line (name, port, pid or empty, dir); returns 0 when up, 3 otherwise.
+report_status() {
+  local name="$1" port="$2" pid="$3" dir="$4"
+  if [ -n "$pid" ] && port_open "$port"; then
+    printf '%s: up port=%s pid=%s dir=%s\n' "$name" "$port" "$pid" "$dir"
+    return 0
+  elif [ -n "$pid" ]; then
+    printf '%s: starting port=%s pid=%s dir=%s\n' "$name" "$port" "$pid" "$dir"
+  else
+    printf '%s: down port=%s pid=- dir=%s\n' "$name" "$port" "$dir"
+  fi
+  return 3
+}

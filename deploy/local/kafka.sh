@@ -171,15 +171,8 @@ stop() {
 status() {
   local pid port
   port="$(cat "$KPORTFILE" 2>/dev/null || echo "$KAFKA_PORT")"
-  if pid="$(running_pid)" && port_open "$port"; then
-    printf 'kafka: up port=%s pid=%s dir=%s\n' "$port" "$pid" "$KHOME"
-    return 0
-  elif [ -n "${pid:-}" ]; then
-    printf 'kafka: starting port=%s pid=%s dir=%s\n' "$port" "$pid" "$KHOME"
-  else
-    printf 'kafka: down port=%s pid=- dir=%s\n' "$port" "$KHOME"
-  fi
-  return 3
+  pid="$(running_pid)" || pid=""
+  report_status kafka "$port" "$pid" "$KHOME"
 }
 
 main() {
