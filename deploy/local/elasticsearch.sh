@@ -57,11 +57,18 @@ running_pid() {
 }
 
 http_status() {
-  local pid port
-  es_paths
-  port="$(cat "$EPORTFILE" 2>/dev/null || echo "$ES_PORT")"
-  pid="$(running_pid)" || pid=""
-  report_status elasticsearch "$port" "$pid" "$EHOME"
+  if command -v curl >/dev/null 2>&1; then
+    curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$ES_PORT$1" || true
+  else
+    # plain bash fallback: HTTP/1.0 over /dev/tcp
+    (
+      exec 3<>"/dev/tcp/127.0.0.1/$ES_PORT" || exit 0
+      printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+      local line
+      IFS=' ' read -r -t 10 _ line _ <&3 || true
+      printf '%s' "${line:-000}"
+    ) 2>/dev/null || printf '000'
+  fi
 }
 
 ensure_user() {
@@ -225,15 +232,8 @@ status() {
   local pid port
   es_paths
   port="$(cat "$EPORTFILE" 2>/dev/null || echo "$ES_PORT")"
-  if pid="$(running_pid)" && port_open "$port"; then
-    printf 'elasticsearch: up port=%s pid=%s dir=%s\n' "$port" "$pid" "$EHOME"
-    return 0
-  elif [ -n "${pid:-}" ]; then
-    printf 'elasticsearch: starting port=%s pid=%s dir=%s\n' "$port" "$pid" "$EHOME"
-  else
-    printf 'elasticsearch: down port=%s pid=- dir=%s\n' "$port" "$EHOME"
-  fi
-  return 3
+  pid="$(running_pid)" || pid=""
+  report_status elasticsearch "$port" "$pid" "$EHOME"
 }
 
 main() {
