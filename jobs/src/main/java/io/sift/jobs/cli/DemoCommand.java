@@ -77,14 +77,19 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        Scenario scenario = ScenarioGenerator.builder()
-                .seed(seed)
-                .services(services)
-                .start(end.minus(Duration.ofHours(hours)))
-                .duration(Duration.ofHours(hours))
-                .randomFaults(faults)
-                .build()
-                .generate();
+        ScenarioGenerator generator;
+        try {
+            generator = ScenarioGenerator.builder()
+                    .seed(seed)
+                    .services(services)
+                    .start(end.minus(Duration.ofHours(hours)))
+                    .duration(Duration.ofHours(hours))
+                    .randomFaults(faults)
+                    .build();
+        } catch (IllegalArgumentException refused) {
+            throw new IllegalArgumentException(refused.getMessage() + " (demo: raise --hours or lower --faults)", refused);
+        }
+        Scenario scenario = generator.generate();
         List<MetricPoint> metrics = scenario.metrics().toList();
         List<LogRecord> logs = scenario.logs().toList();
         say("Scenario (seed %d): %d items, %d metric points, %d log lines, %d changes over %d h of event time",
@@ -96,6 +101,10 @@ final class DemoCommand implements Callable<Integer> {
 
         Map<String, String> settings = new HashMap<>();
         settings.put("parallelism.default", "2");
+        // A demo is a finite run: a failure must end it with its cause, not restart forever.
+        settings.put("restart-strategy.type", "fixed-delay");
+        settings.put("restart-strategy.fixed-delay.attempts", "2");
+        settings.put("restart-strategy.fixed-delay.delay", "2 s");
         SiftJob.Inputs inputs;
         SiftJob.Outputs outputs;
         if (embedded) {

@@ -18,6 +18,17 @@ public final class SiftCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SiftCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Sift's error handling: a refused setting prints its message, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new SiftCli()).setExecutionExceptionHandler((error, command, parsed) -> {
+            if (error instanceof IllegalArgumentException) {
+                command.getErr().println("sift: " + error.getMessage());
+                return 2;
+            }
+            throw error;
+        });
     }
 }
