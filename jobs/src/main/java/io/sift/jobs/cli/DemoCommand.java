@@ -165,7 +165,19 @@ final class DemoCommand implements Callable<Integer> {
             result = job.getJobExecutionResult().get();
         } else {
             // The job runs to the end of the topics; the incidents are then read back as an ITSM consumer would.
-            result = env.execute("sift-demo");
+            JobClient job = env.executeAsync("sift-demo");
+            java.util.concurrent.CompletableFuture<org.apache.flink.api.common.JobExecutionResult> finished =
+                    job.getJobExecutionResult();
+            while (true) {
+                try {
+                    result = finished.get(3, java.util.concurrent.TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException stillRunning) {
+                    // Accumulators are only final at the end, so progress is the job's status and the time.
+                    say("  … job %s, %.0f s since start", job.getJobStatus().get(),
+                            (System.nanoTime() - started) / 1e9);
+                }
+            }
             say("Job finished; reading the incident topic %s ...", conf.get(SiftOptions.TOPIC_INCIDENTS));
             latest.putAll(ScenarioKafka.latestIncidents(kafka, conf.get(SiftOptions.TOPIC_INCIDENTS), scenario.start()));
             versions = latest.values().stream().mapToLong(Incident::getVersion).sum();
