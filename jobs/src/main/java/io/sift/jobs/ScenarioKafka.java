@@ -41,6 +41,35 @@ public final class ScenarioKafka implements AutoCloseable {
         this.producer = new KafkaProducer<>(props);
     }
 
+    /**
+     * Waits until every partition of the new topics has a leader. Writing earlier races the leader election: on a
+     * fresh broker an idempotent producer's first batch can be appended yet answered NOT_LEADER, and its retry is
+     * then refused as out of order until the delivery timeout (2 min) expires.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics, long deadline)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        while (true) {
+            boolean allLed;
+            try {
+                allLed = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(topic -> topic.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                allLed = false;
+            }
+            if (allLed) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Deletes (if present) and creates the topics, so a rerun reads only its own records. */
     public void recreateTopics(List<String> topics, int partitions) throws InterruptedException, ExecutionException {
         Properties props = new Properties();
@@ -66,6 +95,7 @@ public final class ScenarioKafka implements AutoCloseable {
             while (true) {
                 try {
                     admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+                    awaitLeaders(admin, topics, deadline);
                     return;
                 } catch (ExecutionException e) {
                     if (System.currentTimeMillis() > deadline

@@ -1,0 +1,22 @@
+package io.sift.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sift eval nab|loghub|scenarios|petshop --data DIR [--json FILE]}: Sift's algorithms on public benchmarks
+ * and generated scenarios. Each evaluation prints a table and, with {@code --json}, writes the figures for scripts.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate Sift on public benchmarks and generated scenarios.",
+        subcommands = {})
+final class EvalCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
