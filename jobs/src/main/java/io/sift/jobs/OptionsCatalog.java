@@ -8,14 +8,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 
-/** Lists the options declared in {@link SiftOptions}, for validation and for `sift options`. */
+/** Lists the options declared in {@link SiftOptions} and {@link DeliveryOptions}, for validation and `sift options`. */
 public final class OptionsCatalog {
 
     private OptionsCatalog() {}
 
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : SiftOptions.class.getFields()) {
+        for (Field field : declaredIn(SiftOptions.class, DeliveryOptions.class)) {
             if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
                 try {
                     options.add((ConfigOption<?>) field.get(null));
@@ -26,6 +26,14 @@ public final class OptionsCatalog {
         }
         options.sort(java.util.Comparator.comparing(ConfigOption::key));
         return options;
+    }
+
+    private static List<Field> declaredIn(Class<?>... holders) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> holder : holders) {
+            fields.addAll(List.of(holder.getFields()));
+        }
+        return fields;
     }
 
     public static Set<String> keys() {

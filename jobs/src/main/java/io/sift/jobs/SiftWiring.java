@@ -3,6 +3,10 @@ package io.sift.jobs;
 import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
+import io.sift.connectors.itsm.IncidentWebhookConverter;
+import io.sift.connectors.itsm.WebhookFormat;
+import io.sift.connectors.itsm.WebhookSink;
+import io.sift.connectors.itsm.WebhookSinkBuilder;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.KafkaDeadLetterHandler;
 import io.sift.schema.Anomaly;
@@ -74,7 +78,58 @@ public final class SiftWiring {
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
                     .build());
         }
+        String webhookUrl = conf.get(DeliveryOptions.WEBHOOK_URL);
+        if (webhookUrl != null && !webhookUrl.isBlank()) {
+            incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic)));
+        }
         return new SiftJob.Outputs(anomalies, incidents, deadLetters);
+    }
+
+    /** The incident webhook; its secrets are read here, from the environment or a file, never from settings. */
+    static WebhookSink<Incident> webhook(Configuration conf, String url,
+            io.sift.connectors.elasticsearch.RejectedDocumentHandler rejected) {
+        WebhookFormat format = conf.get(DeliveryOptions.WEBHOOK_FORMAT);
+        String routingKey = null;
+        if (format == WebhookFormat.PAGERDUTY) {
+            String variable = conf.get(DeliveryOptions.WEBHOOK_ROUTING_KEY_ENV);
+            routingKey = System.getenv(variable);
+            if (routingKey == null || routingKey.isBlank()) {
+                throw new IllegalArgumentException("sift.webhook.format is PAGERDUTY: set the environment variable "
+                        + variable + " to the integration's routing key (or name another with "
+                        + DeliveryOptions.WEBHOOK_ROUTING_KEY_ENV.key() + ")");
+            }
+        }
+        WebhookSinkBuilder<Incident> builder = WebhookSink.<Incident>builder()
+                .setConverter(new IncidentWebhookConverter(format, routingKey))
+                .setUrl(url)
+                .setRedactedValues(routingKey == null ? List.of() : List.of(routingKey))
+                .setRejectedDocumentHandler(rejected);
+        String authorization = secret(conf.get(DeliveryOptions.WEBHOOK_AUTHORIZATION_ENV),
+                conf.get(DeliveryOptions.WEBHOOK_AUTHORIZATION_FILE));
+        if (authorization != null) {
+            builder.setHeader("Authorization", authorization);
+        }
+        return builder.build();
+    }
+
+    /** A secret from the named environment variable, else from the file, else null. */
+    static String secret(String environmentVariable, String file) {
+        if (environmentVariable != null && !environmentVariable.isBlank()) {
+            String value = System.getenv(environmentVariable);
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("the environment variable " + environmentVariable
+                        + " named in the settings is not set");
+            }
+            return value.trim();
+        }
+        if (file != null && !file.isBlank()) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(file)).trim();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read the secret file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
     }
 
     private static String requireBootstrap(Configuration conf) {

@@ -18,17 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /** Fully populated sample records. */
-final class TestData {
+public final class TestData {
 
-    static final Instant OPENED = Instant.parse("2026-11-24T10:15:30.250Z");
+    public static final Instant OPENED = Instant.parse("2026-11-24T10:15:30.250Z");
 
     private TestData() {}
 
-    static Incident incident(String id, long version) {
+    public static Incident incident(String id, long version) {
         return incident(id, version, OPENED);
     }
 
-    static Incident incident(String id, long version, Instant openedAt) {
+    public static Incident incident(String id, long version, Instant openedAt) {
         return Incident.newBuilder()
                 .setId(id)
                 .setVersion(version)
@@ -92,7 +92,7 @@ final class TestData {
                 .build();
     }
 
-    static Anomaly anomaly(String id, long version) {
+    public static Anomaly anomaly(String id, long version) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("route", "/checkout");
         labels.put("status.class", "5xx");

@@ -1,0 +1,39 @@
+package io.sift.jobs;
+
+import io.sift.connectors.itsm.WebhookFormat;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Settings of the optional incident webhook (ServiceNow Event Management, PagerDuty Events v2, or plain JSON).
+ * Secrets are never settings: the settings name the environment variable or file that holds them.
+ */
+public final class DeliveryOptions {
+
+    private DeliveryOptions() {}
+
+    public static final ConfigOption<String> WEBHOOK_URL = ConfigOptions.key("sift.webhook.url")
+            .stringType().noDefaultValue()
+            .withDescription("Endpoint every incident version is POSTed to, in order, with an Idempotency-Key header"
+                    + " (<incident id>:<version>); unset means no webhook. E.g. https://<instance>.service-now.com"
+                    + "/api/global/em/jsonv2 or https://events.pagerduty.com/v2/enqueue.");
+
+    public static final ConfigOption<WebhookFormat> WEBHOOK_FORMAT = ConfigOptions.key("sift.webhook.format")
+            .enumType(WebhookFormat.class).defaultValue(WebhookFormat.JSON)
+            .withDescription("JSON (the incident record as JSON), SERVICENOW (an em_event, message_key = incident id)"
+                    + " or PAGERDUTY (Events API v2 trigger/resolve, dedup_key = incident id).");
+
+    public static final ConfigOption<String> WEBHOOK_AUTHORIZATION_ENV = ConfigOptions
+            .key("sift.webhook.authorization-env").stringType().noDefaultValue()
+            .withDescription("Name of the environment variable holding the Authorization header value"
+                    + " (e.g. 'Basic dXNlcjpwYXNz'); the value never appears in logs or dead letters.");
+
+    public static final ConfigOption<String> WEBHOOK_AUTHORIZATION_FILE = ConfigOptions
+            .key("sift.webhook.authorization-file").stringType().noDefaultValue()
+            .withDescription("File holding the Authorization header value (e.g. a mounted Kubernetes secret);"
+                    + " used when sift.webhook.authorization-env is unset.");
+
+    public static final ConfigOption<String> WEBHOOK_ROUTING_KEY_ENV = ConfigOptions
+            .key("sift.webhook.pagerduty-routing-key-env").stringType().defaultValue("SIFT_PAGERDUTY_ROUTING_KEY")
+            .withDescription("Environment variable holding the PagerDuty integration (routing) key; PAGERDUTY only.");
+}
