@@ -2,6 +2,7 @@ package io.sift.jobs;
 
 import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
+import io.sift.connectors.elasticsearch.ElasticsearchSinkBuilder;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
 import io.sift.connectors.itsm.IncidentWebhookConverter;
 import io.sift.connectors.itsm.WebhookFormat;
@@ -69,12 +70,10 @@ public final class SiftWiring {
 
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
         if (url != null && !url.isBlank()) {
-            anomalies.add(ElasticsearchSink.<Anomaly>builder().setHosts(url)
-                    .setEmitter(new AnomalyDocumentEmitter())
+            anomalies.add(elasticsearch(conf, url).setEmitter(new AnomalyDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
                     .build());
-            incidents.add(ElasticsearchSink.<Incident>builder().setHosts(url)
-                    .setEmitter(new IncidentDocumentEmitter())
+            incidents.add(elasticsearch(conf, url).setEmitter(new IncidentDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
                     .build());
         }
@@ -83,6 +82,38 @@ public final class SiftWiring {
             incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic)));
         }
         return new SiftJob.Outputs(anomalies, incidents, deadLetters);
+    }
+
+    /** An Elasticsearch sink builder with the connection, credentials and bulk sizing from the settings. */
+    static ElasticsearchSinkBuilder<Object> elasticsearch(Configuration conf, String url) {
+        ElasticsearchSinkBuilder<Object> builder = ElasticsearchSink.builder()
+                .setHosts(java.util.Arrays.stream(url.split(",")).map(String::trim).toList())
+                .setMaxBatchSize(conf.get(DeliveryOptions.ELASTICSEARCH_BULK_ACTIONS))
+                .setMaxBatchSizeInBytes(conf.get(DeliveryOptions.ELASTICSEARCH_BULK_BYTES).getBytes())
+                .setMaxTimeInBuffer(conf.get(DeliveryOptions.ELASTICSEARCH_FLUSH_INTERVAL));
+        String apiKey = secret(conf.get(DeliveryOptions.ELASTICSEARCH_API_KEY_ENV),
+                conf.get(DeliveryOptions.ELASTICSEARCH_API_KEY_FILE));
+        String username = conf.get(DeliveryOptions.ELASTICSEARCH_USERNAME);
+        if (apiKey != null && username != null) {
+            throw new IllegalArgumentException("set either an Elasticsearch API key or a username, not both");
+        }
+        if (apiKey != null) {
+            builder.setApiKey(apiKey);
+        } else if (username != null) {
+            String password = secret(conf.get(DeliveryOptions.ELASTICSEARCH_PASSWORD_ENV),
+                    conf.get(DeliveryOptions.ELASTICSEARCH_PASSWORD_FILE));
+            if (password == null) {
+                throw new IllegalArgumentException("sift.elasticsearch.username is set: give the password with "
+                        + DeliveryOptions.ELASTICSEARCH_PASSWORD_ENV.key() + " or "
+                        + DeliveryOptions.ELASTICSEARCH_PASSWORD_FILE.key());
+            }
+            builder.setBasicAuth(username, password);
+        }
+        String ca = conf.get(DeliveryOptions.ELASTICSEARCH_CA_CERTIFICATE);
+        if (ca != null && !ca.isBlank()) {
+            builder.setTrustedCaCertificate(java.nio.file.Path.of(ca));
+        }
+        return builder;
     }
 
     /** The incident webhook; its secrets are read here, from the environment or a file, never from settings. */

@@ -13,7 +13,7 @@ import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SiftWiringWebhookTest {
+class SiftWiringTest {
 
     @Test
     void pagerDutyWithoutItsRoutingKeyIsRefusedNamingTheVariable() {
@@ -44,5 +44,28 @@ class SiftWiringWebhookTest {
         assertEquals(WebhookFormat.SERVICENOW, conf.get(DeliveryOptions.WEBHOOK_FORMAT));
         assertEquals(java.net.URI.create("http://127.0.0.1:9/x"), SiftWiring.webhook(conf,
                 conf.get(DeliveryOptions.WEBHOOK_URL), new CollectingRejectedDocumentHandler("wiring")).endpoint());
+    }
+
+    @Test
+    void elasticsearchCredentialsComeFromSecretsAndContradictionsAreRefused(@TempDir Path folder) throws Exception {
+        Path key = folder.resolve("api-key");
+        Files.writeString(key, "c2lmdDpzZWNyZXQ=");
+        Configuration withKey = new Configuration();
+        withKey.set(DeliveryOptions.ELASTICSEARCH_API_KEY_FILE, key.toString());
+        String described = SiftWiring.elasticsearch(withKey, "http://127.0.0.1:9200, http://127.0.0.1:9201")
+                .setEmitter(new io.sift.connectors.elasticsearch.IncidentDocumentEmitter()).build()
+                .getConnection().toString();
+        assertTrue(described.contains("apiKey=***") && !described.contains("c2lmdDpzZWNyZXQ="), described);
+        assertTrue(described.contains("9201"), "both hosts: " + described);
+
+        Configuration both = withKey.clone();
+        both.set(DeliveryOptions.ELASTICSEARCH_USERNAME, "sift");
+        assertThrows(IllegalArgumentException.class, () -> SiftWiring.elasticsearch(both, "http://127.0.0.1:9200"));
+
+        Configuration userOnly = new Configuration();
+        userOnly.set(DeliveryOptions.ELASTICSEARCH_USERNAME, "sift");
+        IllegalArgumentException noPassword = assertThrows(IllegalArgumentException.class,
+                () -> SiftWiring.elasticsearch(userOnly, "http://127.0.0.1:9200"));
+        assertTrue(noPassword.getMessage().contains("password"));
     }
 }
