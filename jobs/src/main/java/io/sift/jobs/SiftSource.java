@@ -27,6 +27,13 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     /** A Kafka topic of Avro single-object encoded records. */
     static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
             Class<T> recordClass, boolean bounded) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, java.util.Map.of());
+    }
+
+    /** A Kafka topic read with extra client properties (security: {@link KafkaSecurityOptions}). */
+    static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties) {
+        java.util.Map<String, String> properties = java.util.Map.copyOf(clientProperties);
         return (env, watermarks, name, uid) -> {
             var builder = KafkaSource.<Either<DeadLetter, T>>builder()
                     .setBootstrapServers(bootstrap)
@@ -36,6 +43,7 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
                             org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
                     .setDeserializer(new AvroRecordDeserializer<>(recordClass))
                     .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "60000");
+            properties.forEach(builder::setProperty);
             if (bounded) {
                 builder.setBounded(OffsetsInitializer.latest());
             }

@@ -19,6 +19,8 @@ import io.sift.schema.MetricPoint;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -40,11 +42,14 @@ public final class SiftWiring {
         String bootstrap = requireBootstrap(conf);
         String group = conf.get(SiftOptions.KAFKA_GROUP_ID);
         boolean bounded = conf.get(SiftOptions.KAFKA_BOUNDED);
+        Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         return new SiftJob.Inputs(
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded));
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded, security),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded, security),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
+                        security),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
+                        security));
     }
 
     /** Kafka incident and dead-letter topics, and Elasticsearch when {@code sift.elasticsearch.url} is set. */
@@ -54,32 +59,37 @@ public final class SiftWiring {
         List<Sink<Anomaly>> anomalies = new ArrayList<>();
         List<Sink<Incident>> incidents = new ArrayList<>();
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
+        Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
+        Properties producerSecurity = new Properties();
+        producerSecurity.putAll(security);
 
         incidents.add(KafkaSink.<Incident>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AvroRecordSerializer<>(conf.get(SiftOptions.TOPIC_INCIDENTS), Incident.class,
                         Incident::getId))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producerSecurity)
                 .build());
         deadLetters.add(KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AvroRecordSerializer<>(deadLetterTopic, DeadLetter.class,
                         dl -> dl.getSourceTopic() == null ? dl.getStage() : dl.getSourceTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producerSecurity)
                 .build());
 
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
         if (url != null && !url.isBlank()) {
             anomalies.add(elasticsearch(conf, url).setEmitter(new AnomalyDocumentEmitter())
-                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
             incidents.add(elasticsearch(conf, url).setEmitter(new IncidentDocumentEmitter())
-                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic))
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
         }
         String webhookUrl = conf.get(DeliveryOptions.WEBHOOK_URL);
         if (webhookUrl != null && !webhookUrl.isBlank()) {
-            incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic)));
+            incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security)));
         }
         return new SiftJob.Outputs(anomalies, incidents, deadLetters);
     }

@@ -20,21 +20,29 @@ public final class KafkaDeadLetterHandler implements RejectedDocumentHandler {
 
     private final String bootstrapServers;
     private final String topic;
+    private final java.util.Map<String, String> clientProperties;
     private transient KafkaProducer<byte[], byte[]> producer;
     private transient BinaryMessageEncoder<DeadLetter> encoder;
 
     public KafkaDeadLetterHandler(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, java.util.Map.of());
+    }
+
+    /** With extra producer properties, e.g. security.protocol and sasl.jaas.config. */
+    public KafkaDeadLetterHandler(String bootstrapServers, String topic, java.util.Map<String, String> clientProperties) {
         if (bootstrapServers == null || bootstrapServers.isBlank() || topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("KafkaDeadLetterHandler needs the Kafka bootstrap servers and the "
                     + "dead-letter topic (sift.kafka.bootstrap-servers, sift.kafka.topic.dead-letters)");
         }
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
+        this.clientProperties = new java.util.HashMap<>(clientProperties);
     }
 
     @Override
     public void open(WriterInitContext context) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
