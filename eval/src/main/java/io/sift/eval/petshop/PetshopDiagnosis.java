@@ -2,6 +2,7 @@ package io.sift.eval.petshop;
 
 import io.sift.core.correlate.AnomalyEntry;
 import io.sift.core.correlate.Topology;
+import io.sift.core.rank.RankerSettings;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.schema.EdgeType;
 import io.sift.schema.RootCauseHint;
@@ -27,7 +28,9 @@ public final class PetshopDiagnosis {
     private final RootCauseRanker ranker;
 
     public PetshopDiagnosis(int maxHints) {
-        this.ranker = new RootCauseRanker(CHANGE_LOOKBACK_MILLIS, maxHints);
+        // Onsets are only known to the 5-minute period they fall in.
+        this.ranker = new RootCauseRanker(CHANGE_LOOKBACK_MILLIS, maxHints,
+                RankerSettings.withOnsetResolution(PetshopDetection.STEP_MILLIS));
     }
 
     /** Sift's topology for a call graph: a caller depends on what it calls. */
@@ -44,7 +47,7 @@ public final class PetshopDiagnosis {
     }
 
     public List<RootCauseHint> diagnose(Topology topology, String alarmedItem, List<AnomalyEntry> anomalies) {
-        return ranker.rank(incidentOf(topology, alarmedItem, anomalies), List.of(), topology);
+        return ranker.rank(incidentOf(topology, alarmedItem, anomalies), List.of(), topology, List.of(alarmedItem));
     }
 
     /**
