@@ -197,14 +197,14 @@ public final class RootCauseRanker implements Serializable {
     private double[] walk(List<Candidate> nodes, int anomalous, boolean[][] reaches, Collection<String> symptoms) {
         int n = nodes.size();
         // The walk restarts at the named symptoms and at the incident's entry points, the anomalous items that no
-        // other anomalous item depends on (each an alarm in its own right), the latter by strength.
+        // other anomalous item or symptom depends on (each an alarm in its own right), the latter by strength.
         double[] restart = new double[n];
         for (int i = 0; i < n; i++) {
             if (symptoms.contains(nodes.get(i).item)) {
                 restart[i] = 1.0;
             } else if (i < anomalous) {
                 boolean dependedOn = false;
-                for (int j = 0; j < anomalous; j++) {
+                for (int j = 0; j < n; j++) {
                     dependedOn |= j != i && reaches[j][i];
                 }
                 restart[i] = dependedOn ? 0.0 : Math.max(nodes.get(i).strength, 1e-6);
