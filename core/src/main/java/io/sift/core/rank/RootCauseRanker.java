@@ -109,7 +109,16 @@ public final class RootCauseRanker implements Serializable {
 
         for (int i = 0; i < anomalous; i++) {
             Candidate c = nodes.get(i);
-            double onset = Math.exp(-(c.onset - firstOnset) / (double) settings.onsetResolutionMillis);
+            // Onset against what the candidate would explain (itself and the anomalous items depending on it):
+            // an anomaly that began long before the rest of the incident gets no credit for being first.
+            long coneStart = c.onset;
+            for (int j = 0; j < anomalous; j++) {
+                if (j != i && reaches[j][i]) {
+                    coneStart = Math.min(coneStart, nodes.get(j).onset);
+                }
+            }
+            double onset = 0.5 * Math.exp(-(c.onset - coneStart) / (double) settings.onsetResolutionMillis)
+                    + 0.5 * Math.exp(-(c.onset - firstOnset) / (double) settings.onsetResolutionMillis);
             double topo = 0.5;
             int anomalousDependencies = 0;
             int explained = 0;
