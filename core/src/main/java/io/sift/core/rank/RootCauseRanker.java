@@ -8,40 +8,69 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Ranks the anomalous items of an incident by how likely each is the root cause, from what operations knows:
- * onset order (causes come first), topology direction (a cause depends on no other anomalous item and explains
- * the anomalous items that depend on it), strength, and changes made to it shortly before its onset.
+ * topology direction (a cause depends on no other anomalous item and explains the anomalous items that depend on
+ * it), a personalised random walk from the symptoms along anomalous dependencies (it ends most often at the
+ * upstream-most anomalous item that the symptoms' anomalies lead to), onset order (causes come first, and a fault
+ * travels along a call within about one sampling interval), strength, and changes made to an item shortly before
+ * its onset.
  */
 public final class RootCauseRanker implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private static final double ONSET_SCALE_MILLIS = 120_000;
-    private static final double W_ONSET = 0.30;
-    private static final double W_TOPOLOGY = 0.35;
+    private static final double W_WALK = 0.30;
+    private static final double W_TOPOLOGY = 0.20;
+    private static final double W_ONSET = 0.15;
     private static final double W_STRENGTH = 0.10;
     private static final double W_CHANGE = 0.25;
     private static final int DEPENDENCY_HOPS = 4;
+    /** Probability that the walker follows an edge rather than restarting at a symptom (PageRank's damping). */
+    private static final double DAMPING = 0.85;
+    private static final int WALK_ITERATIONS = 60;
+    /** A suspect change on an item multiplies the walker's odds of staying there by 1 + this. */
+    private static final double CHANGE_STAY_BOOST = 1.0;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final long changeLookbackMillis;
     private final int maxHints;
+    private final RankerSettings settings;
 
     public RootCauseRanker(long changeLookbackMillis, int maxHints) {
+        this(changeLookbackMillis, maxHints, RankerSettings.defaults());
+    }
+
+    public RootCauseRanker(long changeLookbackMillis, int maxHints, RankerSettings settings) {
         this.changeLookbackMillis = changeLookbackMillis;
         this.maxHints = maxHints;
+        this.settings = settings;
     }
 
     /** Hints best first, scores summing to 1 over the returned hints' candidates. */
     public List<RootCauseHint> rank(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology) {
+        return rank(anomalies, changes, topology, List.of());
+    }
+
+    /**
+     * Hints best first. {@code symptoms} are the items an alarm was raised on (an SLO violation, a user report); the
+     * random walk starts there. They need not be anomalous themselves. Empty: the walk starts at the incident's
+     * anomalous items that no other anomalous item depends on.
+     */
+    public List<RootCauseHint> rank(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology,
+            Collection<String> symptoms) {
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (AnomalyEntry entry : anomalies) {
             candidates.computeIfAbsent(entry.item, Candidate::new).add(entry);
@@ -49,24 +78,59 @@ public final class RootCauseRanker implements Serializable {
         if (candidates.isEmpty()) {
             return List.of();
         }
+        List<Candidate> nodes = new ArrayList<>(candidates.values());
+        int anomalous = nodes.size();
+        for (String symptom : symptoms) {
+            if (!candidates.containsKey(symptom)) {
+                nodes.add(new Candidate(symptom));
+            }
+        }
         long firstOnset = candidates.values().stream().mapToLong(c -> c.onset).min().orElse(0);
-        boolean knowTopology = !topology.isEmpty();
-        int others = candidates.size() - 1;
-
+        double maxEvidence = candidates.values().stream().mapToDouble(Candidate::evidence).max().orElse(1);
+        for (Candidate c : nodes) {
+            c.strength = c.peak == null || maxEvidence <= 0 ? 0.0 : c.evidence() / maxEvidence;
+        }
         for (Candidate c : candidates.values()) {
-            double onset = Math.exp(-(c.onset - firstOnset) / ONSET_SCALE_MILLIS);
+            c.suspects = suspectChanges(c, changes);
+            c.changed = !c.suspects.isEmpty();
+        }
+        boolean knowTopology = !topology.isEmpty();
+        boolean[][] reaches = knowTopology ? reach(nodes, topology) : new boolean[nodes.size()][nodes.size()];
+        double[] walk = walk(nodes, anomalous, reaches, symptoms);
+        double maxWalk = 0;
+        for (int i = 0; i < anomalous; i++) {
+            maxWalk = Math.max(maxWalk, walk[i]);
+        }
+        double walkTotal = 0;
+        for (int i = 0; i < anomalous; i++) {
+            walkTotal += walk[i];
+        }
+        int others = anomalous - 1;
+
+        for (int i = 0; i < anomalous; i++) {
+            Candidate c = nodes.get(i);
+            // Onset against what the candidate would explain (itself and the anomalous items depending on it):
+            // an anomaly that began long before the rest of the incident gets no credit for being first.
+            long coneStart = c.onset;
+            for (int j = 0; j < anomalous; j++) {
+                if (j != i && reaches[j][i]) {
+                    coneStart = Math.min(coneStart, nodes.get(j).onset);
+                }
+            }
+            double onset = 0.5 * Math.exp(-(c.onset - coneStart) / (double) settings.onsetResolutionMillis)
+                    + 0.5 * Math.exp(-(c.onset - firstOnset) / (double) settings.onsetResolutionMillis);
             double topo = 0.5;
             int anomalousDependencies = 0;
             int explained = 0;
             if (knowTopology) {
-                for (Candidate other : candidates.values()) {
-                    if (other == c) {
+                for (int j = 0; j < anomalous; j++) {
+                    if (j == i) {
                         continue;
                     }
-                    if (topology.dependsOn(c.item, other.item, DEPENDENCY_HOPS)) {
+                    if (reaches[i][j]) {
                         anomalousDependencies++;
                     }
-                    if (topology.dependsOn(other.item, c.item, DEPENDENCY_HOPS)) {
+                    if (reaches[j][i]) {
                         explained++;
                     }
                 }
@@ -74,15 +138,16 @@ public final class RootCauseRanker implements Serializable {
                 double explains = others == 0 ? 1.0 : (double) explained / others;
                 topo = 0.5 * leaf + 0.5 * explains;
             }
-            double strength = c.peak.score / 100.0;
-            List<ChangeEvent> suspects = suspectChanges(c, changes);
-            double change = suspects.isEmpty() ? 0.0 : 1.0;
-            c.raw = W_ONSET * onset + W_TOPOLOGY * topo + W_STRENGTH * strength + W_CHANGE * change;
-            c.reasons = reasons(c, firstOnset, knowTopology, anomalousDependencies, explained, suspects);
+            c.walk = maxWalk > 0 ? walk[i] / maxWalk : 0.0;
+            List<ChangeEvent> suspects = c.suspects;
+            double change = c.changed ? 1.0 : 0.0;
+            c.raw = W_WALK * c.walk + W_TOPOLOGY * topo + W_ONSET * onset + W_STRENGTH * c.strength + W_CHANGE * change;
+            c.reasons = reasons(c, firstOnset, knowTopology, anomalousDependencies, explained, suspects,
+                    walkTotal > 0 ? walk[i] / walkTotal : 0.0);
             c.changeIds = suspects.stream().map(ChangeEvent::getId).toList();
         }
 
-        List<Candidate> ranked = new ArrayList<>(candidates.values());
+        List<Candidate> ranked = new ArrayList<>(nodes.subList(0, anomalous));
         ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.raw).thenComparingLong(c -> c.onset)
                 .thenComparing(c -> c.item));
         double total = ranked.stream().mapToDouble(c -> c.raw).sum();
@@ -98,6 +163,136 @@ public final class RootCauseRanker implements Serializable {
                     .build());
         }
         return hints;
+    }
+
+    /** {@code reaches[i][j]}: node i depends on node j within the hop limit (one breadth-first search per node). */
+    private static boolean[][] reach(List<Candidate> nodes, Topology topology) {
+        int n = nodes.size();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(nodes.get(i).item, i);
+        }
+        boolean[][] reaches = new boolean[n][n];
+        for (int i = 0; i < n; i++) {
+            Set<String> seen = new HashSet<>();
+            seen.add(nodes.get(i).item);
+            ArrayDeque<String> frontier = new ArrayDeque<>(List.of(nodes.get(i).item));
+            for (int hop = 0; hop < DEPENDENCY_HOPS && !frontier.isEmpty(); hop++) {
+                ArrayDeque<String> next = new ArrayDeque<>();
+                for (String item : frontier) {
+                    for (String dependency : topology.dependenciesOf(item)) {
+                        if (seen.add(dependency)) {
+                            next.add(dependency);
+                            Integer j = index.get(dependency);
+                            if (j != null) {
+                                reaches[i][j] = true;
+                            }
+                        }
+                    }
+                }
+                frontier = next;
+            }
+        }
+        return reaches;
+    }
+
+    /**
+     * A personalised PageRank over the anomalous subgraph. The walker starts at a symptom; from an item it moves to
+     * one of its nearest anomalous dependencies (none other lies between them) with odds set by that dependency's
+     * strength and by how closely their onsets match, or stays, with odds set by its own strength; with probability
+     * 1 - damping it restarts at a symptom. Mass piles up at the items the symptoms' anomalies lead to and that lead
+     * no further.
+     */
+    private double[] walk(List<Candidate> nodes, int anomalous, boolean[][] reaches, Collection<String> symptoms) {
+        int n = nodes.size();
+        // The walk restarts at the named symptoms and at the incident's entry points, the anomalous items that no
+        // other anomalous item or symptom depends on (each an alarm in its own right), the latter by strength.
+        double[] restart = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (symptoms.contains(nodes.get(i).item)) {
+                restart[i] = 1.0;
+            } else if (i < anomalous) {
+                boolean dependedOn = false;
+                for (int j = 0; j < n; j++) {
+                    dependedOn |= j != i && reaches[j][i];
+                }
+                restart[i] = dependedOn ? 0.0 : Math.max(nodes.get(i).strength, 1e-6);
+            }
+        }
+        if (sum(restart) == 0) {
+            // Every anomalous item is depended on (a dependency cycle): start anywhere, by strength.
+            for (int i = 0; i < anomalous; i++) {
+                restart[i] = Math.max(nodes.get(i).strength, 1e-6);
+            }
+        }
+        normalise(restart);
+
+        double[][] move = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            Candidate from = nodes.get(i);
+            for (int j = 0; j < n; j++) {
+                if (j == i || !reaches[i][j] || j >= anomalous) {
+                    continue;
+                }
+                boolean nearest = true;
+                for (int k = 0; k < anomalous && nearest; k++) {
+                    nearest = k == i || k == j || !(reaches[i][k] && reaches[k][j]);
+                }
+                if (nearest) {
+                    Candidate to = nodes.get(j);
+                    move[i][j] = to.strength * alignment(from, to);
+                }
+            }
+            // Staying means "this item is where it starts"; a change made to it shortly before its onset says so too.
+            move[i][i] = from.strength * (from.changed ? 1.0 + CHANGE_STAY_BOOST : 1.0);
+            if (sum(move[i]) == 0) {
+                move[i][i] = 1.0;
+            }
+            normalise(move[i]);
+        }
+
+        double[] visits = restart.clone();
+        for (int iteration = 0; iteration < WALK_ITERATIONS; iteration++) {
+            double[] next = new double[n];
+            for (int i = 0; i < n; i++) {
+                next[i] += (1 - DAMPING) * restart[i];
+                for (int j = 0; j < n; j++) {
+                    next[j] += DAMPING * visits[i] * move[i][j];
+                }
+            }
+            visits = next;
+        }
+        return visits;
+    }
+
+    /**
+     * How plausibly the dependency's anomaly travelled to the caller's, from their onsets: 1 when they start
+     * together, decaying with the gap in units of the onset resolution, twice as fast when the dependency started
+     * after its caller (an effect does not precede its cause).
+     */
+    private double alignment(Candidate caller, Candidate dependency) {
+        if (caller.peak == null || dependency.peak == null) {
+            return 1.0;
+        }
+        long lag = dependency.onset - caller.onset;
+        return Math.exp(-(lag > 0 ? 2.0 * lag : -lag) / (double) settings.onsetResolutionMillis);
+    }
+
+    private static double sum(double[] values) {
+        double total = 0;
+        for (double v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    private static void normalise(double[] values) {
+        double total = sum(values);
+        if (total > 0) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] /= total;
+            }
+        }
     }
 
     /** Changes on the item within the look-back before its onset (or up to a minute after it). */
@@ -118,7 +313,7 @@ public final class RootCauseRanker implements Serializable {
     }
 
     private static List<String> reasons(Candidate c, long firstOnset, boolean knowTopology, int anomalousDependencies,
-            int explained, List<ChangeEvent> suspects) {
+            int explained, List<ChangeEvent> suspects, double walkShare) {
         List<String> reasons = new ArrayList<>();
         AnomalyEntry peak = c.peak;
         reasons.add(String.format(Locale.ROOT, "%s %s %.1fσ %s baseline from %s (observed %s, expected %s)",
@@ -137,6 +332,13 @@ public final class RootCauseRanker implements Serializable {
                 reasons.add(String.format(Locale.ROOT, "depends on %d other anomalous item%s", anomalousDependencies,
                         anomalousDependencies == 1 ? "" : "s"));
             }
+        }
+        if (walkShare >= 0.005) {
+            reasons.add(String.format(Locale.ROOT, "a random walk from the symptoms along anomalous dependencies ends here %.0f%% of the time",
+                    100 * walkShare));
+        }
+        if (c.sigmaByMetric.size() > 1) {
+            reasons.add(String.format(Locale.ROOT, "anomalous on %d metrics", c.sigmaByMetric.size()));
         }
         for (ChangeEvent change : suspects) {
             long before = c.onset - change.getTime().toEpochMilli();
@@ -164,6 +366,12 @@ public final class RootCauseRanker implements Serializable {
         final String item;
         long onset = Long.MAX_VALUE;
         AnomalyEntry peak;
+        /** Largest deviation (σ) per metric: an item anomalous on several metrics has more evidence. */
+        final Map<String, Double> sigmaByMetric = new HashMap<>();
+        double strength;
+        List<ChangeEvent> suspects = List.of();
+        boolean changed;
+        double walk;
         double raw;
         List<String> reasons;
         List<String> changeIds;
@@ -177,6 +385,16 @@ public final class RootCauseRanker implements Serializable {
             if (peak == null || entry.score > peak.score) {
                 peak = entry;
             }
+            sigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
+        }
+
+        /** Sum over metrics of log(1 + σ): grows with every anomalous metric, slowly with ever larger deviations. */
+        double evidence() {
+            double total = 0;
+            for (double sigma : sigmaByMetric.values()) {
+                total += Math.log1p(sigma);
+            }
+            return total;
         }
     }
 }
