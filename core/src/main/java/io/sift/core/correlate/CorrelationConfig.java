@@ -44,6 +44,14 @@ public final class CorrelationConfig implements Serializable {
         return new Builder();
     }
 
+    /** A builder holding these settings, to change a few. */
+    public Builder toBuilder() {
+        return builder().defaultEnvironment(defaultEnvironment).gap(Duration.ofMillis(gapMillis)).maxHops(maxHops)
+                .quiet(Duration.ofMillis(quietMillis)).reopen(Duration.ofMillis(reopenMillis))
+                .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
+                .maxHints(maxHints);
+    }
+
     /** Builder with validation that says what to change. */
     public static final class Builder {
         private String defaultEnvironment = "prod";
