@@ -85,7 +85,7 @@ public final class Correlator implements Serializable {
                 update(known, anomaly);
                 touch(incident, anomaly, time);
                 if (wasResolved) {
-                    reopen(incident);
+                    reopen(incident, time);
                     out.add(emit(incident, IncidentChange.REOPENED, state, topology));
                 } else if (incident.peakScore >= peakBefore + PEAK_STEP || topCauseChanged(incident, state, topology)) {
                     out.add(emit(incident, IncidentChange.UPDATED, state, topology));
@@ -94,14 +94,20 @@ public final class Correlator implements Serializable {
             }
         }
 
-        List<IncidentState> related = new ArrayList<>();
         long onset = anomaly.getOnset().toEpochMilli();
+        Links links = new Links(item, topology, config.maxHops);
+        String fingerprint = null;
+        List<IncidentState> related = new ArrayList<>();
         for (IncidentState incident : state.incidents) {
-            // A resolved incident reopens only when one of its own items recurs; a neighbour's new trouble is new.
-            boolean joins = incident.resolved
-                    ? onset <= incident.resolvedAt + config.reopenMillis && items(incident).contains(item)
-                    : (incident.hasOngoing() || onset <= incident.activeUntil() + config.gapMillis)
-                            && topology.withinHops(item, items(incident), config.maxHops);
+            boolean joins;
+            if (incident.resolved) {
+                if (fingerprint == null) {
+                    fingerprint = fingerprint(environmentOf(anomaly), anomaly.getSeriesKey());
+                }
+                joins = recurs(incident, item, fingerprint, onset);
+            } else {
+                joins = related(incident, item, onset, links);
+            }
             if (joins) {
                 related.add(incident);
             }
@@ -111,6 +117,8 @@ public final class Correlator implements Serializable {
             IncidentState incident = new IncidentState();
             incident.environment = environmentOf(anomaly);
             incident.id = StableIds.of("inc", incident.environment, anomaly.getId());
+            incident.fingerprint = fingerprint != null ? fingerprint
+                    : fingerprint(incident.environment, anomaly.getSeriesKey());
             incident.openedAt = onset;
             incident.lastSeen = time;
             incident.anomalies.add(entry(anomaly));
@@ -121,6 +129,7 @@ public final class Correlator implements Serializable {
             return out;
         }
 
+        // The oldest survives under its id; the others point to it.
         related.sort(Comparator.comparingLong((IncidentState i) -> i.openedAt).thenComparing(i -> i.id));
         IncidentState survivor = related.get(0);
         for (IncidentState absorbed : related.subList(1, related.size())) {
@@ -135,12 +144,70 @@ public final class Correlator implements Serializable {
         survivor.anomalies.add(entry(anomaly));
         touch(survivor, anomaly, time);
         if (wasResolved) {
-            reopen(survivor);
+            reopen(survivor, time);
             out.add(emit(survivor, IncidentChange.REOPENED, state, topology));
         } else {
             out.add(emit(survivor, IncidentChange.UPDATED, state, topology));
         }
         return out;
+    }
+
+    /** The dedup key of an incident opened by an anomaly of this series. */
+    static String fingerprint(String environment, String series) {
+        return StableIds.of("fp", environment, series);
+    }
+
+    /**
+     * Whether a new anomaly is the same problem as a resolved incident, back within the cool-down: on the item the
+     * incident blamed, or in the series that opened it. Another item's trouble is a new incident, even when the
+     * resolved one had touched that item (a hub such as a gateway suffers from every fault).
+     */
+    private boolean recurs(IncidentState incident, String item, String fingerprint, long onset) {
+        return onset <= incident.resolvedAt + config.reopenMillis
+                && (item.equals(incident.lastTopCause) || fingerprint.equals(incident.fingerprint));
+    }
+
+    /**
+     * Whether a new anomaly belongs to an open incident: another signal of one of its items while that item is
+     * anomalous or within the gap, or an item linked to one of its items by dependencies (within the hop limit) in a
+     * way faults travel: a dependent (victim) that starts after the anomaly it depends on, or a dependency (cause)
+     * that starts no later than the anomaly depending on it (give or take the onset tolerance), while that anomaly is
+     * ongoing or only just ended. Two anomalies that merely share a neighbour (two callers of one service) are not
+     * linked: that is how unrelated trouble used to snowball through hubs.
+     */
+    private boolean related(IncidentState incident, String item, long onset, Links links) {
+        if (!incident.hasOngoing() && onset > incident.activeUntil() + config.gapMillis) {
+            return false;
+        }
+        for (AnomalyEntry entry : incident.anomalies) {
+            if (entry.item.equals(item)) {
+                if (entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis) {
+                    return true;
+                }
+                continue;
+            }
+            if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
+                continue;
+            }
+            if (links.dependencies.contains(entry.item) && entry.onset <= onset + config.onsetToleranceMillis) {
+                return true;
+            }
+            if (links.dependents.contains(entry.item) && onset <= entry.onset + config.onsetToleranceMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The items an anomalous item depends on and those depending on it, within the hop limit. */
+    private static final class Links {
+        final Set<String> dependencies;
+        final Set<String> dependents;
+
+        Links(String item, Topology topology, int maxHops) {
+            this.dependencies = topology.dependenciesWithin(item, maxHops);
+            this.dependents = topology.dependentsWithin(item, maxHops);
+        }
     }
 
     /**
@@ -153,9 +220,16 @@ public final class Correlator implements Serializable {
         while (it.hasNext()) {
             IncidentState incident = it.next();
             if (!incident.resolved && !incident.hasOngoing()
-                    && watermark >= incident.activeUntil() + config.quietMillis) {
+                    && watermark >= incident.activeUntil() + quietOf(incident)) {
                 incident.resolved = true;
-                incident.resolvedAt = incident.activeUntil() + config.quietMillis;
+                incident.resolvedAt = incident.activeUntil() + quietOf(incident);
+                if (incident.flapping) {
+                    // The long quiet ended the flapping: a later recurrence starts counting afresh.
+                    incident.flapping = false;
+                    incident.transitions.clear();
+                } else {
+                    recordTransition(incident, incident.resolvedAt);
+                }
                 out.add(emit(incident, IncidentChange.RESOLVED, state, topology));
             }
             if (incident.resolved && watermark >= incident.resolvedAt + config.reopenMillis) {
@@ -173,7 +247,7 @@ public final class Correlator implements Serializable {
             if (incident.resolved) {
                 next = Math.min(next, incident.resolvedAt + config.reopenMillis);
             } else if (!incident.hasOngoing()) {
-                next = Math.min(next, incident.activeUntil() + config.quietMillis);
+                next = Math.min(next, incident.activeUntil() + quietOf(incident));
             }
         }
         for (ChangeEvent change : state.recentChanges) {
@@ -219,14 +293,29 @@ public final class Correlator implements Serializable {
         incident.peakScore = Math.max(incident.peakScore, anomaly.getScore());
     }
 
-    private static void reopen(IncidentState incident) {
+    private long quietOf(IncidentState incident) {
+        return incident.flapping ? config.flapQuietMillis : config.quietMillis;
+    }
+
+    private void reopen(IncidentState incident, long time) {
         incident.resolved = false;
         incident.resolvedAt = -1;
+        recordTransition(incident, time);
+        if (incident.transitions.size() > config.flapCount) {
+            incident.flapping = true;
+        }
+    }
+
+    /** Remembers a resolution or reopening, forgetting those older than the flap window. */
+    private void recordTransition(IncidentState incident, long time) {
+        incident.transitions.add(time);
+        incident.transitions.removeIf(t -> t < time - config.flapWindowMillis);
     }
 
     private static AnomalyEntry entry(Anomaly anomaly) {
         AnomalyEntry entry = new AnomalyEntry();
         entry.id = anomaly.getId();
+        entry.series = anomaly.getSeriesKey();
         entry.item = anomaly.getResource().getService();
         entry.metric = anomaly.getMetric();
         entry.onset = anomaly.getOnset().toEpochMilli();
@@ -303,7 +392,7 @@ public final class Correlator implements Serializable {
                 .setStatus(incident.resolved ? IncidentStatus.RESOLVED : IncidentStatus.OPEN)
                 .setChange(change)
                 .setEnvironment(incident.environment)
-                .setTitle(title(incident, hints, items))
+                .setTitle(title(incident, hints, items) + (incident.flapping ? " (flapping)" : ""))
                 .setPriority(priority(items, incident.peakScore, topology))
                 .setPeakScore(incident.peakScore)
                 .setOpenedAt(Instant.ofEpochMilli(incident.openedAt))
