@@ -13,12 +13,17 @@ public final class CorrelationConfig implements Serializable {
     /** A recurrence on an item of an open incident joins it when it starts within this gap of the incident's activity. */
     public final long gapMillis;
     /**
-     * An anomaly joins through the topology only while a related anomaly of the incident is ongoing or ended at most
-     * this long before its onset: anomalies that merely follow each other are not one fault.
+     * An anomaly joins through the topology only while a linked anomaly of the incident is ongoing or ended at most
+     * this long before its onset (detection granularity): trouble that starts after another ended is not its effect.
      */
     public final long linkGapMillis;
     /** A cause may be detected up to this long after its effects (sampling phases, log windows). */
     public final long onsetToleranceMillis;
+    /**
+     * An anomaly linked to several open incidents merges them only where its onset is within this time of the
+     * linked anomalies' onsets; otherwise it joins the most closely linked one.
+     */
+    public final long mergeWindowMillis;
     /** An anomaly joins an incident when its item is within this many topology hops of one of the incident's. */
     public final int maxHops;
     /** Quiet time after the last anomaly ended before an incident resolves. */
@@ -43,6 +48,7 @@ public final class CorrelationConfig implements Serializable {
         this.gapMillis = b.gap.toMillis();
         this.linkGapMillis = b.linkGap.toMillis();
         this.onsetToleranceMillis = b.onsetTolerance.toMillis();
+        this.mergeWindowMillis = b.mergeWindow.toMillis();
         this.maxHops = b.maxHops;
         this.quietMillis = b.quiet.toMillis();
         this.reopenMillis = b.reopen.toMillis();
@@ -66,6 +72,7 @@ public final class CorrelationConfig implements Serializable {
     public Builder toBuilder() {
         return builder().defaultEnvironment(defaultEnvironment).gap(Duration.ofMillis(gapMillis))
                 .linkGap(Duration.ofMillis(linkGapMillis)).onsetTolerance(Duration.ofMillis(onsetToleranceMillis))
+                .mergeWindow(Duration.ofMillis(mergeWindowMillis))
                 .maxHops(maxHops)
                 .quiet(Duration.ofMillis(quietMillis)).reopen(Duration.ofMillis(reopenMillis))
                 .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
@@ -77,8 +84,9 @@ public final class CorrelationConfig implements Serializable {
     public static final class Builder {
         private String defaultEnvironment = "prod";
         private Duration gap = Duration.ofMinutes(10);
-        private Duration linkGap = Duration.ofMinutes(2);
-        private Duration onsetTolerance = Duration.ofMinutes(2);
+        private Duration linkGap = Duration.ofSeconds(30);
+        private Duration onsetTolerance = Duration.ofMinutes(1);
+        private Duration mergeWindow = Duration.ofMinutes(2);
         private int maxHops = 2;
         private Duration quiet = Duration.ofMinutes(10);
         private Duration reopen = Duration.ofMinutes(30);
@@ -93,6 +101,7 @@ public final class CorrelationConfig implements Serializable {
         public Builder gap(Duration v) { this.gap = v; return this; }
         public Builder linkGap(Duration v) { this.linkGap = v; return this; }
         public Builder onsetTolerance(Duration v) { this.onsetTolerance = v; return this; }
+        public Builder mergeWindow(Duration v) { this.mergeWindow = v; return this; }
         public Builder maxHops(int v) { this.maxHops = v; return this; }
         public Builder quiet(Duration v) { this.quiet = v; return this; }
         public Builder reopen(Duration v) { this.reopen = v; return this; }
@@ -107,8 +116,9 @@ public final class CorrelationConfig implements Serializable {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),
                     "defaultEnvironment: name the environment of signals that carry none, e.g. 'prod'");
             require(gap != null && !gap.isNegative() && !gap.isZero(), "gap must be a positive duration, e.g. 10m");
-            require(linkGap != null && !linkGap.isNegative(), "linkGap must be zero or positive, e.g. 2m");
+            require(linkGap != null && !linkGap.isNegative(), "linkGap must be zero or positive, e.g. 30s");
             require(onsetTolerance != null && !onsetTolerance.isNegative(), "onsetTolerance must be zero or positive, e.g. 2m");
+            require(mergeWindow != null && !mergeWindow.isNegative(), "mergeWindow must be zero or positive, e.g. 2m");
             require(maxHops >= 0, "maxHops must be 0 (same item only) or more; got " + maxHops);
             require(quiet != null && !quiet.isNegative() && !quiet.isZero(), "quiet must be a positive duration, e.g. 10m");
             require(reopen != null && !reopen.isNegative(), "reopen must be zero (never reopen) or positive");

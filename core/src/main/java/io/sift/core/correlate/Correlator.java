@@ -37,6 +37,8 @@ public final class Correlator implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    private static final long UNRELATED = Long.MAX_VALUE;
+
     /** A peak this many points higher is worth a new incident version. */
     private static final double PEAK_STEP = 5.0;
 
@@ -96,20 +98,24 @@ public final class Correlator implements Serializable {
 
         long onset = anomaly.getOnset().toEpochMilli();
         Links links = new Links(item, topology, config.maxHops);
-        String fingerprint = null;
-        List<IncidentState> related = new ArrayList<>();
+        String fingerprint = fingerprint(environmentOf(anomaly), anomaly.getSeriesKey());
+        List<IncidentState> linked = new ArrayList<>();
+        List<Long> distances = new ArrayList<>();
         for (IncidentState incident : state.incidents) {
-            boolean joins;
-            if (incident.resolved) {
-                if (fingerprint == null) {
-                    fingerprint = fingerprint(environmentOf(anomaly), anomaly.getSeriesKey());
-                }
-                joins = recurs(incident, item, fingerprint, onset);
-            } else {
-                joins = related(incident, item, onset, links);
+            long distance = incident.resolved ? UNRELATED : linkDistance(incident, item, onset, links);
+            if (distance != UNRELATED) {
+                linked.add(incident);
+                distances.add(distance);
             }
-            if (joins) {
-                related.add(incident);
+        }
+        List<IncidentState> related = new ArrayList<>(joined(linked, distances));
+        if (related.isEmpty()) {
+            // Only what no current trouble explains can be an old problem back: a victim of a new fault often is
+            // the item an earlier incident blamed.
+            for (IncidentState incident : state.incidents) {
+                if (incident.resolved && recurs(incident, item, fingerprint, onset)) {
+                    related.add(incident);
+                }
             }
         }
 
@@ -117,8 +123,7 @@ public final class Correlator implements Serializable {
             IncidentState incident = new IncidentState();
             incident.environment = environmentOf(anomaly);
             incident.id = StableIds.of("inc", incident.environment, anomaly.getId());
-            incident.fingerprint = fingerprint != null ? fingerprint
-                    : fingerprint(incident.environment, anomaly.getSeriesKey());
+            incident.fingerprint = fingerprint;
             incident.openedAt = onset;
             incident.lastSeen = time;
             incident.anomalies.add(entry(anomaly));
@@ -168,35 +173,57 @@ public final class Correlator implements Serializable {
     }
 
     /**
-     * Whether a new anomaly belongs to an open incident: another signal of one of its items while that item is
+     * How closely a new anomaly is linked to an open incident: the smallest onset difference to an anomaly of the
+     * incident it is linked to, or {@link #UNRELATED}. Linked are another signal of one of its items while that item is
      * anomalous or within the gap, or an item linked to one of its items by dependencies (within the hop limit) in a
      * way faults travel: a dependent (victim) that starts after the anomaly it depends on, or a dependency (cause)
      * that starts no later than the anomaly depending on it (give or take the onset tolerance), while that anomaly is
      * ongoing or only just ended. Two anomalies that merely share a neighbour (two callers of one service) are not
      * linked: that is how unrelated trouble used to snowball through hubs.
      */
-    private boolean related(IncidentState incident, String item, long onset, Links links) {
+    private long linkDistance(IncidentState incident, String item, long onset, Links links) {
         if (!incident.hasOngoing() && onset > incident.activeUntil() + config.gapMillis) {
-            return false;
+            return UNRELATED;
         }
+        long closest = UNRELATED;
         for (AnomalyEntry entry : incident.anomalies) {
+            boolean linked;
             if (entry.item.equals(item)) {
-                if (entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis) {
-                    return true;
-                }
-                continue;
+                linked = entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis;
+            } else if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
+                linked = false;
+            } else {
+                linked = links.dependencies.contains(entry.item) && entry.onset <= onset + config.onsetToleranceMillis
+                        || links.dependents.contains(entry.item) && onset <= entry.onset + config.onsetToleranceMillis;
             }
-            if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
-                continue;
-            }
-            if (links.dependencies.contains(entry.item) && entry.onset <= onset + config.onsetToleranceMillis) {
-                return true;
-            }
-            if (links.dependents.contains(entry.item) && onset <= entry.onset + config.onsetToleranceMillis) {
-                return true;
+            if (linked) {
+                closest = Math.min(closest, Math.abs(onset - entry.onset));
             }
         }
-        return false;
+        return closest;
+    }
+
+    /**
+     * Of the open incidents an anomaly is linked to, those it joins: all whose link is tight in time (merging them),
+     * else only the closest. An anomaly that follows one incident's onset closely and another's only loosely is the
+     * first one's effect; merging on a loose link would fold a fault into unrelated trouble that happened to be
+     * going on next door.
+     */
+    private List<IncidentState> joined(List<IncidentState> linked, List<Long> distances) {
+        if (linked.size() <= 1) {
+            return linked;
+        }
+        List<IncidentState> tight = new ArrayList<>();
+        int closest = 0;
+        for (int i = 0; i < linked.size(); i++) {
+            if (distances.get(i) <= config.mergeWindowMillis) {
+                tight.add(linked.get(i));
+            }
+            if (distances.get(i) < distances.get(closest)) {
+                closest = i;
+            }
+        }
+        return tight.size() >= 2 ? tight : List.of(linked.get(closest));
     }
 
     /** The items an anomalous item depends on and those depending on it, within the hop limit. */
