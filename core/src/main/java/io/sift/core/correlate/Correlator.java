@@ -25,11 +25,25 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Folds anomalies of one environment into incidents: an anomaly joins a live incident when it starts within the
- * gap of the incident's activity and its item is within a few topology hops of the incident's items (or is one of
- * them); repeats of the same anomaly only update; an anomaly that bridges two incidents merges them into the
- * oldest. Incidents resolve after a quiet period once all their anomalies ended, reopen (same id) on a recurrence
- * within the cool-down, and are forgotten after it.
+ * Folds anomalies of one environment into incidents.
+ *
+ * <ul>
+ * <li><b>Grouping:</b> an anomaly joins an open incident when it is another signal of one of the incident's items
+ * (within the gap), or when its item is linked to an item of the incident by dependencies within the hop limit in
+ * the direction faults travel: it depends on an anomalous item that started before it (a victim), or an anomalous
+ * item that started no more than the onset tolerance before it depends on it (a cause detected late); the linked
+ * anomaly must be ongoing, or have ended no more than the link gap before. Sharing a neighbour is no link.
+ * <li><b>Merging:</b> an anomaly linked to several open incidents merges those whose linked onsets are within the
+ * merge window of its own into the oldest (its id survives; the others emit a MERGED version pointing to it); when
+ * none or only one is that close, it joins the most closely linked one.
+ * <li><b>Dedup:</b> versions of a known anomaly only update the incident (counts, last seen, peak); a new episode of
+ * an item's series joins the incident holding that item. The incident's fingerprint (environment and opening series,
+ * without onset) is its dedup key across recurrences.
+ * <li><b>Lifecycle:</b> an incident resolves a quiet period after all its anomalies ended; a resolved incident
+ * reopens under its id when, within the cool-down, its root-cause item or its opening series is anomalous again and
+ * no open incident explains that; one that resolves and reopens more than the flap count within the flap window is
+ * flapping and resolves only after the longer flap quiet; incidents are forgotten at the end of the cool-down.
+ * </ul>
  *
  * <p>Inputs must arrive in event-time order for results to be deterministic; the Flink wrapper sorts them.
  */
