@@ -86,7 +86,7 @@ public final class CorrelationConfig implements Serializable {
         private Duration gap = Duration.ofMinutes(10);
         private Duration linkGap = Duration.ofSeconds(30);
         private Duration onsetTolerance = Duration.ofMinutes(1);
-        private Duration mergeWindow = Duration.ofMinutes(2);
+        private Duration mergeWindow = Duration.ofMinutes(1);
         private int maxHops = 2;
         private Duration quiet = Duration.ofMinutes(10);
         private Duration reopen = Duration.ofMinutes(30);

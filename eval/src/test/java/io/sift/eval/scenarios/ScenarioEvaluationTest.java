@@ -23,11 +23,11 @@ class ScenarioEvaluationTest {
 
     // Reached at the last correlation change (see the commit log), minus the margin.
     private static final double MIN_RECALL = 1.00;
-    private static final double MIN_PURITY = 0.99 - 0.02;
+    private static final double MIN_PURITY = 0.996 - 0.02;
     private static final double MIN_COMPRESSION = 27.0 - 2.0;
-    private static final double MIN_TOP1 = 0.80 - 0.05;
+    private static final double MIN_TOP1 = 0.825 - 0.05;
     private static final double MIN_TOP3 = 0.975 - 0.05;
-    private static final double MAX_MEAN_FIRST_VERSION_SECONDS = 27 + 10;
+    private static final double MAX_MEAN_FIRST_VERSION_SECONDS = 30 + 10;
     /** Per type, at least this top-3 share (network partitions rank worst; see the ranker). */
     private static final double MIN_TOP3_PER_TYPE = 0.75;
 
