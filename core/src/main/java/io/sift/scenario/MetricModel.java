@@ -26,6 +26,7 @@ final class MetricModel {
     private static final long SALT_WANDER = 0x3A4DE2L;
     private static final long SALT_BUMP = 0xB0A7L;
     private static final long SALT_FAULT = 0xFA0L;
+    private static final long SALT_GLITCH = 0x611CL;
     private static final long BUMP_SLOT_MS = 30 * 60_000L;
     private static final long ROLLOUT_MS = 90_000L;
     /** Latency rise while a deploy rolls out, in sigmas of the series. */
@@ -68,6 +69,10 @@ final class MetricModel {
     private final boolean bumps;
     final Series[] series;        // definition order
     final Series[] emitOrder;     // by phase, then definition order
+    /** Background noise glitches, in start order. */
+    final List<NoisePlanner.Glitch> glitches;
+    /** Glitches by series id; null where a series has none. */
+    private final NoisePlanner.Glitch[][] glitchesBySeries;
 
     MetricModel(ScenarioGenerator cfg, Estate estate, Baselines base, Map<String, Resource> instanceResources,
                 List<FaultPlan> plans, long[][] deploysByItem) {
@@ -151,6 +156,14 @@ final class MetricModel {
         series = list.toArray(new Series[0]);
         emitOrder = series.clone();
         Arrays.sort(emitOrder, Comparator.comparingLong((Series s) -> s.phaseMs).thenComparingInt(s -> s.id));
+        glitches = List.copyOf(NoisePlanner.plan(cfg, series, plans));
+        glitchesBySeries = new NoisePlanner.Glitch[series.length][];
+        for (NoisePlanner.Glitch g : glitches) {
+            NoisePlanner.Glitch[] known = glitchesBySeries[g.series];
+            NoisePlanner.Glitch[] more = known == null ? new NoisePlanner.Glitch[1] : Arrays.copyOf(known, known.length + 1);
+            more[more.length - 1] = g;
+            glitchesBySeries[g.series] = more;
+        }
     }
 
     long steps() {
@@ -199,6 +212,14 @@ final class MetricModel {
                 continue;
             }
             v = applyFault(s, e, t, step, v, load);
+        }
+        NoisePlanner.Glitch[] own = glitchesBySeries[s.id];
+        if (own != null) {
+            for (NoisePlanner.Glitch g : own) {
+                if (g.activeAt(t)) {
+                    v = NoisePlanner.apply(s.kind, g.magnitude, v, Noise.gauss(seed, SALT_GLITCH, s.id, step));
+                }
+            }
         }
         if (!Double.isFinite(v)) {
             throw new IllegalStateException("non-finite value for " + s.info.key() + " at step " + step);

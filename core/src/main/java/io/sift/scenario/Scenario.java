@@ -41,6 +41,7 @@ public final class Scenario {
     private final List<TopologyUpdate> topology;
     private final List<ChangeEvent> changes;
     private final List<InjectedFault> faults;
+    private final List<NoiseAnomaly> noise;
     private final MetricModel metrics;
     private final LogModel logs;
     private final List<SeriesInfo> series;
@@ -60,6 +61,7 @@ public final class Scenario {
         this.metrics = new MetricModel(cfg, estate, base, resources, planned.plans(), changed.deployTimesByItem());
         this.logs = new LogModel(cfg, estate, base, resources, planned.plans(), changed.deploys());
         this.series = Arrays.stream(metrics.series).map(s -> s.info).toList();
+        this.noise = metrics.glitches.stream().map(g -> g.truth).toList();
         this.topology = buildTopology();
     }
 
@@ -124,6 +126,11 @@ public final class Scenario {
     /** Ground truth, in start order. */
     public List<InjectedFault> faults() {
         return faults;
+    }
+
+    /** Background noise anomalies (glitches that belong to no fault), in start order; empty unless asked for. */
+    public List<NoiseAnomaly> noise() {
+        return noise;
     }
 
     /** The fault whose effects may be active at {@code t}, if any. */

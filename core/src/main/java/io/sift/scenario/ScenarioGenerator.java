@@ -38,6 +38,7 @@ public final class ScenarioGenerator {
     private final Duration minGap;
     private final boolean benignDeploys;
     private final boolean benignBumps;
+    private final int noiseAnomalies;
     private final Scenario scenario;
 
     private ScenarioGenerator(Builder b) {
@@ -52,6 +53,7 @@ public final class ScenarioGenerator {
         this.minGap = b.minGap;
         this.benignDeploys = b.benignDeploys;
         this.benignBumps = b.benignBumps;
+        this.noiseAnomalies = b.noiseAnomalies;
         Estate estate = EstateFactory.build(seed, services, environment);
         this.faultSpecs = b.faultSpecs != null ? List.copyOf(b.faultSpecs) : randomSpecs(b.randomFaults);
         validateFaults(estate);
@@ -118,6 +120,11 @@ public final class ScenarioGenerator {
 
     public boolean benignBumps() {
         return benignBumps;
+    }
+
+    /** Number of background noise anomalies (short glitches of one series that belong to no fault). */
+    public int noiseAnomalies() {
+        return noiseAnomalies;
     }
 
     private List<FaultSpec> randomSpecs(int count) {
@@ -203,7 +210,7 @@ public final class ScenarioGenerator {
                 + ", start=" + start + ", duration=" + duration + ", sampleInterval=" + sampleInterval
                 + ", logLinesPerServicePerMinute=" + logLinesPerServicePerMinute + ", faults=" + faultSpecs
                 + ", warmUp=" + warmUp + ", minGap=" + minGap + ", benignDeploys=" + benignDeploys
-                + ", benignBumps=" + benignBumps + "}";
+                + ", benignBumps=" + benignBumps + ", noiseAnomalies=" + noiseAnomalies + "}";
     }
 
     /** Settings with defaults; {@link #build()} checks them all and says what to change. */
@@ -222,6 +229,7 @@ public final class ScenarioGenerator {
         private Duration minGap = Duration.ofMinutes(20);
         private boolean benignDeploys = true;
         private boolean benignBumps = true;
+        private int noiseAnomalies = 0;
 
         private Builder() {
         }
@@ -314,6 +322,17 @@ public final class ScenarioGenerator {
             return this;
         }
 
+        /**
+         * Background noise anomalies (default 0): short (1-6 min) glitches of a single series, strong enough for a
+         * detector, that belong to no fault, such as a slow query or a garbage-collection pause. They fall after the
+         * warm-up, anywhere in time, but never on an item affected by a fault active within 10 minutes; ground
+         * truth in {@link Scenario#noise()}.
+         */
+        public Builder noiseAnomalies(int count) {
+            this.noiseAnomalies = count;
+            return this;
+        }
+
         public ScenarioGenerator build() {
             require(environment != null && environment.matches("[a-z0-9][a-z0-9-]{0,30}"),
                     "environment must be 1-31 lower-case letters, digits or '-', e.g. \"prod\"; got " + environment);
@@ -341,6 +360,8 @@ public final class ScenarioGenerator {
                     "minGapBetweenFaults must be at least 2 min so that faults never overlap (got " + minGap + ")");
             require(faultSpecs == null || randomFaultsSet == null,
                     "use either explicit faults (fault/faults) or randomFaults(n), not both");
+            require(noiseAnomalies >= 0 && noiseAnomalies <= 10_000,
+                    "noiseAnomalies must be between 0 and 10000 (got " + noiseAnomalies + ")");
             require(randomFaults >= 0 && randomFaults <= 1000,
                     "randomFaults must be between 0 and 1000 (got " + randomFaults + ")");
             if (faultSpecs != null) {

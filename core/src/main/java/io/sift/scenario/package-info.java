@@ -43,5 +43,10 @@
  * suffer from ("Timeout after 5000 ms calling orders-db", "Connection pool exhausted for orders-db (50/50 in use)",
  * "HTTP 503 from payments: ..."). Faults last 5-20 min, start after the warm-up and are at least the minimum gap
  * apart; benign deploys stay out of [start - 15 min, end + 5 min] of every fault.
+ *
+ * <h2>Noise</h2> With {@code noiseAnomalies(n)}: n glitches of a single series each (1-6 min: latency x3-6, errors
+ * +5-20 %, request rate x0.3-0.55, utilisation or connections near full, hit ratio down, queue depth x5-15), after the
+ * warm-up, that belong to no fault: never on an item affected by a fault active within 10 min. Ground truth in
+ * {@link io.sift.scenario.Scenario#noise()}.
  */
 package io.sift.scenario;

@@ -3,6 +3,8 @@ package io.sift.core.correlate;
 /** What an incident remembers of one anomaly it folded in (a POJO for Flink state). */
 public class AnomalyEntry {
     public String id;
+    /** Series key of the anomaly (metric, resource and labels): repeats of one series share it. */
+    public String series;
     public String item;
     public String metric;
     public long onset;

@@ -10,8 +10,20 @@ public final class CorrelationConfig implements Serializable {
 
     /** Environment of signals that name none. */
     public final String defaultEnvironment;
-    /** An anomaly joins an incident seen within this gap (event time). */
+    /** A recurrence on an item of an open incident joins it when it starts within this gap of the incident's activity. */
     public final long gapMillis;
+    /**
+     * An anomaly joins through the topology only while a linked anomaly of the incident is ongoing or ended at most
+     * this long before its onset (detection granularity): trouble that starts after another ended is not its effect.
+     */
+    public final long linkGapMillis;
+    /** A cause may be detected up to this long after its effects (sampling phases, log windows). */
+    public final long onsetToleranceMillis;
+    /**
+     * An anomaly linked to several open incidents merges them only where its onset is within this time of the
+     * linked anomalies' onsets; otherwise it joins the most closely linked one.
+     */
+    public final long mergeWindowMillis;
     /** An anomaly joins an incident when its item is within this many topology hops of one of the incident's. */
     public final int maxHops;
     /** Quiet time after the last anomaly ended before an incident resolves. */
@@ -24,16 +36,28 @@ public final class CorrelationConfig implements Serializable {
     public final int maxAnomalyRefs;
     /** Root-cause hints per incident. */
     public final int maxHints;
+    /** An incident that resolves or reopens more than this many times within {@link #flapWindowMillis} flaps. */
+    public final int flapCount;
+    /** The period in which state changes are counted for flapping. */
+    public final long flapWindowMillis;
+    /** A flapping incident resolves only after this much quiet (instead of the quiet period); default 3 × quiet. */
+    public final long flapQuietMillis;
 
     private CorrelationConfig(Builder b) {
         this.defaultEnvironment = b.defaultEnvironment;
         this.gapMillis = b.gap.toMillis();
+        this.linkGapMillis = b.linkGap.toMillis();
+        this.onsetToleranceMillis = b.onsetTolerance.toMillis();
+        this.mergeWindowMillis = b.mergeWindow.toMillis();
         this.maxHops = b.maxHops;
         this.quietMillis = b.quiet.toMillis();
         this.reopenMillis = b.reopen.toMillis();
         this.changeLookbackMillis = b.changeLookback.toMillis();
         this.maxAnomalyRefs = b.maxAnomalyRefs;
         this.maxHints = b.maxHints;
+        this.flapCount = b.flapCount;
+        this.flapWindowMillis = b.flapWindow.toMillis();
+        this.flapQuietMillis = b.flapQuiet != null ? b.flapQuiet.toMillis() : 3 * b.quiet.toMillis();
     }
 
     public static CorrelationConfig defaults() {
@@ -44,36 +68,68 @@ public final class CorrelationConfig implements Serializable {
         return new Builder();
     }
 
+    /** A builder holding these settings, to change a few. */
+    public Builder toBuilder() {
+        return builder().defaultEnvironment(defaultEnvironment).gap(Duration.ofMillis(gapMillis))
+                .linkGap(Duration.ofMillis(linkGapMillis)).onsetTolerance(Duration.ofMillis(onsetToleranceMillis))
+                .mergeWindow(Duration.ofMillis(mergeWindowMillis))
+                .maxHops(maxHops)
+                .quiet(Duration.ofMillis(quietMillis)).reopen(Duration.ofMillis(reopenMillis))
+                .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
+                .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
+                .flapQuiet(Duration.ofMillis(flapQuietMillis));
+    }
+
     /** Builder with validation that says what to change. */
     public static final class Builder {
         private String defaultEnvironment = "prod";
         private Duration gap = Duration.ofMinutes(10);
+        private Duration linkGap = Duration.ofSeconds(30);
+        private Duration onsetTolerance = Duration.ofMinutes(1);
+        private Duration mergeWindow = Duration.ofMinutes(1);
         private int maxHops = 2;
         private Duration quiet = Duration.ofMinutes(10);
         private Duration reopen = Duration.ofMinutes(30);
         private Duration changeLookback = Duration.ofMinutes(30);
         private int maxAnomalyRefs = 50;
         private int maxHints = 3;
+        private int flapCount = 3;
+        private Duration flapWindow = Duration.ofHours(1);
+        private Duration flapQuiet;
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
+        public Builder linkGap(Duration v) { this.linkGap = v; return this; }
+        public Builder onsetTolerance(Duration v) { this.onsetTolerance = v; return this; }
+        public Builder mergeWindow(Duration v) { this.mergeWindow = v; return this; }
         public Builder maxHops(int v) { this.maxHops = v; return this; }
         public Builder quiet(Duration v) { this.quiet = v; return this; }
         public Builder reopen(Duration v) { this.reopen = v; return this; }
         public Builder changeLookback(Duration v) { this.changeLookback = v; return this; }
         public Builder maxAnomalyRefs(int v) { this.maxAnomalyRefs = v; return this; }
         public Builder maxHints(int v) { this.maxHints = v; return this; }
+        public Builder flapCount(int v) { this.flapCount = v; return this; }
+        public Builder flapWindow(Duration v) { this.flapWindow = v; return this; }
+        public Builder flapQuiet(Duration v) { this.flapQuiet = v; return this; }
 
         public CorrelationConfig build() {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),
                     "defaultEnvironment: name the environment of signals that carry none, e.g. 'prod'");
             require(gap != null && !gap.isNegative() && !gap.isZero(), "gap must be a positive duration, e.g. 10m");
+            require(linkGap != null && !linkGap.isNegative(), "linkGap must be zero or positive, e.g. 30s");
+            require(onsetTolerance != null && !onsetTolerance.isNegative(), "onsetTolerance must be zero or positive, e.g. 2m");
+            require(mergeWindow != null && !mergeWindow.isNegative(), "mergeWindow must be zero or positive, e.g. 2m");
             require(maxHops >= 0, "maxHops must be 0 (same item only) or more; got " + maxHops);
             require(quiet != null && !quiet.isNegative() && !quiet.isZero(), "quiet must be a positive duration, e.g. 10m");
             require(reopen != null && !reopen.isNegative(), "reopen must be zero (never reopen) or positive");
             require(changeLookback != null && !changeLookback.isNegative(), "changeLookback must be zero or positive");
             require(maxAnomalyRefs >= 1, "maxAnomalyRefs must be at least 1; got " + maxAnomalyRefs);
             require(maxHints >= 1, "maxHints must be at least 1; got " + maxHints);
+            require(flapCount >= 1, "flapCount must be at least 1; got " + flapCount);
+            require(flapWindow != null && !flapWindow.isNegative() && !flapWindow.isZero(),
+                    "flapWindow must be a positive duration, e.g. 1h");
+            require(flapQuiet == null || flapQuiet.compareTo(quiet) >= 0,
+                    "flapQuiet must be at least the quiet period (" + quiet + "), e.g. 30m");
             return new CorrelationConfig(this);
         }
 

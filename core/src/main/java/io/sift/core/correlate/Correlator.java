@@ -25,17 +25,33 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Folds anomalies of one environment into incidents: an anomaly joins a live incident when it starts within the
- * gap of the incident's activity and its item is within a few topology hops of the incident's items (or is one of
- * them); repeats of the same anomaly only update; an anomaly that bridges two incidents merges them into the
- * oldest. Incidents resolve after a quiet period once all their anomalies ended, reopen (same id) on a recurrence
- * within the cool-down, and are forgotten after it.
+ * Folds anomalies of one environment into incidents.
+ *
+ * <ul>
+ * <li><b>Grouping:</b> an anomaly joins an open incident when it is another signal of one of the incident's items
+ * (within the gap), or when its item is linked to an item of the incident by dependencies within the hop limit in
+ * the direction faults travel: it depends on an anomalous item that started before it (a victim), or an anomalous
+ * item that started no more than the onset tolerance before it depends on it (a cause detected late); the linked
+ * anomaly must be ongoing, or have ended no more than the link gap before. Sharing a neighbour is no link.
+ * <li><b>Merging:</b> an anomaly linked to several open incidents merges those whose linked onsets are within the
+ * merge window of its own into the oldest (its id survives; the others emit a MERGED version pointing to it); when
+ * none or only one is that close, it joins the most closely linked one.
+ * <li><b>Dedup:</b> versions of a known anomaly only update the incident (counts, last seen, peak); a new episode of
+ * an item's series joins the incident holding that item. The incident's fingerprint (environment and opening series,
+ * without onset) is its dedup key across recurrences.
+ * <li><b>Lifecycle:</b> an incident resolves a quiet period after all its anomalies ended; a resolved incident
+ * reopens under its id when, within the cool-down, its root-cause item or its opening series is anomalous again and
+ * no open incident explains that; one that resolves and reopens more than the flap count within the flap window is
+ * flapping and resolves only after the longer flap quiet; incidents are forgotten at the end of the cool-down.
+ * </ul>
  *
  * <p>Inputs must arrive in event-time order for results to be deterministic; the Flink wrapper sorts them.
  */
 public final class Correlator implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    private static final long UNRELATED = Long.MAX_VALUE;
 
     /** A peak this many points higher is worth a new incident version. */
     private static final double PEAK_STEP = 5.0;
@@ -85,7 +101,7 @@ public final class Correlator implements Serializable {
                 update(known, anomaly);
                 touch(incident, anomaly, time);
                 if (wasResolved) {
-                    reopen(incident);
+                    reopen(incident, time);
                     out.add(emit(incident, IncidentChange.REOPENED, state, topology));
                 } else if (incident.peakScore >= peakBefore + PEAK_STEP || topCauseChanged(incident, state, topology)) {
                     out.add(emit(incident, IncidentChange.UPDATED, state, topology));
@@ -94,16 +110,26 @@ public final class Correlator implements Serializable {
             }
         }
 
-        List<IncidentState> related = new ArrayList<>();
         long onset = anomaly.getOnset().toEpochMilli();
+        Links links = new Links(item, topology, config.maxHops);
+        String fingerprint = fingerprint(environmentOf(anomaly), anomaly.getSeriesKey());
+        List<IncidentState> linked = new ArrayList<>();
+        List<Long> distances = new ArrayList<>();
         for (IncidentState incident : state.incidents) {
-            // A resolved incident reopens only when one of its own items recurs; a neighbour's new trouble is new.
-            boolean joins = incident.resolved
-                    ? onset <= incident.resolvedAt + config.reopenMillis && items(incident).contains(item)
-                    : (incident.hasOngoing() || onset <= incident.activeUntil() + config.gapMillis)
-                            && topology.withinHops(item, items(incident), config.maxHops);
-            if (joins) {
-                related.add(incident);
+            long distance = incident.resolved ? UNRELATED : linkDistance(incident, item, onset, links);
+            if (distance != UNRELATED) {
+                linked.add(incident);
+                distances.add(distance);
+            }
+        }
+        List<IncidentState> related = new ArrayList<>(joined(linked, distances));
+        if (related.isEmpty()) {
+            // Only what no current trouble explains can be an old problem back: a victim of a new fault often is
+            // the item an earlier incident blamed.
+            for (IncidentState incident : state.incidents) {
+                if (incident.resolved && recurs(incident, item, fingerprint, onset)) {
+                    related.add(incident);
+                }
             }
         }
 
@@ -111,6 +137,7 @@ public final class Correlator implements Serializable {
             IncidentState incident = new IncidentState();
             incident.environment = environmentOf(anomaly);
             incident.id = StableIds.of("inc", incident.environment, anomaly.getId());
+            incident.fingerprint = fingerprint;
             incident.openedAt = onset;
             incident.lastSeen = time;
             incident.anomalies.add(entry(anomaly));
@@ -121,6 +148,7 @@ public final class Correlator implements Serializable {
             return out;
         }
 
+        // The oldest survives under its id; the others point to it.
         related.sort(Comparator.comparingLong((IncidentState i) -> i.openedAt).thenComparing(i -> i.id));
         IncidentState survivor = related.get(0);
         for (IncidentState absorbed : related.subList(1, related.size())) {
@@ -135,12 +163,92 @@ public final class Correlator implements Serializable {
         survivor.anomalies.add(entry(anomaly));
         touch(survivor, anomaly, time);
         if (wasResolved) {
-            reopen(survivor);
+            reopen(survivor, time);
             out.add(emit(survivor, IncidentChange.REOPENED, state, topology));
         } else {
             out.add(emit(survivor, IncidentChange.UPDATED, state, topology));
         }
         return out;
+    }
+
+    /** The dedup key of an incident opened by an anomaly of this series. */
+    static String fingerprint(String environment, String series) {
+        return StableIds.of("fp", environment, series);
+    }
+
+    /**
+     * Whether a new anomaly is the same problem as a resolved incident, back within the cool-down: on the item the
+     * incident blamed, or in the series that opened it. Another item's trouble is a new incident, even when the
+     * resolved one had touched that item (a hub such as a gateway suffers from every fault).
+     */
+    private boolean recurs(IncidentState incident, String item, String fingerprint, long onset) {
+        return onset <= incident.resolvedAt + config.reopenMillis
+                && (item.equals(incident.lastTopCause) || fingerprint.equals(incident.fingerprint));
+    }
+
+    /**
+     * How closely a new anomaly is linked to an open incident: the smallest onset difference to an anomaly of the
+     * incident it is linked to, or {@link #UNRELATED}. Linked are another signal of one of its items while that item is
+     * anomalous or within the gap, or an item linked to one of its items by dependencies (within the hop limit) in a
+     * way faults travel: a dependent (victim) that starts after the anomaly it depends on, or a dependency (cause)
+     * that starts no later than the anomaly depending on it (give or take the onset tolerance), while that anomaly is
+     * ongoing or only just ended. Two anomalies that merely share a neighbour (two callers of one service) are not
+     * linked: that is how unrelated trouble used to snowball through hubs.
+     */
+    private long linkDistance(IncidentState incident, String item, long onset, Links links) {
+        if (!incident.hasOngoing() && onset > incident.activeUntil() + config.gapMillis) {
+            return UNRELATED;
+        }
+        long closest = UNRELATED;
+        for (AnomalyEntry entry : incident.anomalies) {
+            boolean linked;
+            if (entry.item.equals(item)) {
+                linked = entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis;
+            } else if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
+                linked = false;
+            } else {
+                linked = links.dependencies.contains(entry.item) && entry.onset <= onset + config.onsetToleranceMillis
+                        || links.dependents.contains(entry.item) && onset <= entry.onset + config.onsetToleranceMillis;
+            }
+            if (linked) {
+                closest = Math.min(closest, Math.abs(onset - entry.onset));
+            }
+        }
+        return closest;
+    }
+
+    /**
+     * Of the open incidents an anomaly is linked to, those it joins: all whose link is tight in time (merging them),
+     * else only the closest. An anomaly that follows one incident's onset closely and another's only loosely is the
+     * first one's effect; merging on a loose link would fold a fault into unrelated trouble that happened to be
+     * going on next door.
+     */
+    private List<IncidentState> joined(List<IncidentState> linked, List<Long> distances) {
+        if (linked.size() <= 1) {
+            return linked;
+        }
+        List<IncidentState> tight = new ArrayList<>();
+        int closest = 0;
+        for (int i = 0; i < linked.size(); i++) {
+            if (distances.get(i) <= config.mergeWindowMillis) {
+                tight.add(linked.get(i));
+            }
+            if (distances.get(i) < distances.get(closest)) {
+                closest = i;
+            }
+        }
+        return tight.size() >= 2 ? tight : List.of(linked.get(closest));
+    }
+
+    /** The items an anomalous item depends on and those depending on it, within the hop limit. */
+    private static final class Links {
+        final Set<String> dependencies;
+        final Set<String> dependents;
+
+        Links(String item, Topology topology, int maxHops) {
+            this.dependencies = topology.dependenciesWithin(item, maxHops);
+            this.dependents = topology.dependentsWithin(item, maxHops);
+        }
     }
 
     /**
@@ -153,9 +261,16 @@ public final class Correlator implements Serializable {
         while (it.hasNext()) {
             IncidentState incident = it.next();
             if (!incident.resolved && !incident.hasOngoing()
-                    && watermark >= incident.activeUntil() + config.quietMillis) {
+                    && watermark >= incident.activeUntil() + quietOf(incident)) {
                 incident.resolved = true;
-                incident.resolvedAt = incident.activeUntil() + config.quietMillis;
+                incident.resolvedAt = incident.activeUntil() + quietOf(incident);
+                if (incident.flapping) {
+                    // The long quiet ended the flapping: a later recurrence starts counting afresh.
+                    incident.flapping = false;
+                    incident.transitions.clear();
+                } else {
+                    recordTransition(incident, incident.resolvedAt);
+                }
                 out.add(emit(incident, IncidentChange.RESOLVED, state, topology));
             }
             if (incident.resolved && watermark >= incident.resolvedAt + config.reopenMillis) {
@@ -173,7 +288,7 @@ public final class Correlator implements Serializable {
             if (incident.resolved) {
                 next = Math.min(next, incident.resolvedAt + config.reopenMillis);
             } else if (!incident.hasOngoing()) {
-                next = Math.min(next, incident.activeUntil() + config.quietMillis);
+                next = Math.min(next, incident.activeUntil() + quietOf(incident));
             }
         }
         for (ChangeEvent change : state.recentChanges) {
@@ -219,14 +334,29 @@ public final class Correlator implements Serializable {
         incident.peakScore = Math.max(incident.peakScore, anomaly.getScore());
     }
 
-    private static void reopen(IncidentState incident) {
+    private long quietOf(IncidentState incident) {
+        return incident.flapping ? config.flapQuietMillis : config.quietMillis;
+    }
+
+    private void reopen(IncidentState incident, long time) {
         incident.resolved = false;
         incident.resolvedAt = -1;
+        recordTransition(incident, time);
+        if (incident.transitions.size() > config.flapCount) {
+            incident.flapping = true;
+        }
+    }
+
+    /** Remembers a resolution or reopening, forgetting those older than the flap window. */
+    private void recordTransition(IncidentState incident, long time) {
+        incident.transitions.add(time);
+        incident.transitions.removeIf(t -> t < time - config.flapWindowMillis);
     }
 
     private static AnomalyEntry entry(Anomaly anomaly) {
         AnomalyEntry entry = new AnomalyEntry();
         entry.id = anomaly.getId();
+        entry.series = anomaly.getSeriesKey();
         entry.item = anomaly.getResource().getService();
         entry.metric = anomaly.getMetric();
         entry.onset = anomaly.getOnset().toEpochMilli();
@@ -303,7 +433,7 @@ public final class Correlator implements Serializable {
                 .setStatus(incident.resolved ? IncidentStatus.RESOLVED : IncidentStatus.OPEN)
                 .setChange(change)
                 .setEnvironment(incident.environment)
-                .setTitle(title(incident, hints, items))
+                .setTitle(title(incident, hints, items) + (incident.flapping ? " (flapping)" : ""))
                 .setPriority(priority(items, incident.peakScore, topology))
                 .setPeakScore(incident.peakScore)
                 .setOpenedAt(Instant.ofEpochMilli(incident.openedAt))

@@ -6,6 +6,11 @@ import java.util.List;
 /** One incident as the correlator keeps it (a POJO for Flink state). */
 public class IncidentState {
     public String id;
+    /**
+     * Dedup key: the environment and the series of the anomaly that opened the incident, without its onset, so a
+     * recurrence of the same problem maps to the same key.
+     */
+    public String fingerprint;
     public long version;
     public String environment;
     public boolean resolved;
@@ -18,6 +23,10 @@ public class IncidentState {
     public List<AnomalyEntry> anomalies = new ArrayList<>();
     /** Top root-cause item of the last emitted version, to emit again when it changes. */
     public String lastTopCause;
+    /** Whether it resolved and reopened too often recently; it then resolves only after a longer quiet. */
+    public boolean flapping;
+    /** Event times of its recent resolutions and reopenings, for flap detection (pruned to the flap window). */
+    public List<Long> transitions = new ArrayList<>();
 
     public IncidentState() {}
 
@@ -28,6 +37,15 @@ public class IncidentState {
             }
         }
         return null;
+    }
+
+    boolean hasSeries(String series) {
+        for (AnomalyEntry entry : anomalies) {
+            if (entry.series != null && entry.series.equals(series)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean hasOngoing() {

@@ -112,6 +112,34 @@ public final class Topology {
         return false;
     }
 
+    /** The items {@code item} depends on, directly or through up to {@code maxHops} edges (itself excluded). */
+    public Set<String> dependenciesWithin(String item, int maxHops) {
+        return reach(item, maxHops, dependencies);
+    }
+
+    /** The items that depend on {@code item}, directly or through up to {@code maxHops} edges (itself excluded). */
+    public Set<String> dependentsWithin(String item, int maxHops) {
+        return reach(item, maxHops, dependents);
+    }
+
+    private static Set<String> reach(String item, int maxHops, Map<String, Set<String>> edges) {
+        Set<String> seen = new HashSet<>();
+        ArrayDeque<String> frontier = new ArrayDeque<>();
+        frontier.add(item);
+        for (int hop = 0; hop < maxHops && !frontier.isEmpty(); hop++) {
+            ArrayDeque<String> next = new ArrayDeque<>();
+            for (String node : frontier) {
+                for (String neighbour : edges.getOrDefault(node, Collections.emptySet())) {
+                    if (!neighbour.equals(item) && seen.add(neighbour)) {
+                        next.add(neighbour);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return seen;
+    }
+
     private Set<String> neighbours(String node) {
         Set<String> down = dependenciesOf(node);
         Set<String> up = dependentsOf(node);

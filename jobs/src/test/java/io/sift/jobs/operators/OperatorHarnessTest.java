@@ -15,6 +15,7 @@ import io.sift.schema.Direction;
 import io.sift.schema.EdgeType;
 import io.sift.schema.Incident;
 import io.sift.schema.IncidentChange;
+import io.sift.schema.IncidentStatus;
 import io.sift.schema.ItemType;
 import io.sift.schema.MetricKind;
 import io.sift.schema.MetricPoint;
@@ -155,6 +156,130 @@ class OperatorHarnessTest {
             assertEquals(T0.plusSeconds(16 * 60), resolved.getResolvedAt(), "quiet period after the last end");
 
             watermark(harness, T0.toEpochMilli() + 2 * HOUR);
+            assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    private static Anomaly episode(String id, String item, long onsetMinute, Long endMinute, long version) {
+        return Anomaly.newBuilder(anomaly(item, onsetMinute, endMinute, version)).setId(id)
+                .setSeriesKey("latency|" + id).build();
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident>
+            correlateHarness(CorrelationConfig config) throws Exception {
+        var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new CorrelateFunction(new Correlator(config)), e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY);
+        // checkout and cart both call orders; orders calls orders-db
+        harness.processBroadcastElement(edge("checkout", "orders"), T0.toEpochMilli());
+        harness.processBroadcastElement(edge("cart", "orders"), T0.toEpochMilli());
+        harness.processBroadcastElement(edge("orders", "orders-db"), T0.toEpochMilli());
+        return harness;
+    }
+
+    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate,
+            Incident> harness, Anomaly... anomalies) throws Exception {
+        for (Anomaly a : anomalies) {
+            harness.processElement(Either.Right(a), a.getTime().toEpochMilli());
+        }
+    }
+
+    private static long minutes(long m) {
+        return T0.toEpochMilli() + m * 60_000;
+    }
+
+    @Test
+    void correlatorMergesIncidentsABridgingCauseConnectsIntoTheOldest() throws Exception {
+        try (var harness = correlateHarness(CorrelationConfig.defaults())) {
+            // Two callers of orders are not linked to each other: two incidents, until orders itself shows up.
+            send(harness, episode("a-checkout", "checkout", 1, null, 1), episode("a-cart", "cart", 1, null, 1));
+            watermark(harness, minutes(1));
+            List<Incident> opened = harness.extractOutputValues();
+            assertEquals(2, opened.stream().map(Incident::getId).distinct().count(), "two incidents: " + opened);
+            String oldest = opened.get(0).getId();
+
+            send(harness, episode("a-orders", "orders", 2, null, 1));
+            watermark(harness, minutes(2));
+            List<Incident> out = harness.extractOutputValues().subList(2, harness.extractOutputValues().size());
+            Incident merged = out.stream().filter(i -> i.getStatus() == IncidentStatus.MERGED).findFirst().orElseThrow();
+            Incident survivor = out.get(out.size() - 1);
+            assertEquals(oldest, survivor.getId(), "the surviving id is the oldest one");
+            assertEquals(oldest, merged.getMergedInto(), "the merged incident points to the survivor");
+            assertEquals(3, survivor.getAnomalyCount());
+            assertEquals("orders", survivor.getRootCauses().get(0).getItem());
+        }
+    }
+
+    @Test
+    void correlatorDeduplicatesRepeatsOfAnAnomalyWhateverTheirArrivalOrder() throws Exception {
+        try (var harness = correlateHarness(CorrelationConfig.defaults())) {
+            Anomaly v1 = episode("a-db", "orders-db", 1, null, 1);
+            Anomaly v2 = Anomaly.newBuilder(v1).setVersion(2).setTime(T0.plusSeconds(150)).build();
+            Anomaly v3 = Anomaly.newBuilder(v1).setVersion(3).setTime(T0.plusSeconds(180)).setEnd(T0.plusSeconds(180))
+                    .build();
+            send(harness, v3, v1, v2, v1); // out of order, and one delivered twice
+            watermark(harness, minutes(14));
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(List.of(IncidentChange.OPENED, IncidentChange.RESOLVED),
+                    out.stream().map(Incident::getChange).toList(), "repeats update silently: " + out);
+            assertEquals(out.get(0).getId(), out.get(1).getId());
+            Incident last = out.get(1);
+            assertEquals(1, last.getAnomalyCount());
+            assertEquals(4, last.getAnomalyUpdates(), "every version delivered is counted, none opens another");
+        }
+    }
+
+    @Test
+    void correlatorResolvesReopensUnderTheSameIdAndThenForgetsEverything() throws Exception {
+        try (var harness = correlateHarness(CorrelationConfig.defaults())) {
+            send(harness, episode("a-db", "orders-db", 1, null, 1), episode("a-db", "orders-db", 1, 3L, 2));
+            watermark(harness, minutes(14));
+            Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentChange.RESOLVED, resolved.getChange());
+            assertEquals(T0.plusSeconds(13 * 60), resolved.getResolvedAt(), "quiet period after the end");
+
+            send(harness, episode("a-db-2", "orders-db", 20, null, 1));
+            watermark(harness, minutes(20));
+            Incident reopened = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentChange.REOPENED, reopened.getChange());
+            assertEquals(resolved.getId(), reopened.getId(), "same id");
+            assertEquals(resolved.getVersion() + 1, reopened.getVersion(), "versions keep rising");
+            assertTrue(keyedStateEntries(harness) > 0, "state held while live");
+
+            send(harness, episode("a-db-2", "orders-db", 20, 22L, 2));
+            watermark(harness, minutes(40));
+            assertEquals(IncidentChange.RESOLVED,
+                    harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).getChange());
+            watermark(harness, minutes(32 + 31));
+            assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    @Test
+    void correlatorMarksAFlappingIncidentHoldsItOpenLongerThenForgetsIt() throws Exception {
+        CorrelationConfig config = CorrelationConfig.builder().flapCount(2).build();
+        try (var harness = correlateHarness(config)) {
+            long t = 1;
+            // Trouble for a minute, quiet for 12: resolved after 10, back 2 minutes later; three times.
+            for (int cycle = 0; cycle < 3; cycle++, t += 13) {
+                send(harness, episode("a-db-" + cycle, "orders-db", t, null, 1),
+                        episode("a-db-" + cycle, "orders-db", t, t + 1, 2));
+                watermark(harness, minutes(t + 12));
+            }
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(1, out.stream().map(Incident::getId).distinct().count(), "one incident: " + out);
+            Incident last = out.get(out.size() - 1);
+            assertEquals(IncidentChange.REOPENED, last.getChange(), "the third recurrence does not resolve in 10 min");
+            assertTrue(last.getTitle().endsWith("(flapping)"), last.getTitle());
+
+            long lastEnd = t - 13 + 1;
+            watermark(harness, minutes(lastEnd) + config.flapQuietMillis);
+            Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentChange.RESOLVED, resolved.getChange(), "resolved after the flap quiet");
+            assertEquals(T0.plusMillis(lastEnd * 60_000 + config.flapQuietMillis), resolved.getResolvedAt());
+
+            watermark(harness, minutes(lastEnd) + config.flapQuietMillis + config.reopenMillis);
             assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
             assertEquals(0, harness.numEventTimeTimers(), "no timer left");
         }
