@@ -80,8 +80,8 @@ class ElasticsearchProductionTemplatesTest {
                 (m.group(2).equals("index-template") ? baseIndexTemplates : components).putIfAbsent(m.group(1), json);
             }
         }
-        assertEquals(4, policies.size(), policies.keySet().toString());
-        assertEquals(4, indexTemplates.size(), indexTemplates.keySet().toString());
+        assertEquals(5, policies.size(), policies.keySet().toString());
+        assertEquals(5, indexTemplates.size(), indexTemplates.keySet().toString());
     }
 
     private static List<Path> list(Path dir) throws IOException {
