@@ -2,7 +2,9 @@ package io.sift.connectors.kibana;
 
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
+import io.sift.schema.ChangeEvent;
 import io.sift.schema.ChangeRef;
+import io.sift.schema.ChangeType;
 import io.sift.schema.Direction;
 import io.sift.schema.Incident;
 import io.sift.schema.IncidentChange;
@@ -26,6 +28,7 @@ import java.util.TreeSet;
  * deploy, a cache saturation, a payments deploy, a queue backlog in staging, a network problem) and one merged into
  * another, built from the anomalies they fold in, plus an isolated anomaly. Every field the dashboards use is
  * populated somewhere, and the values vary (priorities, statuses, detectors, signals, with and without changes).
+ * The change events behind the suspect changes are there too, with one that no incident suspected.
  */
 final class SampleData {
 
@@ -40,6 +43,7 @@ final class SampleData {
 
     final List<Anomaly> anomalies = new ArrayList<>();
     final List<Incident> incidents = new ArrayList<>();
+    final List<ChangeEvent> changes = new ArrayList<>();
 
     SampleData() {
         List<Anomaly> ordersDb = List.of(
@@ -103,6 +107,23 @@ final class SampleData {
                 "inventory: client latency up, receive throughput down", network,
                 List.of(hint("inventory", 1, 1.0, List.of(), "only anomalous item")),
                 List.of(), null, 5));
+
+        for (Incident incident : incidents) {
+            for (ChangeRef ref : incident.getSuspectChanges()) {
+                changes.add(changeEvent(ref, incident.getEnvironment()));
+            }
+        }
+        changes.add(ChangeEvent.newBuilder()
+                .setId("chg-90")
+                .setTime(T0.plus(Duration.ofMinutes(200)))
+                .setType(ChangeType.FEATURE_FLAG)
+                .setConfigurationItem("search")
+                .setEnvironment("prod")
+                .setAuthor("alice")
+                .setSummary("flag search.fuzzy-ranking on for 10% of users")
+                .setChangeRequest(null)
+                .setAttributes(Map.of("flag", "search.fuzzy-ranking"))
+                .build());
 
         // Noise that correlated with nothing.
         anomaly(ROBUST, "search", LATENCY, "prod", "node-8", 140, 150, 51.0, 3.0, 3, 1);
@@ -196,6 +217,23 @@ final class SampleData {
                 .setRootCauses(hints)
                 .setSuspectChanges(changes)
                 .setMergedInto(mergedInto)
+                .build();
+    }
+
+    /** The change event an incident's suspect-change reference points to. */
+    private static ChangeEvent changeEvent(ChangeRef ref, String environment) {
+        ChangeType type = ref.getSummary().startsWith("deploy") ? ChangeType.DEPLOY
+                : ref.getSummary().startsWith("scale") ? ChangeType.SCALING : ChangeType.CONFIGURATION;
+        return ChangeEvent.newBuilder()
+                .setId(ref.getId())
+                .setTime(ref.getTime())
+                .setType(type)
+                .setConfigurationItem(ref.getItem())
+                .setEnvironment(environment)
+                .setAuthor(type == ChangeType.DEPLOY ? "deploy-pipeline" : "bob")
+                .setSummary(ref.getSummary())
+                .setChangeRequest(ref.getChangeRequest())
+                .setAttributes(type == ChangeType.DEPLOY ? Map.of("pipeline.run", "run-" + ref.getId()) : Map.of())
                 .build();
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
+import io.sift.connectors.elasticsearch.ChangeDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchConnection;
 import io.sift.connectors.elasticsearch.ElasticsearchTemplates;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
@@ -20,6 +21,7 @@ import io.sift.connectors.kibana.PlannedQuery.LensMetric;
 import io.sift.connectors.kibana.PlannedQuery.Need;
 import io.sift.connectors.kibana.SavedObjects.SavedObject;
 import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;
 import io.sift.testing.LocalServices;
 
@@ -52,8 +54,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs the query behind every saved search and every Lens layer in deploy/kibana against a real Elasticsearch
- * (started by {@link LocalServices}) with Sift's templates installed and sample incidents and anomalies indexed by
- * Sift's own document emitters. No Kibana runs here, so the test does what Kibana would: it resolves each object's
+ * (started by {@link LocalServices}) with Sift's templates installed and sample incidents, anomalies and changes
+ * indexed by Sift's own document emitters. No Kibana runs here, so the test does what Kibana would: it resolves each object's
  * data view (index pattern, time field), translates its KQL and filters, builds the Lens aggregations, and
  *
  * <ul>
@@ -73,6 +75,7 @@ class SavedObjectsITCase {
     private static final String RUN = "kib-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
     private static final String INCIDENTS_PREFIX = "sift-incidents-" + RUN + "-";
     private static final String ANOMALIES_PREFIX = "sift-anomalies-" + RUN + "-";
+    private static final String CHANGES_PREFIX = "sift-changes-" + RUN + "-";
     private static final Set<String> NUMERIC_TYPES =
             Set.of("long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long");
     private static final Set<String> KEYWORD_TYPES = Set.of("keyword", "constant_keyword", "wildcard");
@@ -96,6 +99,10 @@ class SavedObjectsITCase {
         for (Anomaly anomaly : data.anomalies) {
             entries.add(anomalies.toRequest(anomaly));
         }
+        ChangeDocumentEmitter changes = new ChangeDocumentEmitter(CHANGES_PREFIX);
+        for (ChangeEvent change : data.changes) {
+            entries.add(changes.toRequest(change));
+        }
         bulk(entries);
         objects = SavedObjects.load();
     }
@@ -107,7 +114,9 @@ class SavedObjectsITCase {
         }
         try {
             if (!ownIndices.isEmpty()) {
-                rest.performRequest(new Request("DELETE", "/" + String.join(",", ownIndices)));
+                Request delete = new Request("DELETE", "/" + String.join(",", ownIndices));
+                delete.addParameter("ignore_unavailable", "true");
+                rest.performRequest(delete);
             }
         } finally {
             rest.close();
@@ -131,7 +140,7 @@ class SavedObjectsITCase {
     @Test
     void dataViewsTimeFieldsAndFieldFormatsAreMapped() throws IOException {
         List<SavedObject> dataViews = objects.ofType("index-pattern");
-        assertEquals(2, dataViews.size(), "a data view per index family");
+        assertEquals(3, dataViews.size(), "a data view per index family: incidents, anomalies, changes");
         for (SavedObject dataView : dataViews) {
             PlannedQuery named = new PlannedQuery(dataView.type() + " " + dataView.id(), dataView, dataView);
             dataView.stringified("/fieldFormatMap").fieldNames().forEachRemaining(named::need);
@@ -345,7 +354,8 @@ class SavedObjectsITCase {
         ObjectNode bool = filter.putObject("bool");
         bool.putArray("should")
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", INCIDENTS_PREFIX)))
-                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", ANOMALIES_PREFIX)));
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", ANOMALIES_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", CHANGES_PREFIX)));
         bool.set("minimum_should_match", IntNode.valueOf(1));
         return filter;
     }
@@ -374,8 +384,10 @@ class SavedObjectsITCase {
             ObjectNode index = action.putObject("index");
             index.put("_index", entry.index());
             index.put("_id", entry.id());
-            index.put("version", entry.externalVersion());
-            index.put("version_type", "external");
+            if (entry.hasExternalVersion()) {
+                index.put("version", entry.externalVersion());
+                index.put("version_type", "external");
+            }
             body.append(action).append('\n').append(entry.sourceAsString()).append('\n');
             ownIndices.add(entry.index());
         }
