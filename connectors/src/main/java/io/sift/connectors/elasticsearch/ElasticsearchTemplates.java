@@ -102,7 +102,8 @@ public final class ElasticsearchTemplates {
                     new Template(Kind.COMPONENT, "sift-settings"),
                     new Template(Kind.COMPONENT, "sift-ecs"),
                     new Template(Kind.INDEX, "sift-incidents"),
-                    new Template(Kind.INDEX, "sift-anomalies"));
+                    new Template(Kind.INDEX, "sift-anomalies"),
+                    new Template(Kind.INDEX, "sift-changes"));
 
     private ElasticsearchTemplates() {}
 

@@ -92,7 +92,7 @@ class ElasticsearchTemplatesTest {
         for (ElasticsearchTemplates.Template t : ElasticsearchTemplates.TEMPLATES) {
             assertTrue(readme.contains(t.fileName()), "README lists " + t.fileName());
         }
-        for (String indexTemplate : List.of("sift-incidents", "sift-anomalies")) {
+        for (String indexTemplate : List.of("sift-incidents", "sift-anomalies", "sift-changes")) {
             Map<String, String> leaves = leafTypes(mergedMappings(indexTemplate));
             Map<String, String> descriptions = descriptions(indexTemplate);
             for (String field : leaves.keySet()) {
@@ -112,6 +112,7 @@ class ElasticsearchTemplatesTest {
     void everyEmittedFieldIsMappedWithAMatchingType() throws IOException {
         checkDocument("sift-incidents", new IncidentDocumentEmitter().toRequest(TestData.incident("i", 3)));
         checkDocument("sift-anomalies", new AnomalyDocumentEmitter().toRequest(TestData.anomaly("a", 2)));
+        checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sample("c")));
     }
 
     private static void checkDocument(String indexTemplate, IndexRequestEntry entry) throws IOException {
