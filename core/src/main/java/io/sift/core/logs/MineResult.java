@@ -1,0 +1,26 @@
+package io.sift.core.logs;
+
+/**
+ * What mining one line did.
+ *
+ * @param template   the template the line belongs to (live object of the state: copy what you keep)
+ * @param outcome    whether the template is new, was matched as is, or was generalised by this line
+ * @param previousId the template's id before this line generalised it, else null
+ * @param evictedId  id of a template evicted to make room for a new one, else null
+ */
+public record MineResult(MinedTemplate template, Outcome outcome, String previousId, String evictedId) {
+
+    /** How the line related to the templates known before it. */
+    public enum Outcome {
+        /** No template fitted: the line started a new one. */
+        NEW,
+        /** An existing template fitted unchanged. */
+        MATCHED,
+        /** An existing template fitted after some of its words became variables (its id changed). */
+        GENERALISED
+    }
+
+    public boolean isNew() {
+        return outcome == Outcome.NEW;
+    }
+}
