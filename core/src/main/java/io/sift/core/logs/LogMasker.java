@@ -35,6 +35,11 @@ public final class LogMasker implements Serializable {
             "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
             "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
             "december");
+    /** Top-level domains common enough to mark a dotted name as a host (not "id": mapred.task.id is a key). */
+    private static final Set<String> TOP_LEVEL_DOMAINS = Set.of(
+            "com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "info", "biz", "local", "internal", "lan",
+            "us", "uk", "de", "fr", "jp", "cn", "hk", "tw", "kr", "ru", "in", "au", "ca", "nl", "se", "ch", "it", "es",
+            "br", "eu", "be", "at", "dk", "fi", "no", "pl", "cz", "il", "sg", "nz", "za", "mx", "ar");
     private static final Set<String> SIZE_UNITS = Set.of(
             "B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "PiB", "kB");
     private static final Set<String> TIME_UNITS = Set.of(
@@ -44,6 +49,7 @@ public final class LogMasker implements Serializable {
     private final boolean email;
     private final boolean uuid;
     private final boolean ip;
+    private final boolean host;
     private final boolean path;
     private final boolean hex;
     private final boolean duration;
@@ -58,6 +64,7 @@ public final class LogMasker implements Serializable {
         email = on.contains(MaskRule.EMAIL);
         uuid = on.contains(MaskRule.UUID);
         ip = on.contains(MaskRule.IP);
+        host = on.contains(MaskRule.HOST);
         path = on.contains(MaskRule.PATH);
         hex = on.contains(MaskRule.HEX);
         duration = on.contains(MaskRule.DURATION);
@@ -118,10 +125,12 @@ public final class LogMasker implements Serializable {
         return token.substring(0, start) + masked + token.substring(end);
     }
 
-    private static boolean mayHoldVariable(String token) {
-        for (int i = 0; i < token.length(); i++) {
+    /** Fast path: a token without digits, slashes, at signs or inner dots holds no variable any rule finds. */
+    private boolean mayHoldVariable(String token) {
+        int last = token.length() - 1;
+        for (int i = 0; i <= last; i++) {
             char c = token.charAt(i);
-            if ((c >= '0' && c <= '9') || c == '/' || c == '@' || c == '\\') {
+            if ((c >= '0' && c <= '9') || c == '/' || c == '@' || c == '\\' || (c == '.' && host && i < last)) {
                 return true;
             }
         }
@@ -150,14 +159,11 @@ public final class LogMasker implements Serializable {
                 j++;
             }
             String piece = core.substring(i, j);
-            if (ip && isIpv4(piece)) {
-                j = skipPort(core, j); // 10.0.0.1:8080 inside a longer token is one endpoint
-                out.append(WILDCARD);
-            } else if (isName(core, piece, j)) {
-                out.append(piece);
-            } else {
-                out.append(isWholeVariable(piece) ? WILDCARD : maskPiece(piece));
+            String masked = isName(core, piece, j) ? piece : isWholeVariable(piece) ? WILDCARD : maskPiece(piece);
+            if (number && masked.equals(WILDCARD)) {
+                j = skipPort(core, j); // host:8080 is one endpoint
             }
+            out.append(masked);
             i = j;
         }
         return out.toString();
@@ -169,6 +175,7 @@ public final class LogMasker implements Serializable {
                 && Character.isLetter(piece.charAt(0));
     }
 
+    /** After a masked host, the end of a {@code :port} that follows it, else {@code colon} itself. */
     private static int skipPort(String core, int colon) {
         if (colon + 1 >= core.length() || core.charAt(colon) != ':' || !isDigit(core.charAt(colon + 1))) {
             return colon;
@@ -177,7 +184,7 @@ public final class LogMasker implements Serializable {
         while (j < core.length() && isDigit(core.charAt(j))) {
             j++;
         }
-        return j;
+        return j == core.length() || structuralRunEnd(core, j) > j ? j : colon;
     }
 
     private static boolean hasStructural(String s) {
@@ -275,6 +282,7 @@ public final class LogMasker implements Serializable {
                 || (uuid && isUuid(s))
                 || (datetime && isDateOrTime(s))
                 || (ip && (isIpv4(s) || isIpv4WithPort(s)))
+                || (host && isHostName(s))
                 || (path && isPath(s))
                 || (hex && isHex(s))
                 || (duration && isDuration(s))
@@ -394,6 +402,27 @@ public final class LogMasker implements Serializable {
             i++;
         }
         return groups == 4 && !s.endsWith(".");
+    }
+
+    /** {@code www.example.com}, {@code node-1.rack.example.org}: letter-digit-hyphen labels and a known TLD. */
+    static boolean isHostName(String s) {
+        int lastDot = s.lastIndexOf('.');
+        if (lastDot <= 0 || lastDot == s.length() - 1) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (i == labelStart) {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else if (!(isAsciiLetter(c) || isDigit(c) || c == '-')) {
+                return false;
+            }
+        }
+        return TOP_LEVEL_DOMAINS.contains(s.substring(lastDot + 1).toLowerCase(java.util.Locale.ROOT));
     }
 
     static boolean isIpv4WithPort(String s) {

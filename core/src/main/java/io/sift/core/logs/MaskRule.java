@@ -13,6 +13,8 @@ public enum MaskRule {
     UUID,
     /** IPv4 addresses with an optional leading {@code /}; a port after {@code :} is masked as a number. */
     IP,
+    /** Host names: dotted labels ending in a common top-level domain ({@code proxy.cse.cuhk.edu.hk}). */
+    HOST,
     /** Absolute ({@code /var/lib/x}), home- or dot-relative ({@code ~/x}, {@code ./x}) and multi-segment paths. */
     PATH,
     /** {@code 0x1f}, and hex strings of 8+ characters holding a digit (hashes, ids). */

@@ -12,6 +12,11 @@ public class MinedTemplate {
     public String id;
     /** The template's tokens; consecutive variables are one wildcard. */
     public List<String> tokens = new ArrayList<>();
+    /**
+     * Per token, how many variables in a row a wildcard stood for in every line so far (1 for other tokens, 0 when it
+     * varied): {@code Fan speeds ( <*> <*> <*> )} keeps its three values apart in {@link #text()}.
+     */
+    public List<Integer> runs = new ArrayList<>();
     /** Lines that matched. */
     public long count;
     /** The miner's line counter when a line last matched: the least recently used template is evicted first. */
@@ -36,9 +41,20 @@ public class MinedTemplate {
         return template;
     }
 
-    /** The template as text: tokens joined by single spaces. */
+    /** The template as text: tokens joined by single spaces, runs of variables of constant length spelled out. */
     public String text() {
-        return String.join(" ", tokens);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            int run = i < runs.size() && token.equals(LogMasker.WILDCARD) ? Math.max(1, runs.get(i)) : 1;
+            for (int r = 0; r < run; r++) {
+                if (text.length() > 0) {
+                    text.append(' ');
+                }
+                text.append(token);
+            }
+        }
+        return text.toString();
     }
 
     @Override
