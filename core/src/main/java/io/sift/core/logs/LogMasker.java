@@ -81,11 +81,11 @@ public final class LogMasker implements Serializable {
         int n = text.length();
         int i = 0;
         while (i < n) {
-            while (i < n && Character.isWhitespace(text.charAt(i))) {
+            while (i < n && isSpace(text.charAt(i))) {
                 i++;
             }
             int start = i;
-            while (i < n && !Character.isWhitespace(text.charAt(i))) {
+            while (i < n && !isSpace(text.charAt(i))) {
                 i++;
             }
             if (i > start) {
@@ -101,10 +101,15 @@ public final class LogMasker implements Serializable {
         return tokens;
     }
 
+    private static boolean isSpace(char c) {
+        return c <= ' ' || (c > 127 && Character.isWhitespace(c));
+    }
+
     /** One whitespace-free token, masked. */
     String maskToken(String token) {
-        if (!mayHoldVariable(token)) {
-            return token;
+        int features = features(token);
+        if ((features & (DIGIT | SLASH | AT | INNER_DOT)) == 0 || (features == INNER_DOT && !host)) {
+            return token; // no rule can claim a token without digits, slashes, at signs or inner dots
         }
         int start = 0;
         int end = token.length();
@@ -118,27 +123,42 @@ public final class LogMasker implements Serializable {
             return token;
         }
         String core = token.substring(start, end);
-        String masked = maskCore(core);
+        String masked = maskCore(core, features);
         if (masked.equals(core)) {
             return token;
         }
         return token.substring(0, start) + masked + token.substring(end);
     }
 
-    /** Fast path: a token without digits, slashes, at signs or inner dots holds no variable any rule finds. */
-    private boolean mayHoldVariable(String token) {
-        int last = token.length() - 1;
+    // Character classes present in a string, so that only the rules that could apply are tried.
+    private static final int DIGIT = 1;
+    private static final int SLASH = 2;
+    private static final int AT = 4;
+    private static final int INNER_DOT = 8;
+    private static final int COLON = 16;
+
+    private static int features(String s) {
+        int features = 0;
+        int last = s.length() - 1;
         for (int i = 0; i <= last; i++) {
-            char c = token.charAt(i);
-            if ((c >= '0' && c <= '9') || c == '/' || c == '@' || c == '\\' || (c == '.' && host && i < last)) {
-                return true;
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                features |= DIGIT;
+            } else if (c == '/' || c == '\\') {
+                features |= SLASH;
+            } else if (c == '@') {
+                features |= AT;
+            } else if (c == '.' && i < last) {
+                features |= INNER_DOT;
+            } else if (c == ':') {
+                features |= COLON;
             }
         }
-        return false;
+        return features;
     }
 
-    private String maskCore(String core) {
-        if (isWholeVariable(core)) {
+    private String maskCore(String core, int features) {
+        if (isWholeVariable(core, features)) {
             return WILDCARD;
         }
         if (!hasStructural(core)) {
@@ -159,7 +179,8 @@ public final class LogMasker implements Serializable {
                 j++;
             }
             String piece = core.substring(i, j);
-            String masked = isName(core, piece, j) ? piece : isWholeVariable(piece) ? WILDCARD : maskPiece(piece);
+            String masked = isName(core, piece, j) ? piece
+                    : isWholeVariable(piece, features(piece)) ? WILDCARD : maskPiece(piece);
             if (number && masked.equals(WILDCARD)) {
                 j = skipPort(core, j); // host:8080 is one endpoint
             }
@@ -276,17 +297,18 @@ public final class LogMasker implements Serializable {
         return out.toString();
     }
 
-    private boolean isWholeVariable(String s) {
-        return (url && isUrl(s))
-                || (email && isEmail(s))
-                || (uuid && isUuid(s))
-                || (datetime && isDateOrTime(s))
-                || (ip && (isIpv4(s) || isIpv4WithPort(s)))
-                || (host && isHostName(s))
-                || (path && isPath(s))
-                || (hex && isHex(s))
-                || (duration && isDuration(s))
-                || (number && isNumber(s));
+    private boolean isWholeVariable(String s, int features) {
+        boolean digit = (features & DIGIT) != 0;
+        return (url && (features & (COLON | SLASH)) == (COLON | SLASH) && isUrl(s))
+                || (email && (features & AT) != 0 && isEmail(s))
+                || (uuid && s.length() == 36 && isUuid(s))
+                || (datetime && digit && isDateOrTime(s))
+                || (ip && digit && (isIpv4(s) || isIpv4WithPort(s)))
+                || (host && (features & INNER_DOT) != 0 && isHostName(s))
+                || (path && (features & SLASH) != 0 && isPath(s))
+                || (hex && digit && isHex(s))
+                || (duration && digit && isDuration(s))
+                || (number && digit && isNumber(s));
     }
 
     static boolean isUrl(String s) {
@@ -638,8 +660,11 @@ public final class LogMasker implements Serializable {
                 }
                 boolean before = i > 0 && tokens.get(i - 1).equals(WILDCARD);
                 boolean after = i + 1 < tokens.size() && tokens.get(i + 1).equals(WILDCARD);
-                boolean calendar = (before || after)
-                        && CALENDAR_WORDS.contains(stripComma(token).toLowerCase(java.util.Locale.ROOT));
+                if (!(before || after) || token.length() < 3 || token.length() > 10
+                        || !isAsciiLetter(token.charAt(0))) {
+                    continue;
+                }
+                boolean calendar = CALENDAR_WORDS.contains(stripComma(token).toLowerCase(java.util.Locale.ROOT));
                 boolean zone = before && after && isZoneAbbreviation(token);
                 if (calendar || zone) {
                     tokens.set(i, WILDCARD);
