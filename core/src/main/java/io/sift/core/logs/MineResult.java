@@ -7,8 +7,11 @@ package io.sift.core.logs;
  * @param outcome    whether the template is new, was matched as is, or was generalised by this line
  * @param previousId the template's id before this line generalised it, else null
  * @param evictedId  id of a template evicted to make room for a new one, else null
+ * @param variantOf  for a new template that differs from a known one in a single word ("Retrying call to pricing"
+ *                   after "Retrying call to cart"), the known one's id: a new value more than a new event; else null
  */
-public record MineResult(MinedTemplate template, Outcome outcome, String previousId, String evictedId) {
+public record MineResult(MinedTemplate template, Outcome outcome, String previousId, String evictedId,
+        String variantOf) {
 
     /** How the line related to the templates known before it. */
     public enum Outcome {
@@ -22,5 +25,10 @@ public record MineResult(MinedTemplate template, Outcome outcome, String previou
 
     public boolean isNew() {
         return outcome == Outcome.NEW;
+    }
+
+    /** A new template that is not a one-word variant of a known one: a kind of line never seen before. */
+    public boolean isNovel() {
+        return outcome == Outcome.NEW && variantOf == null;
     }
 }

@@ -67,10 +67,21 @@ public final class TemplateMiner implements Serializable {
         if (widened != null) {
             return generalise(state, index, widened, shape, -1, null, key, eventTime);
         }
-        Variation variation = variation(candidates, tokens);
+        Map<Integer, List<MinedTemplate>> siblings = siblings(candidates, tokens);
+        Variation variation = variation(siblings, tokens);
         if (variation != null) {
             return generalise(state, index, variation.target, shape, variation.position, variation.token, key,
                     eventTime);
+        }
+        String variantOf = null;
+        long variantCount = -1;
+        for (List<MinedTemplate> atPosition : siblings.values()) {
+            for (MinedTemplate sibling : atPosition) {
+                if (sibling.count > variantCount) {
+                    variantOf = sibling.id;
+                    variantCount = sibling.count;
+                }
+            }
         }
         String evictedId = null;
         if (state.templates.size() >= config.maxTemplates()) {
@@ -89,7 +100,7 @@ public final class TemplateMiner implements Serializable {
         index.add(created);
         index.rememberShape(key, created);
         matched(state, created, shape, eventTime);
-        return new MineResult(created, MineResult.Outcome.NEW, null, evictedId);
+        return new MineResult(created, MineResult.Outcome.NEW, null, evictedId, variantOf);
     }
 
     /**
@@ -181,7 +192,7 @@ public final class TemplateMiner implements Serializable {
         template.count++;
         template.lastUsed = state.lines;
         template.lastSeen = Math.max(template.lastSeen, eventTime);
-        return new MineResult(template, MineResult.Outcome.MATCHED, null, null);
+        return new MineResult(template, MineResult.Outcome.MATCHED, null, null, null);
     }
 
     /** The matching template with the most constant tokens (then the most partly constant ones), or null. */
@@ -241,11 +252,10 @@ public final class TemplateMiner implements Serializable {
     private record Variation(MinedTemplate target, int position, String token) {}
 
     /**
-     * When the templates that differ from the line in one place only hold, with the line, at least
-     * {@code minDistinctWords} different words there, that place is a variable: returns the most used of them as the
-     * target. The first token is never turned into a variable this way: it usually names the event.
+     * Templates that differ from the line in one word only (where neither has a variable), by that word's position,
+     * provided enough of the other constant words agree.
      */
-    private Variation variation(List<MinedTemplate> candidates, List<String> tokens) {
+    private Map<Integer, List<MinedTemplate>> siblings(List<MinedTemplate> candidates, List<String> tokens) {
         Map<Integer, List<MinedTemplate>> byPosition = new HashMap<>();
         for (MinedTemplate template : candidates) {
             int differs = -1;
@@ -263,13 +273,25 @@ public final class TemplateMiner implements Serializable {
                     differs = i;
                 }
             }
-            if (differs > 0 && shared >= 1 && shared >= config.minSimilarity() * (shared + 1)) {
+            if (differs >= 0 && shared >= 1 && shared >= config.minSimilarity() * (shared + 1)) {
                 byPosition.computeIfAbsent(differs, k -> new ArrayList<>()).add(template);
             }
         }
+        return byPosition;
+    }
+
+    /**
+     * When the templates that differ from the line in one place only hold, with the line, at least
+     * {@code minDistinctWords} different words there, that place is a variable: returns the most used of them as the
+     * target. The first token is never turned into a variable this way: it usually names the event.
+     */
+    private Variation variation(Map<Integer, List<MinedTemplate>> siblings, List<String> tokens) {
         Variation best = null;
-        for (Map.Entry<Integer, List<MinedTemplate>> entry : byPosition.entrySet()) {
+        for (Map.Entry<Integer, List<MinedTemplate>> entry : siblings.entrySet()) {
             int position = entry.getKey();
+            if (position == 0) {
+                continue;
+            }
             Set<String> words = new LinkedHashSet<>();
             words.add(tokens.get(position));
             MinedTemplate target = null;
@@ -357,7 +379,7 @@ public final class TemplateMiner implements Serializable {
         absorbCovered(state, index, target);
         index.rememberShape(key, target);
         matched(state, target, shape, eventTime);
-        return new MineResult(target, MineResult.Outcome.GENERALISED, previousId, null);
+        return new MineResult(target, MineResult.Outcome.GENERALISED, previousId, null, null);
     }
 
     /** Keeps templates disjoint: those the generalised template now covers are folded into it. */

@@ -170,6 +170,20 @@ class TemplateMinerTest {
     }
 
     @Test
+    void aNewTemplateOneWordAwayFromAKnownOneIsAVariantNotANovelty() {
+        TemplateMinerState state = new TemplateMinerState();
+        MineResult known = mine(state, "Retrying call to users (attempt 2/3) after 503 Service Unavailable");
+        assertTrue(known.isNovel());
+        MineResult variant = mine(state, "Retrying call to pricing (attempt 2/3) after 503 Service Unavailable");
+        assertTrue(variant.isNew());
+        assertEquals(known.template().id, variant.variantOf());
+        assertTrue(!variant.isNovel());
+        MineResult novel = mine(state, "java.lang.OutOfMemoryError: Java heap space");
+        assertTrue(novel.isNovel());
+        assertNull(novel.variantOf());
+    }
+
+    @Test
     void patternTokensMatchTheTextTheirWildcardsStandFor() {
         assertTrue(TemplateMiner.matches("user=<*>", "user=root"));
         assertTrue(TemplateMiner.matches("<*>:<*>", "a:b"));

@@ -32,7 +32,8 @@ import org.apache.flink.util.Collector;
 /**
  * Mines log templates per service (keyed by environment and service, see {@link LogErrorRate#key}) with the
  * plain-Java {@link TemplateMiner}, its state in keyed state, and reports a template never seen before: after the
- * service's warm-up, a new template whose first line is at warning level or above and that recurs (at least
+ * service's warm-up, a new template whose first line is at warning level or above, that is not a one-word variant of
+ * a known template (a known warning naming another client is a new value, not a new event) and that recurs (at least
  * {@code minLines} lines within {@code windowMillis} of its first) becomes one {@link SignalType#LOG} anomaly naming
  * the template and carrying example lines. A single stray line is not worth an incident; a new error that keeps
  * coming is what a bad deploy or a broken dependency looks like.
@@ -86,9 +87,9 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         this.defaultEnvironment = defaultEnvironment;
     }
 
-    /** Sift's defaults: 30 minutes of warm-up, 3 lines within 5 minutes, 3 examples. */
+    /** Sift's defaults: 45 minutes of warm-up, 3 lines within 5 minutes, 3 examples. */
     public static LogTemplateFunction withDefaults(String defaultEnvironment) {
-        return new LogTemplateFunction(MinerConfig.defaults(), 30 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment);
+        return new LogTemplateFunction(MinerConfig.defaults(), 45 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment);
     }
 
     @Override
@@ -119,7 +120,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         switch (result.outcome()) {
             case NEW -> {
                 boolean warmedUp = time >= firstLine.value() + warmUpMillis;
-                if (warmedUp && log.getSeverityNumber() >= WARN_SEVERITY) {
+                if (warmedUp && result.isNovel() && log.getSeverityNumber() >= WARN_SEVERITY) {
                     NewTemplate fresh = NewTemplate.first(template, log, time, defaultEnvironment);
                     newTemplates.put(template.id, fresh);
                     ctx.timerService().registerEventTimeTimer(time + windowMillis);

@@ -102,7 +102,7 @@ class LogTemplateFunctionTest {
     }
 
     @Test
-    void strayLinesInfoLinesAndTemplatesSeenDuringWarmUpAreNotReported() throws Exception {
+    void strayLinesInfoLinesVariantsAndTemplatesSeenDuringWarmUpAreNotReported() throws Exception {
         try (var harness = harness()) {
             feed(harness, line(0, ERROR, "Connection to db-1 lost, reconnecting"));
             warmUp(harness);
@@ -111,6 +111,8 @@ class LogTemplateFunctionTest {
             feed(harness, line(second + 1, WARN, "Disk usage at 91% on /var/data")); // new, but a single line
             for (int i = 0; i < 5; i++) {
                 feed(harness, line(second + 2 + i, INFO, "Cache warmed with " + i + " entries")); // new, but INFO
+                // new, but the known slow-request warning with another method: a new value, not a new event
+                feed(harness, line(second + 10 + i, WARN, "Slow request: POST /api/v1/cart/" + i + " took 1300 ms"));
             }
             harness.processWatermark(T0.toEpochMilli() + (second + 600) * 1000L);
             assertEquals(List.of(), harness.extractOutputValues());
