@@ -91,6 +91,57 @@ public final class LoghubEvaluation {
         return lines / (elapsed / 1e9);
     }
 
+    /**
+     * Heap the miner's state holds (templates and lookup index), measured rather than estimated: the used heap after
+     * a full collection, with {@code copies} states per system kept alive, against the used heap before. Approximate
+     * (the collector decides what "used" means), so reported rounded.
+     */
+    public Memory memory(List<LoghubSystem> systems, int copies) {
+        TemplateMiner miner = new TemplateMiner(config);
+        long before = usedHeapAfterGc();
+        List<TemplateMinerState> kept = new ArrayList<>();
+        long templates = 0;
+        for (int copy = 0; copy < copies; copy++) {
+            for (LoghubSystem system : systems) {
+                TemplateMinerState state = new TemplateMinerState();
+                long time = 0;
+                for (String line : system.contents()) {
+                    miner.mine(state, line, time++);
+                }
+                templates += state.templates.size();
+                kept.add(state);
+            }
+        }
+        long bytes = Math.max(0, usedHeapAfterGc() - before);
+        if (kept.size() != copies * systems.size()) {
+            throw new IllegalStateException("states were not kept alive");
+        }
+        return new Memory(bytes / (double) templates, bytes / (double) kept.size(), templates / (double) kept.size());
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+        }
+        return used;
+    }
+
+    /**
+     * @param bytesPerTemplate heap per template, the state's index included
+     * @param bytesPerService  heap per service state (one Loghub system's 2,000 lines)
+     * @param templatesPerService templates per service state
+     */
+    public record Memory(double bytesPerTemplate, double bytesPerService, double templatesPerService) {}
+
     private static long replay(TemplateMiner miner, List<LoghubSystem> systems) {
         long templates = 0;
         for (LoghubSystem system : systems) {
@@ -193,7 +244,8 @@ public final class LoghubEvaluation {
         }
 
         /** The figures as JSON for scripts. */
-        public void writeJson(Path file, MinerConfig config, double linesPerSecond) throws IOException {
+        public void writeJson(Path file, MinerConfig config, double linesPerSecond, Memory memory)
+                throws IOException {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("evaluation", "loghub");
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -218,11 +270,19 @@ public final class LoghubEvaluation {
             if (linesPerSecond > 0) {
                 json.put("minerLinesPerSecondOneThread", linesPerSecond);
             }
+            if (memory != null) {
+                Map<String, Object> heap = new LinkedHashMap<>();
+                heap.put("bytesPerTemplate", Math.round(memory.bytesPerTemplate()));
+                heap.put("bytesPerService", Math.round(memory.bytesPerService()));
+                heap.put("templatesPerService", memory.templatesPerService());
+                json.put("minerHeap", heap);
+            }
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("masks", config.masks().stream().map(Enum::name).sorted().toList());
             settings.put("maxTemplates", config.maxTemplates());
             settings.put("maxTokens", config.maxTokens());
             settings.put("minSimilarity", config.minSimilarity());
+            settings.put("minDistinctWords", config.minDistinctWords());
             json.put("minerConfig", settings);
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

@@ -34,7 +34,7 @@ final class EvalLoghubCommand implements Callable<Integer> {
 
     @Option(names = "--throughput-millis", defaultValue = "2000",
             description = "Replay the lines through the miner this long (after as long a warm-up) to measure lines "
-                    + "per second on one thread (0: skip).")
+                    + "per second on one thread, then measure the heap it holds (0: skip both).")
     long throughputMillis;
 
     @Override
@@ -54,8 +54,15 @@ final class EvalLoghubCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Miner throughput: %,.0f lines/s on one thread (the lines above replayed "
                     + "for %d ms after as long a warm-up; not a JMH benchmark)%n", linesPerSecond, throughputMillis);
         }
+        LoghubEvaluation.Memory memory = null;
+        if (throughputMillis > 0) {
+            memory = evaluation.memory(systems, 20);
+            System.out.printf(Locale.ROOT, "Miner heap: about %,.0f bytes per template, %,.0f per service state "
+                    + "(%.0f templates; index included; used heap after GC with 20 copies of each state)%n",
+                    memory.bytesPerTemplate(), memory.bytesPerService(), memory.templatesPerService());
+        }
         if (json != null) {
-            report.writeJson(json, config, linesPerSecond);
+            report.writeJson(json, config, linesPerSecond, memory);
             System.out.println("JSON: " + json.toAbsolutePath().normalize());
         }
         return 0;
