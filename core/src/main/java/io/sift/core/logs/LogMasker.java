@@ -35,9 +35,12 @@ public final class LogMasker implements Serializable {
             "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
             "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
             "december");
-    /** Top-level domains common enough to mark a dotted name as a host (not "id": mapred.task.id is a key). */
+    /**
+     * Top-level domains common enough to mark a dotted name as a host; not those that end dotted code names too
+     * ("id" as in mapred.task.id, "info" as in log.info, "int").
+     */
     private static final Set<String> TOP_LEVEL_DOMAINS = Set.of(
-            "com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "info", "biz", "local", "internal", "lan",
+            "com", "net", "org", "edu", "gov", "mil", "io", "co", "biz", "local", "internal", "lan",
             "us", "uk", "de", "fr", "jp", "cn", "hk", "tw", "kr", "ru", "in", "au", "ca", "nl", "se", "ch", "it", "es",
             "br", "eu", "be", "at", "dk", "fi", "no", "pl", "cz", "il", "sg", "nz", "za", "mx", "ar");
     private static final Set<String> SIZE_UNITS = Set.of(
@@ -462,7 +465,7 @@ public final class LogMasker implements Serializable {
 
     static boolean isPath(String s) {
         int n = s.length();
-        if (n < 2) {
+        if (n < 2 || !hasLetterOrDigit(s)) {
             return false;
         }
         if (s.charAt(0) == '/') {
@@ -688,6 +691,15 @@ public final class LogMasker implements Serializable {
             }
         }
         return token.endsWith("T") || token.equals("UTC");
+    }
+
+    private static boolean hasLetterOrDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (isAsciiLetter(s.charAt(i)) || isDigit(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigit(String s) {

@@ -60,6 +60,7 @@ class LogMaskerTest {
         assertEquals("took <*> ms at /var/log/x", mask(numbersOnly, "took 42 ms at /var/log/x"));
         LogMasker none = new LogMasker(EnumSet.noneOf(MaskRule.class));
         assertEquals("took 42 ms at 10.0.0.1", mask(none, "took 42 ms at 10.0.0.1"));
+        assertEquals("http:// and // stay", mask(all, "http:// and // stay"));
         LogMasker noQuotes = new LogMasker(EnumSet.complementOf(EnumSet.of(MaskRule.QUOTED)));
         assertEquals("service 'sparkDriver' on port <*>.",
                 mask(noQuotes, "service 'sparkDriver' on port 40984."));

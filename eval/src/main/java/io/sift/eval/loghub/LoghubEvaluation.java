@@ -43,7 +43,7 @@ public final class LoghubEvaluation {
         List<String> predicted = mine(system.contents());
         LoghubMetrics.Grouping grouping = LoghubMetrics.grouping(system.templates(), predicted);
         double pa = LoghubMetrics.parsingAccuracy(system.templates(), predicted);
-        return new SystemResult(system.name(), system.contents().size(), grouping.truthGroups(),
+        return new SystemResult(system.name(), system.corrected(), system.contents().size(), grouping.truthGroups(),
                 grouping.predictedGroups(), grouping.accuracy(), pa, grouping.templateF1(),
                 mistakes(system, predicted, grouping.wrongTruth()));
     }
@@ -192,7 +192,7 @@ public final class LoghubEvaluation {
     public record Mistake(String truth, int lines, List<String> predicted) {}
 
     /** One system's scores. */
-    public record SystemResult(String system, int lines, int truthTemplates, int minedTemplates,
+    public record SystemResult(String system, boolean correctedTruth, int lines, int truthTemplates, int minedTemplates,
             double groupingAccuracy, double parsingAccuracy, double groupingF1, List<Mistake> mistakes) {}
 
     /** All systems' scores and their averages (unweighted, one vote per system, as the benchmark papers do). */
@@ -219,12 +219,16 @@ public final class LoghubEvaluation {
             out.printf(Locale.ROOT, "%-12s %6s %6s %6s %7s %7s %7s%n", "SYSTEM", "LINES", "TRUTH", "MINED", "GA",
                     "PA", "FGA");
             for (SystemResult r : systems) {
-                out.printf(Locale.ROOT, "%-12s %6d %6d %6d %7.4f %7.4f %7.4f%n", r.system(), r.lines(),
+                out.printf(Locale.ROOT, "%-12s %6d %6d %6d %7.4f %7.4f %7.4f%n",
+                        r.system() + (r.correctedTruth() ? "" : "*"), r.lines(),
                         r.truthTemplates(), r.minedTemplates(), r.groupingAccuracy(), r.parsingAccuracy(),
                         r.groupingF1());
             }
             out.printf(Locale.ROOT, "%-12s %6s %6s %6s %7.4f %7.4f %7.4f%n", "AVERAGE", "", "", "",
                     averageGroupingAccuracy(), averageParsingAccuracy(), averageGroupingF1());
+            if (systems.stream().anyMatch(r -> !r.correctedTruth())) {
+                out.println("* no corrected ground truth in the data: scored against <System>_2k.log_structured.csv");
+            }
             if (mistakesPerSystem > 0) {
                 for (SystemResult r : systems) {
                     List<Mistake> shown = r.mistakes().subList(0, Math.min(mistakesPerSystem, r.mistakes().size()));
@@ -252,6 +256,7 @@ public final class LoghubEvaluation {
             for (SystemResult r : systems) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("system", r.system());
+                row.put("correctedGroundTruth", r.correctedTruth());
                 row.put("lines", r.lines());
                 row.put("groundTruthTemplates", r.truthTemplates());
                 row.put("minedTemplates", r.minedTemplates());

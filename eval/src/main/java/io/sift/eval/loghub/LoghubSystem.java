@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One Loghub system's labelled sample: the message ({@code Content}) of each line in log order and its corrected
- * ground-truth template ({@code EventTemplate}), read from {@code <System>/<System>_2k.log_structured_corrected.csv}.
+ * One Loghub system's labelled sample: the message ({@code Content}) of each line in log order and its ground-truth
+ * template ({@code EventTemplate}), read from {@code <System>/<System>_2k.log_structured_corrected.csv} (the corrected
+ * labels of Loghub-2.0), or from {@code <System>_2k.log_structured.csv} for a system that has no corrected file.
+ *
+ * @param corrected whether the ground truth is the corrected one
  */
-public record LoghubSystem(String name, List<String> contents, List<String> templates) {
+public record LoghubSystem(String name, List<String> contents, List<String> templates, boolean corrected) {
 
     static final String FILE_SUFFIX = "_2k.log_structured_corrected.csv";
+    static final String UNCORRECTED_SUFFIX = "_2k.log_structured.csv";
 
     public LoghubSystem {
         if (contents.size() != templates.size()) {
@@ -33,22 +37,25 @@ public record LoghubSystem(String name, List<String> contents, List<String> temp
             for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
                 String name = folder.getFileName().toString();
                 Path file = folder.resolve(name + FILE_SUFFIX);
+                Path uncorrected = folder.resolve(name + UNCORRECTED_SUFFIX);
                 if (Files.isRegularFile(file)) {
-                    systems.add(read(name, file));
+                    systems.add(read(name, file, true));
+                } else if (Files.isRegularFile(uncorrected)) {
+                    systems.add(read(name, uncorrected, false));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dataDir, e);
         }
         if (systems.isEmpty()) {
-            throw new IllegalArgumentException("no <System>/<System>" + FILE_SUFFIX + " files under "
-                    + dataDir.toAbsolutePath());
+            throw new IllegalArgumentException("no <System>/<System>" + FILE_SUFFIX + " (or " + UNCORRECTED_SUFFIX
+                    + ") files under " + dataDir.toAbsolutePath());
         }
         return systems;
     }
 
     /** Reads one structured CSV file (header row, quoted fields as written by pandas). */
-    public static LoghubSystem read(String name, Path file) {
+    public static LoghubSystem read(String name, Path file, boolean corrected) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -78,7 +85,7 @@ public record LoghubSystem(String name, List<String> contents, List<String> temp
             contents.add(row.get(content));
             templates.add(row.get(template));
         }
-        return new LoghubSystem(name, contents, templates);
+        return new LoghubSystem(name, contents, templates, corrected);
     }
 
     /** RFC 4180 fields: commas separate, double quotes enclose, a doubled quote inside is one quote. */

@@ -33,6 +33,20 @@ class LoghubSystemTest {
     }
 
     @Test
+    void fallsBackToTheUncorrectedGroundTruthWhenThereIsNoCorrectedFile() throws Exception {
+        Path corrected = Files.createDirectories(dir.resolve("A"));
+        Files.writeString(corrected.resolve("A_2k.log_structured_corrected.csv"), "Content,EventTemplate\nx 1,x <*>\n");
+        Files.writeString(corrected.resolve("A_2k.log_structured.csv"), "Content,EventTemplate\nx 1,x 1\n");
+        Path uncorrected = Files.createDirectories(dir.resolve("B"));
+        Files.writeString(uncorrected.resolve("B_2k.log_structured.csv"), "Content,EventTemplate\ny 2,y <*>\n");
+        Files.createDirectories(dir.resolve("NotASystem"));
+        List<LoghubSystem> systems = LoghubSystem.discover(dir);
+        assertEquals(List.of("A", "B"), systems.stream().map(LoghubSystem::name).toList());
+        assertEquals(List.of("x <*>"), systems.get(0).templates());
+        assertEquals(List.of(true, false), systems.stream().map(LoghubSystem::corrected).toList());
+    }
+
+    @Test
     void refusesAFolderWithoutSystems() {
         assertThrows(IllegalArgumentException.class, () -> LoghubSystem.discover(dir));
     }
