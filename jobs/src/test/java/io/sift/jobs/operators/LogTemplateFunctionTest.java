@@ -90,7 +90,8 @@ class LogTemplateFunctionTest {
             assertEquals("Unhandled exception in POST <*>: java.lang.NullPointerException: Cannot invoke "
                     + "\"Cart.getId()\" because \"cart\" is null", anomaly.getLabels().get("template"));
             assertNotNull(anomaly.getLabels().get("template.id"));
-            assertTrue(anomaly.getLabels().get("example.1").startsWith("Unhandled exception in POST /api/v1/checkout/70"));
+            assertTrue(anomaly.getLabels().get("example.1")
+                    .startsWith("Unhandled exception in POST /api/v1/checkout/70"));
             assertNotNull(anomaly.getLabels().get("example.2"));
             assertFalse(anomaly.getLabels().containsKey("example.3"), "at most maxExamples examples");
             assertEquals(4.0, anomaly.getObserved());
@@ -120,13 +121,17 @@ class LogTemplateFunctionTest {
         }
     }
 
+    private static String payment(int id) {
+        return "Payment " + id + " timed out at the provider after 3000 ms";
+    }
+
     @Test
     void learnedTemplatesSurviveASnapshotAndRestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (var harness = harness()) {
             warmUp(harness);
             for (int i = 0; i < 3; i++) {
-                feed(harness, line(12 * 60 + i, ERROR, "Payment " + (100 + i) + " timed out at the provider after 3000 ms"));
+                feed(harness, line(12 * 60 + i, ERROR, payment(100 + i)));
             }
             harness.processWatermark(T0.toEpochMilli() + 20 * MINUTE);
             assertEquals(1, harness.extractOutputValues().size());
@@ -140,7 +145,7 @@ class LogTemplateFunctionTest {
             // Past the warm-up even of a service seen for the first time now, so only restored state can keep
             // the known template quiet; a really new one is still reported (the control).
             for (int i = 0; i < 3; i++) {
-                feed(restored, line(35 * 60 + i, ERROR, "Payment " + (200 + i) + " timed out at the provider after 3000 ms"));
+                feed(restored, line(35 * 60 + i, ERROR, payment(200 + i)));
                 feed(restored, line(35 * 60 + 10 + i, ERROR, "Refund " + (300 + i) + " rejected by the ledger"));
             }
             restored.processWatermark(T0.toEpochMilli() + 60 * MINUTE);
