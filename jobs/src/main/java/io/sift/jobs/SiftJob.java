@@ -6,6 +6,7 @@ import io.sift.core.validate.InputValidator;
 import io.sift.jobs.operators.CorrelateFunction;
 import io.sift.jobs.operators.DeadLetterTag;
 import io.sift.jobs.operators.LogErrorRate;
+import io.sift.jobs.operators.LogTemplateFunction;
 import io.sift.jobs.operators.MetricDetectorFunction;
 import io.sift.jobs.operators.ValidateFunction;
 import io.sift.schema.Anomaly;
@@ -88,12 +89,18 @@ public final class SiftJob {
                         new AvroTypeInfo<>(MetricPoint.class))
                 .uid(LogErrorRate.UID).name(LogErrorRate.NAME);
 
-        SingleOutputStreamOperator<Anomaly> anomalies = metrics.union(logErrors)
+        DataStream<Anomaly> newLogTemplates = logs
+                .keyBy(log -> LogErrorRate.key(log, defaultEnv))
+                .process(LogTemplateFunction.withDefaults(defaultEnv), new AvroTypeInfo<>(Anomaly.class))
+                .uid(LogTemplateFunction.UID).name(LogTemplateFunction.NAME);
+
+        SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors)
                 .keyBy(point -> SeriesKeys.of(point, defaultEnv))
                 .process(new MetricDetectorFunction(settings.baseline, settings.baselineByMetric,
                         conf.get(SiftOptions.SERIES_SILENCE).toMillis(), conf.get(SiftOptions.SERIES_TTL).toMillis()),
                         new AvroTypeInfo<>(Anomaly.class))
                 .uid(MetricDetectorFunction.UID).name(MetricDetectorFunction.NAME);
+        DataStream<Anomaly> anomalies = metricAnomalies.union(newLogTemplates);
 
         Correlator correlator = new Correlator(settings.correlation);
         DataStream<Either<ChangeEvent, Anomaly>> correlationInput = anomalies

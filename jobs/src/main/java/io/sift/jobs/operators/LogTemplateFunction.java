@@ -1,0 +1,268 @@
+package io.sift.jobs.operators;
+
+import io.sift.core.detect.SeriesKeys;
+import io.sift.core.logs.MineResult;
+import io.sift.core.logs.MinedTemplate;
+import io.sift.core.logs.MinerConfig;
+import io.sift.core.logs.TemplateMiner;
+import io.sift.core.logs.TemplateMinerState;
+import io.sift.core.util.StableIds;
+import io.sift.schema.Anomaly;
+import io.sift.schema.Direction;
+import io.sift.schema.LogRecord;
+import io.sift.schema.Resource;
+import io.sift.schema.SignalType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Mines log templates per service (keyed by environment and service, see {@link LogErrorRate#key}) with the
+ * plain-Java {@link TemplateMiner}, its state in keyed state, and reports a template never seen before: after the
+ * service's warm-up, a new template whose first line is at warning level or above, that is not a one-word variant of
+ * a known template (a known warning naming another client is a new value, not a new event) and that recurs (at least
+ * {@code minLines} lines within {@code windowMillis} of its first) becomes one {@link SignalType#LOG} anomaly naming
+ * the template and carrying example lines. A single stray line is not worth an incident; a new error that keeps
+ * coming is what a bad deploy or a broken dependency looks like.
+ */
+public final class LogTemplateFunction extends KeyedProcessFunction<String, LogRecord, Anomaly> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String UID = "mine-log-templates";
+    public static final String NAME = "Mine log templates per service, flag new warning/error templates";
+    /** The detector name on the anomalies. */
+    public static final String DETECTOR = "log-new-template";
+    /** The metric name on the anomalies (their observed value is the lines of the template in the window). */
+    public static final String METRIC = "log.template.new";
+    /** OpenTelemetry severity number of WARN. */
+    public static final int WARN_SEVERITY = 13;
+    /** Name of the metric counting templates evicted to respect the memory cap. */
+    public static final String EVICTIONS_METRIC = "logTemplateEvictions";
+
+    private final MinerConfig minerConfig;
+    private final long warmUpMillis;
+    private final long windowMillis;
+    private final int minLines;
+    private final int maxExamples;
+    private final String defaultEnvironment;
+
+    private transient TemplateMiner miner;
+    private transient ValueState<TemplateMinerState> templates;
+    private transient ValueState<Long> firstLine;
+    private transient MapState<String, NewTemplate> newTemplates;
+    private transient Counter evictions;
+
+    /**
+     * @param minerConfig        the miner's settings
+     * @param warmUpMillis       event time after a service's first line during which templates are learned silently
+     * @param windowMillis       how long after a new template's first line its lines are gathered before deciding
+     * @param minLines           lines of the new template within the window for it to be reported
+     * @param maxExamples        example lines carried by the anomaly
+     * @param defaultEnvironment environment of lines that name none
+     */
+    public LogTemplateFunction(MinerConfig minerConfig, long warmUpMillis, long windowMillis, int minLines,
+            int maxExamples, String defaultEnvironment) {
+        if (warmUpMillis < 0 || windowMillis < 1 || minLines < 1 || maxExamples < 1) {
+            throw new IllegalArgumentException("warm-up must be >= 0, window >= 1 ms, minLines and maxExamples >= 1");
+        }
+        this.minerConfig = minerConfig;
+        this.warmUpMillis = warmUpMillis;
+        this.windowMillis = windowMillis;
+        this.minLines = minLines;
+        this.maxExamples = maxExamples;
+        this.defaultEnvironment = defaultEnvironment;
+    }
+
+    /** Sift's defaults: 45 minutes of warm-up, 3 lines within 5 minutes, 3 examples. */
+    public static LogTemplateFunction withDefaults(String defaultEnvironment) {
+        return new LogTemplateFunction(MinerConfig.defaults(), 45 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        miner = new TemplateMiner(minerConfig);
+        templates = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("templates", TypeInformation.of(TemplateMinerState.class)));
+        firstLine = getRuntimeContext().getState(new ValueStateDescriptor<>("first-line", Types.LONG));
+        newTemplates = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("new-templates", Types.STRING, TypeInformation.of(NewTemplate.class)));
+        evictions = getRuntimeContext().getMetricGroup().counter(EVICTIONS_METRIC);
+    }
+
+    @Override
+    public void processElement(LogRecord log, Context ctx, Collector<Anomaly> out) throws Exception {
+        long time = log.getTime().toEpochMilli();
+        TemplateMinerState state = templates.value();
+        if (state == null) {
+            state = new TemplateMinerState();
+            firstLine.update(time);
+        }
+        MineResult result = miner.mine(state, log.getBody(), time);
+        templates.update(state);
+        if (result.evictedId() != null) {
+            evictions.inc();
+        }
+        MinedTemplate template = result.template();
+        switch (result.outcome()) {
+            case NEW -> {
+                boolean warmedUp = time >= firstLine.value() + warmUpMillis;
+                if (warmedUp && result.isNovel() && log.getSeverityNumber() >= WARN_SEVERITY) {
+                    NewTemplate fresh = NewTemplate.first(template, log, time, defaultEnvironment);
+                    newTemplates.put(template.id, fresh);
+                    ctx.timerService().registerEventTimeTimer(time + windowMillis);
+                }
+            }
+            case GENERALISED -> {
+                NewTemplate tracked = newTemplates.get(result.previousId());
+                if (tracked != null) {
+                    newTemplates.remove(result.previousId());
+                    tracked.templateId = template.id;
+                    tracked.template = template.text();
+                    newTemplates.put(template.id, tracked.add(log, time, maxExamples));
+                }
+            }
+            case MATCHED -> {
+                NewTemplate tracked = newTemplates.get(template.id);
+                if (tracked != null) {
+                    newTemplates.put(template.id, tracked.add(log, time, maxExamples));
+                }
+            }
+            default -> throw new IllegalStateException("unknown outcome " + result.outcome());
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+        List<String> due = new ArrayList<>();
+        for (Map.Entry<String, NewTemplate> entry : newTemplates.entries()) {
+            if (entry.getValue().onset + windowMillis <= timestamp) {
+                due.add(entry.getKey());
+            }
+        }
+        TemplateMinerState state = templates.value();
+        for (String id : due) {
+            NewTemplate tracked = newTemplates.get(id);
+            newTemplates.remove(id);
+            // A template folded into an older one since was a new value of a known event, not a new event.
+            if (tracked.lines >= minLines && state != null && isLive(state, id)) {
+                out.collect(tracked.toAnomaly());
+            }
+        }
+    }
+
+    private static boolean isLive(TemplateMinerState state, String id) {
+        for (MinedTemplate template : state.templates) {
+            if (template.id.equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A template first seen after warm-up, while its lines are gathered (a Flink POJO). */
+    public static final class NewTemplate {
+        public String templateId;
+        public String template;
+        public String service;
+        public String environment;
+        public String seriesKey;
+        public long onset;
+        public long last;
+        public int lines;
+        public int maxSeverity;
+        public String severityText;
+        public List<String> examples = new ArrayList<>();
+
+        public NewTemplate() {}
+
+        static NewTemplate first(MinedTemplate template, LogRecord log, long time, String defaultEnvironment) {
+            NewTemplate fresh = new NewTemplate();
+            fresh.templateId = template.id;
+            fresh.template = template.text();
+            fresh.service = log.getResource().getService();
+            fresh.environment = SeriesKeys.environment(log.getResource(), defaultEnvironment);
+            fresh.seriesKey = SeriesKeys.of(METRIC, service(fresh), Map.of("template.id", template.id),
+                    defaultEnvironment);
+            fresh.onset = time;
+            fresh.last = time;
+            fresh.lines = 1;
+            fresh.maxSeverity = log.getSeverityNumber();
+            fresh.severityText = log.getSeverityText();
+            fresh.examples.add(log.getBody());
+            return fresh;
+        }
+
+        NewTemplate add(LogRecord log, long time, int maxExamples) {
+            lines++;
+            last = Math.max(last, time);
+            if (log.getSeverityNumber() > maxSeverity) {
+                maxSeverity = log.getSeverityNumber();
+                severityText = log.getSeverityText();
+            }
+            if (examples.size() < maxExamples && !examples.contains(log.getBody())) {
+                examples.add(log.getBody());
+            }
+            return this;
+        }
+
+        private static Resource service(NewTemplate t) {
+            return Resource.newBuilder().setService(t.service).setEnvironment(t.environment).build();
+        }
+
+        /**
+         * The anomaly: ended at the last line gathered; observed is the lines in the window against none expected;
+         * the score rises with severity (WARN 60, ERROR 75, FATAL 90) and a little with repetition.
+         */
+        Anomaly toAnomaly() {
+            double base = maxSeverity >= 21 ? 90 : maxSeverity >= 17 ? 75 : 60;
+            double score = Math.min(99, base + Math.min(9, 1.5 * (lines - 1)));
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put("template.id", templateId);
+            labels.put("template", template);
+            labels.put("severity", severityText == null ? Integer.toString(maxSeverity) : severityText);
+            for (int i = 0; i < examples.size(); i++) {
+                labels.put("example." + (i + 1), examples.get(i));
+            }
+            return Anomaly.newBuilder()
+                    .setId(StableIds.of("anom", seriesKey, Long.toString(onset)))
+                    .setVersion(1)
+                    .setSignal(SignalType.LOG)
+                    .setDetector(DETECTOR)
+                    .setSeriesKey(seriesKey)
+                    .setMetric(METRIC)
+                    .setResource(service(this))
+                    .setLabels(new HashMap<>(labels))
+                    .setOnset(Instant.ofEpochMilli(onset))
+                    .setTime(Instant.ofEpochMilli(last))
+                    .setEnd(Instant.ofEpochMilli(last))
+                    .setObserved(lines)
+                    .setExpected(0)
+                    .setLowerBound(0)
+                    .setUpperBound(0)
+                    .setDeviation(sigmaEquivalent(score))
+                    .setDirection(Direction.UP)
+                    .setScore(score)
+                    .setSamples(lines)
+                    .build();
+        }
+
+        /** The deviation the metric detector would need for this score (threshold 3σ), so rankings compare. */
+        private static double sigmaEquivalent(double score) {
+            return 3.0 * Math.sqrt(Math.log(1.0 / (1.0 - score / 100.0)) / Math.log(2.0));
+        }
+    }
+}
