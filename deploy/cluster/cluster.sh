@@ -204,14 +204,17 @@ launch() {
   [ -f "$log_file" ] && mv -f "$log_file" "$log_file.previous"
   rm -f "$pid_file"
   # setsid: a terminal's Ctrl-C or the caller's end does not reach the cluster; the child writes its own pid
-  # (setsid may fork) and then becomes the JVM.
-  # shellcheck disable=SC2016
-  # Run from DIR with Flink's plugin directory there (empty unless you add plugins): no path depends on the caller.
-  (cd "$CLUSTER_DIR" && FLINK_CONF_DIR="$CONF" FLINK_PLUGINS_DIR="$CLUSTER_DIR/plugins" \
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' flink-launcher "$pid_file" \
-    "$java" "${flags[@]}" -XX:+UseG1GC -XX:-UsePerfData -Djava.awt.headless=true "-Djava.io.tmpdir=$TMP" \
-    "-Dlog.file=$log_file" "-Dlog4j2.configurationFile=$CONF/log4j2.properties" "$@" \
-    </dev/null >"${log_file%.log}.out" 2>&1 &)
+  # (setsid may fork) and then becomes the JVM. It runs from DIR with Flink's plugin directory there (empty
+  # unless you add plugins), so no path depends on the caller. The redirections close the caller's output
+  # in the whole background part, or a caller reading that output would wait for the cluster to end.
+  (
+    cd "$CLUSTER_DIR"
+    export FLINK_CONF_DIR="$CONF" FLINK_PLUGINS_DIR="$CLUSTER_DIR/plugins"
+    # shellcheck disable=SC2016
+    exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' flink-launcher "$pid_file" \
+      "$java" "${flags[@]}" -XX:+UseG1GC -XX:-UsePerfData -Djava.awt.headless=true "-Djava.io.tmpdir=$TMP" \
+      "-Dlog.file=$log_file" "-Dlog4j2.configurationFile=$CONF/log4j2.properties" "$@"
+  ) </dev/null >"${log_file%.log}.out" 2>&1 &
   local waited=0
   until read_pid "$pid_file" >/dev/null; do
     [ "$waited" -lt 100 ] || die "$name launcher wrote no pid file ($pid_file)"
