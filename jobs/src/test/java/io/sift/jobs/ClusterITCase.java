@@ -149,6 +149,16 @@ class ClusterITCase {
         cli("savepoint", resumed, "--stop", "--rest", cluster.restUrl());
     }
 
+    @Test
+    void submitWithoutAClusterSaysHowToStartOne() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new SiftCli()).setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err)).execute("submit", "--rest", "http://127.0.0.1:" + io.sift.testing.Ports.freePort(),
+                        "-Dsift.kafka.bootstrap-servers=127.0.0.1:9");
+        assertEquals(1, exit, err::toString);
+        assertTrue(err.toString().contains("./sift cluster up"), err::toString);
+    }
+
     private static Scenario scenario(String environment, long seed) {
         Scenario scenario = ScenarioGenerator.builder()
                 .seed(seed)

@@ -311,7 +311,7 @@ final class SubmitCommand implements Callable<Integer> {
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (ConnectException e) {
-                throw new IllegalArgumentException("no Flink cluster answers at " + base + ": start one with "
+                throw new IllegalStateException("no Flink cluster answers at " + base + ": start one with "
                         + "'./sift cluster up', or pass --rest URL (or set " + REST_ENV + ")");
             }
             JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : parse(response.body());
