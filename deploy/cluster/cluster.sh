@@ -38,7 +38,10 @@ The jars come from deploy/cluster/target/flink/lib (built with Maven when missin
 EOF
 }
 
+# parse_cluster_options COMMAND OPTION...
 parse_cluster_options() {
+  local cmd="$1"
+  shift
   REST_PORT_GIVEN=""
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -57,11 +60,14 @@ parse_cluster_options() {
     esac
   done
   if ! is_port "$REST_PORT" || [ "$REST_PORT" -ge 65535 ]; then die "bad --rest-port: $REST_PORT"; fi
-  [[ "$TASKMANAGERS" =~ ^[1-9][0-9]*$ ]] && [ "$TASKMANAGERS" -le 16 ] || die "--taskmanagers takes 1 to 16, not '$TASKMANAGERS'"
-  [[ "$SLOTS" =~ ^[1-9][0-9]*$ ]] && [ "$SLOTS" -le 64 ] || die "--slots takes 1 to 64, not '$SLOTS'"
+  if ! [[ "$TASKMANAGERS" =~ ^[1-9][0-9]?$ ]] || [ "$TASKMANAGERS" -gt 16 ]; then
+    die "--taskmanagers takes 1 to 16, not '$TASKMANAGERS'"
+  fi
+  if ! [[ "$SLOTS" =~ ^[1-9][0-9]?$ ]] || [ "$SLOTS" -gt 64 ]; then die "--slots takes 1 to 64, not '$SLOTS'"; fi
   [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "bad --timeout: $START_TIMEOUT"
-  mkdir -p "$CLUSTER_DIR"
-  CLUSTER_DIR="$(cd "$CLUSTER_DIR" && pwd -P)"
+  # only up creates DIR; status and down of a cluster that never ran leave no trace
+  if [ "$cmd" = up ]; then mkdir -p "$CLUSTER_DIR"; fi
+  CLUSTER_DIR="$(realpath -m "$CLUSTER_DIR")"
   CONF="$CLUSTER_DIR/conf"
   LOGS="$CLUSTER_DIR/log"
   TMP="$CLUSTER_DIR/tmp"
@@ -380,8 +386,10 @@ main() {
   shift
   case "$cmd" in
     -h|--help|help) usage; exit 0 ;;
+    up|down|status) ;;
+    *) usage >&2; exit 2 ;;
   esac
-  parse_cluster_options "$@"
+  parse_cluster_options "$cmd" "$@"
   case "$cmd" in
     up) command -v curl >/dev/null 2>&1 || die "curl not found: install curl (apt-get install curl)"; up ;;
     down) down ;;
