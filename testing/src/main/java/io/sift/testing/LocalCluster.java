@@ -1,0 +1,164 @@
+package io.sift.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real Flink standalone session cluster for tests (a JobManager and TaskManager processes), started with
+ * {@code deploy/cluster/cluster.sh} on a free REST port into a directory of the test's choice and stopped by
+ * {@link #close()}, or by a JVM shutdown hook if the test never gets there.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    private static final String SCRIPT = "deploy/cluster/cluster.sh";
+    private static final String REST_KEY = "SIFT_FLINK_REST_URL=";
+    /** Generous: the first start on a fresh clone runs Maven to gather the Flink jars. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Path script;
+    private final Path directory;
+    private final String restUrl;
+    private final Thread stopOnExit;
+    private boolean closed;
+
+    private LocalCluster(Path script, Path directory, String restUrl) {
+        this.script = script;
+        this.directory = directory;
+        this.restUrl = restUrl;
+        this.stopOnExit = new Thread(this::stop, "sift-local-cluster-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+    }
+
+    /**
+     * Starts a cluster of {@code taskManagers} TaskManagers with {@code slots} slots each, data and logs in
+     * {@code directory} (a cluster left running there by a killed test JVM is stopped first).
+     */
+    public static LocalCluster start(Path directory, int taskManagers, int slots) {
+        Path script = locateScript();
+        Path dir = directory.toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        run(List.of("bash", script.toString(), "down", "--dir", dir.toString()), STOP_TIMEOUT);
+        long startNanos = System.nanoTime();
+        List<String> up = List.of("bash", script.toString(), "up", "--dir", dir.toString(),
+                "--rest-port", Integer.toString(Ports.freePortWith(1)),
+                "--taskmanagers", Integer.toString(taskManagers), "--slots", Integer.toString(slots));
+        String output;
+        try {
+            output = run(up, START_TIMEOUT);
+        } catch (RuntimeException e) {
+            // a half-started cluster must not outlive the test
+            run(List.of("bash", script.toString(), "down", "--dir", dir.toString()), STOP_TIMEOUT);
+            throw e;
+        }
+        String url = output.lines().filter(line -> line.startsWith(REST_KEY))
+                .map(line -> line.substring(REST_KEY.length()).strip()).reduce((first, second) -> second)
+                .orElseThrow(() -> new IllegalStateException("no " + REST_KEY + " line from " + up + ":\n" + output));
+        System.err.printf("LocalCluster: Flink at %s, ready after %d ms (logs in %s/log)%n", url,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+        return new LocalCluster(script, dir, url);
+    }
+
+    /** The REST API and web UI, {@code http://127.0.0.1:<port>}. */
+    public String restUrl() {
+        return restUrl;
+    }
+
+    /** The cluster's directory: {@code conf/}, {@code log/}, {@code checkpoints/}, {@code savepoints/}. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The cluster's default savepoint directory. */
+    public Path savepointDirectory() {
+        return directory.resolve("savepoints");
+    }
+
+    /** Stops the TaskManagers and the JobManager. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs stop(), which is idempotent
+        }
+    }
+
+    private synchronized void stop() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            run(List.of("bash", script.toString(), "down", "--dir", directory.toString()), STOP_TIMEOUT);
+        } catch (RuntimeException e) {
+            System.err.println("LocalCluster: stopping the cluster failed: " + e.getMessage());
+        }
+    }
+
+    private static Path locateScript() {
+        Path cwd = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(SCRIPT))) {
+                return dir.resolve(SCRIPT);
+            }
+        }
+        throw new IllegalStateException("cannot find " + SCRIPT + " in " + cwd + " or any parent directory");
+    }
+
+    /** Runs a command; returns its output (stdout and stderr); throws with the output when it fails. */
+    private static String run(List<String> command, Duration timeout) {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // the cluster runs on the JDK of the tests unless JAVA_HOME says otherwise
+        builder.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+        }
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command)
+                        + "\n" + output.getNow("(no output yet)"));
+            }
+            String text = output.get(30, TimeUnit.SECONDS);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("failed (exit " + process.exitValue() + "): "
+                        + String.join(" ", command) + "\n" + text);
+            }
+            return text;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the output of " + String.join(" ", command), e);
+        }
+    }
+}
