@@ -37,7 +37,9 @@ public final class SiftJobMain {
     public static void run(Configuration conf) throws Exception {
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
         if (url != null && !url.isBlank()) {
-            ElasticsearchTemplates.install(url);
+            // Same hosts, credentials and CA as the sinks: a secured cluster must not need a second configuration.
+            ElasticsearchTemplates.install(SiftWiring.elasticsearch(conf, url)
+                    .setEmitter(new io.sift.connectors.elasticsearch.IncidentDocumentEmitter()).build().getConnection());
         }
         StreamExecutionEnvironment env = SiftWiring.environment(conf);
         SiftJob.build(env, SiftWiring.kafkaInputs(conf), SiftWiring.outputs(conf), new SiftSettings(conf));
