@@ -26,7 +26,13 @@ import java.util.Set;
  * it), a personalised random walk from the symptoms along anomalous dependencies (it ends most often at the
  * upstream-most anomalous item that the symptoms' anomalies lead to), onset order (causes come first, and a fault
  * travels along a call within about one sampling interval), strength, and changes made to an item shortly before
- * its onset.
+ * its onset (the shorter before, the more suspect).
+ *
+ * <p>Only deviations in a direction that hurts count as evidence of a fault at an item (see {@code MetricMeaning}):
+ * a callee whose request rate fell shows an effect of its callers (they cannot reach it, or lost their own
+ * traffic), so it is no anomalous dependency of theirs and the walk passes it by. Deviations count up to
+ * 100 σ: a series flat in normal operation (error log lines, mostly none) yields billions of σ for
+ * a handful of lines, which would otherwise outweigh every other signal.
  */
 public final class RootCauseRanker implements Serializable {
 
@@ -43,6 +49,11 @@ public final class RootCauseRanker implements Serializable {
     private static final int WALK_ITERATIONS = 60;
     /** A suspect change on an item multiplies the walker's odds of staying there by 1 + this. */
     private static final double CHANGE_STAY_BOOST = 1.0;
+    /**
+     * Deviations beyond this many σ add no evidence: far beyond any detection threshold (6 σ by default) a larger σ
+     * says more about how flat the series' baseline is than about the fault.
+     */
+    private static final double SIGMA_CAP = 100;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final long changeLookbackMillis;
@@ -92,7 +103,7 @@ public final class RootCauseRanker implements Serializable {
         }
         for (Candidate c : candidates.values()) {
             c.suspects = suspectChanges(c, changes);
-            c.changed = !c.suspects.isEmpty();
+            c.change = changeEvidence(c);
         }
         boolean knowTopology = !topology.isEmpty();
         boolean[][] reaches = knowTopology ? reach(nodes, topology) : new boolean[nodes.size()][nodes.size()];
@@ -127,7 +138,7 @@ public final class RootCauseRanker implements Serializable {
                     if (j == i) {
                         continue;
                     }
-                    if (reaches[i][j]) {
+                    if (reaches[i][j] && nodes.get(j).causal()) {
                         anomalousDependencies++;
                     }
                     if (reaches[j][i]) {
@@ -140,7 +151,7 @@ public final class RootCauseRanker implements Serializable {
             }
             c.walk = maxWalk > 0 ? walk[i] / maxWalk : 0.0;
             List<ChangeEvent> suspects = c.suspects;
-            double change = c.changed ? 1.0 : 0.0;
+            double change = c.change;
             c.raw = W_WALK * c.walk + W_TOPOLOGY * topo + W_ONSET * onset + W_STRENGTH * c.strength + W_CHANGE * change;
             c.reasons = reasons(c, firstOnset, knowTopology, anomalousDependencies, explained, suspects,
                     walkTotal > 0 ? walk[i] / walkTotal : 0.0);
@@ -198,10 +209,11 @@ public final class RootCauseRanker implements Serializable {
 
     /**
      * A personalised PageRank over the anomalous subgraph. The walker starts at a symptom; from an item it moves to
-     * one of its nearest anomalous dependencies (none other lies between them) with odds set by that dependency's
-     * strength and by how closely their onsets match, or stays, with odds set by its own strength; with probability
-     * 1 - damping it restarts at a symptom. Mass piles up at the items the symptoms' anomalies lead to and that lead
-     * no further.
+     * one of its nearest anomalous dependencies (no other one that could be a cause lies between them; a callee whose
+     * anomalies only show that its traffic fell does not stand in the way, and is no destination) with odds set by
+     * that dependency's strength and by how closely their onsets match, or stays, with odds set by its own strength
+     * (raised by a recent change to it); with probability 1 - damping it restarts at a symptom. Mass piles up at the
+     * items the symptoms' anomalies lead to and that lead no further.
      */
     private double[] walk(List<Candidate> nodes, int anomalous, boolean[][] reaches, Collection<String> symptoms) {
         int n = nodes.size();
@@ -236,7 +248,7 @@ public final class RootCauseRanker implements Serializable {
                 }
                 boolean nearest = true;
                 for (int k = 0; k < anomalous && nearest; k++) {
-                    nearest = k == i || k == j || !(reaches[i][k] && reaches[k][j]);
+                    nearest = k == i || k == j || !nodes.get(k).causal() || !(reaches[i][k] && reaches[k][j]);
                 }
                 if (nearest) {
                     Candidate to = nodes.get(j);
@@ -244,7 +256,7 @@ public final class RootCauseRanker implements Serializable {
                 }
             }
             // Staying means "this item is where it starts"; a change made to it shortly before its onset says so too.
-            move[i][i] = from.strength * (from.changed ? 1.0 + CHANGE_STAY_BOOST : 1.0);
+            move[i][i] = from.strength * (1.0 + CHANGE_STAY_BOOST * from.change);
             if (sum(move[i]) == 0) {
                 move[i][i] = 1.0;
             }
@@ -308,6 +320,21 @@ public final class RootCauseRanker implements Serializable {
         return suspects;
     }
 
+    /**
+     * 1 for a change made at (or after) the item's onset, fading exponentially with the time from the change to the
+     * onset, by e every third of the look-back: a fault a change causes usually shows within minutes of it, while
+     * routine changes happen all the time and one made long before an onset says little.
+     */
+    private double changeEvidence(Candidate c) {
+        double best = 0;
+        double scale = Math.max(1, changeLookbackMillis / 3.0);
+        for (ChangeEvent change : c.suspects) {
+            long before = Math.max(0, c.onset - change.getTime().toEpochMilli());
+            best = Math.max(best, Math.exp(-before / scale));
+        }
+        return best;
+    }
+
     private List<ChangeEvent> suspectChanges(Candidate c, List<ChangeEvent> changes) {
         return suspectChanges(c.item, c.onset, changes);
     }
@@ -337,6 +364,9 @@ public final class RootCauseRanker implements Serializable {
             reasons.add(String.format(Locale.ROOT, "a random walk from the symptoms along anomalous dependencies ends here %.0f%% of the time",
                     100 * walkShare));
         }
+        if (!c.causal()) {
+            reasons.add("its anomalies only show less traffic arriving, an effect of its callers rather than a fault of its own");
+        }
         if (c.sigmaByMetric.size() > 1) {
             reasons.add(String.format(Locale.ROOT, "anomalous on %d metrics", c.sigmaByMetric.size()));
         }
@@ -364,13 +394,21 @@ public final class RootCauseRanker implements Serializable {
 
     private static final class Candidate {
         final String item;
+        /** Onset of the earliest anomaly that counts as cause evidence, else of the earliest anomaly. */
         long onset = Long.MAX_VALUE;
+        private long causeOnset = Long.MAX_VALUE;
+        private long anyOnset = Long.MAX_VALUE;
+        /** The strongest anomaly, preferring those that count as cause evidence. */
         AnomalyEntry peak;
+        private boolean peakIsCause;
+        /** Largest deviation (σ) per metric among the anomalies that count as cause evidence. */
+        final Map<String, Double> causeSigmaByMetric = new HashMap<>();
         /** Largest deviation (σ) per metric: an item anomalous on several metrics has more evidence. */
         final Map<String, Double> sigmaByMetric = new HashMap<>();
         double strength;
         List<ChangeEvent> suspects = List.of();
-        boolean changed;
+        /** How strongly a change made to the item points at it: 1 just before its onset, fading with the gap. */
+        double change;
         double walk;
         double raw;
         List<String> reasons;
@@ -381,18 +419,34 @@ public final class RootCauseRanker implements Serializable {
         }
 
         void add(AnomalyEntry entry) {
-            onset = Math.min(onset, entry.onset);
-            if (peak == null || entry.score > peak.score) {
+            boolean cause = MetricMeaning.isCauseEvidence(entry.metric, entry.up);
+            if (cause) {
+                causeOnset = Math.min(causeOnset, entry.onset);
+                causeSigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
+            }
+            anyOnset = Math.min(anyOnset, entry.onset);
+            onset = causeOnset != Long.MAX_VALUE ? causeOnset : anyOnset;
+            boolean better = peak == null || (cause && !peakIsCause) || (cause == peakIsCause && entry.score > peak.score);
+            if (better) {
                 peak = entry;
+                peakIsCause = cause;
             }
             sigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
         }
 
-        /** Sum over metrics of log(1 + σ): grows with every anomalous metric, slowly with ever larger deviations. */
+        /** Whether any of the item's anomalies could be a fault of its own (not only an effect of its callers). */
+        boolean causal() {
+            return !causeSigmaByMetric.isEmpty();
+        }
+
+        /**
+         * Sum over the metrics that count as cause evidence of log(1 + σ): grows with every anomalous metric, slowly
+         * with ever larger deviations.
+         */
         double evidence() {
             double total = 0;
-            for (double sigma : sigmaByMetric.values()) {
-                total += Math.log1p(sigma);
+            for (double sigma : causeSigmaByMetric.values()) {
+                total += Math.log1p(Math.min(sigma, SIGMA_CAP));
             }
             return total;
         }
