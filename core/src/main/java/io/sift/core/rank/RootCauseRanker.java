@@ -33,6 +33,11 @@ import java.util.Set;
  * traffic), so it is no anomalous dependency of theirs and the walk passes it by. Deviations count up to
  * 100 σ: a series flat in normal operation (error log lines, mostly none) yields billions of σ for
  * a handful of lines, which would otherwise outweigh every other signal.
+ *
+ * <p>An item's anomalies count only where they overlap in time those of other items: an episode that was over
+ * before the rest of the incident began (an earlier glitch the incident took in) does not make the item look
+ * first. A dependency explains a caller's anomaly only as long as it lasts: the walk follows a dependency that
+ * recovered long before its caller did with odds cut by the share of the caller's span it was still anomalous.
  */
 public final class RootCauseRanker implements Serializable {
 
@@ -88,6 +93,9 @@ public final class RootCauseRanker implements Serializable {
         }
         if (candidates.isEmpty()) {
             return List.of();
+        }
+        for (Candidate c : candidates.values()) {
+            c.finish(e -> candidates.size() == 1 || concurrentWithOtherItems(e, anomalies));
         }
         List<Candidate> nodes = new ArrayList<>(candidates.values());
         int anomalous = nodes.size();
@@ -176,6 +184,26 @@ public final class RootCauseRanker implements Serializable {
         return hints;
     }
 
+    /**
+     * Whether an anomaly overlaps in time, give or take the onset resolution, an anomaly of another item: a fault
+     * that travels along calls keeps its source anomalous while its effects show.
+     */
+    private boolean concurrentWithOtherItems(AnomalyEntry e, List<AnomalyEntry> all) {
+        long slack = settings.onsetResolutionMillis;
+        long from = e.onset - slack;
+        long to = activeUntil(e) + slack;
+        for (AnomalyEntry other : all) {
+            if (!other.item.equals(e.item) && other.onset <= to && activeUntil(other) >= from) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long activeUntil(AnomalyEntry e) {
+        return e.end >= 0 ? e.end : Math.max(e.time, e.onset);
+    }
+
     /** {@code reaches[i][j]}: node i depends on node j within the hop limit (one breadth-first search per node). */
     private static boolean[][] reach(List<Candidate> nodes, Topology topology) {
         int n = nodes.size();
@@ -252,7 +280,7 @@ public final class RootCauseRanker implements Serializable {
                 }
                 if (nearest) {
                     Candidate to = nodes.get(j);
-                    move[i][j] = to.strength * alignment(from, to);
+                    move[i][j] = to.strength * alignment(from, to) * coverage(from, to);
                 }
             }
             // Staying means "this item is where it starts"; a change made to it shortly before its onset says so too.
@@ -288,6 +316,24 @@ public final class RootCauseRanker implements Serializable {
         }
         long lag = dependency.onset - caller.onset;
         return Math.exp(-(lag > 0 ? 2.0 * lag : -lag) / (double) settings.onsetResolutionMillis);
+    }
+
+    /**
+     * How much of the caller's anomalous span the dependency's anomaly lasted through, give or take the onset
+     * resolution: effects end with their cause, so a dependency that recovered long before its caller did explains
+     * at most the start. 1 when the caller's span is too short to tell.
+     */
+    private double coverage(Candidate caller, Candidate dependency) {
+        if (caller.peak == null || dependency.peak == null) {
+            return 1.0;
+        }
+        long slack = settings.onsetResolutionMillis;
+        long span = caller.until - caller.onset;
+        if (span <= slack) {
+            return 1.0;
+        }
+        long covered = Math.min(caller.until, dependency.until + slack) - caller.onset;
+        return Math.max(0.0, Math.min(1.0, covered / (double) span));
     }
 
     private static double sum(double[] values) {
@@ -364,7 +410,9 @@ public final class RootCauseRanker implements Serializable {
             reasons.add(String.format(Locale.ROOT, "a random walk from the symptoms along anomalous dependencies ends here %.0f%% of the time",
                     100 * walkShare));
         }
-        if (!c.causal()) {
+        if (!c.concurrent) {
+            reasons.add("its anomalies were over before those of the other items began");
+        } else if (!c.causal()) {
             reasons.add("its anomalies only show less traffic arriving, an effect of its callers rather than a fault of its own");
         }
         if (c.sigmaByMetric.size() > 1) {
@@ -394,17 +442,19 @@ public final class RootCauseRanker implements Serializable {
 
     private static final class Candidate {
         final String item;
-        /** Onset of the earliest anomaly that counts as cause evidence, else of the earliest anomaly. */
+        final List<AnomalyEntry> entries = new ArrayList<>();
+        /** Onset of the earliest anomaly that counts (see {@link #finish}). */
         long onset = Long.MAX_VALUE;
-        private long causeOnset = Long.MAX_VALUE;
-        private long anyOnset = Long.MAX_VALUE;
-        /** The strongest anomaly, preferring those that count as cause evidence. */
+        /** The latest time one of the anomalies that count was active. */
+        long until = Long.MIN_VALUE;
+        /** The strongest anomaly that counts, for the first reason. */
         AnomalyEntry peak;
-        private boolean peakIsCause;
         /** Largest deviation (σ) per metric among the anomalies that count as cause evidence. */
         final Map<String, Double> causeSigmaByMetric = new HashMap<>();
         /** Largest deviation (σ) per metric: an item anomalous on several metrics has more evidence. */
         final Map<String, Double> sigmaByMetric = new HashMap<>();
+        /** Some of its anomalies overlap in time those of other items of the incident. */
+        boolean concurrent;
         double strength;
         List<ChangeEvent> suspects = List.of();
         /** How strongly a change made to the item points at it: 1 just before its onset, fading with the gap. */
@@ -419,22 +469,44 @@ public final class RootCauseRanker implements Serializable {
         }
 
         void add(AnomalyEntry entry) {
-            boolean cause = MetricMeaning.isCauseEvidence(entry.metric, entry.up);
-            if (cause) {
-                causeOnset = Math.min(causeOnset, entry.onset);
-                causeSigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
-            }
-            anyOnset = Math.min(anyOnset, entry.onset);
-            onset = causeOnset != Long.MAX_VALUE ? causeOnset : anyOnset;
-            boolean better = peak == null || (cause && !peakIsCause) || (cause == peakIsCause && entry.score > peak.score);
-            if (better) {
-                peak = entry;
-                peakIsCause = cause;
-            }
+            entries.add(entry);
             sigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
         }
 
-        /** Whether any of the item's anomalies could be a fault of its own (not only an effect of its callers). */
+        /**
+         * Picks the anomalies that count: those that deviate in a harmful direction and overlap in time the
+         * anomalies of other items (an episode that was over before the rest of the incident began is another
+         * story). Failing those, the concurrent ones; failing those, all.
+         */
+        void finish(java.util.function.Predicate<AnomalyEntry> concurrentWithOthers) {
+            List<AnomalyEntry> current = new ArrayList<>();
+            List<AnomalyEntry> counting = new ArrayList<>();
+            for (AnomalyEntry e : entries) {
+                if (concurrentWithOthers.test(e)) {
+                    current.add(e);
+                    if (MetricMeaning.isCauseEvidence(e.metric, e.up)) {
+                        counting.add(e);
+                    }
+                }
+            }
+            concurrent = !current.isEmpty();
+            List<AnomalyEntry> basis = !counting.isEmpty() ? counting : concurrent ? current : entries;
+            for (AnomalyEntry e : basis) {
+                onset = Math.min(onset, e.onset);
+                until = Math.max(until, activeUntil(e));
+                if (peak == null || e.score > peak.score) {
+                    peak = e;
+                }
+            }
+            for (AnomalyEntry e : counting) {
+                causeSigmaByMetric.merge(e.metric, Math.abs(e.deviation), Math::max);
+            }
+        }
+
+        /**
+         * Whether any of the item's anomalies could be a fault of its own that is part of the incident (not only an
+         * effect of its callers, nor an episode over before the rest began).
+         */
         boolean causal() {
             return !causeSigmaByMetric.isEmpty();
         }

@@ -193,6 +193,53 @@ class RootCauseRankerTest {
         assertTrue(MetricMeaning.isCauseEvidence("orders.placed", false));
     }
 
+    @Test
+    void anEpisodeOverBeforeTheIncidentBeganDoesNotDragItsItemsOnsetBack() {
+        // The host's memory spiked and recovered 40 min ago; now its cpu is saturated and the services on it slow.
+        calls("web", "orders");
+        calls("web", "payments");
+        calls("orders", "node-1");
+        calls("payments", "node-1");
+        episode("node-1", "system.memory.utilization", -40 * MIN, -37 * MIN, 60);
+        episode("node-1", "system.cpu.utilization", 0, 10 * MIN, 30);
+        for (String service : List.of("orders", "payments")) {
+            episode(service, "http.server.request.duration.p95", 20_000, 10 * MIN, 50);
+            episode(service, "http.server.error.ratio", 20_000, 10 * MIN, 80);
+        }
+        episode("web", "http.server.request.duration.p95", 40_000, 10 * MIN, 30);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology);
+        assertEquals("node-1", hints.get(0).getItem(), hints.toString());
+        assertTrue(hints.get(0).getReasons().get(0).contains("system.cpu.utilization"), hints.get(0).getReasons().get(0));
+    }
+
+    @Test
+    void aDependencyThatRecoveredLongBeforeItsCallerIsNotTheCauseOfItsLongerTrouble() {
+        // A short memory glitch on the host just before a partition cuts recommendations off from returns for 18 min.
+        calls("frontend", "recommendations");
+        calls("recommendations", "returns");
+        calls("recommendations", "node-2");
+        calls("frontend", "node-2");
+        episode("node-2", "system.memory.utilization", -40_000, 140_000, 70);
+        episode("recommendations", "http.server.request.duration.p95", 13_000, 18 * MIN, 80);
+        episode("recommendations", "http.server.error.ratio", 13_000, 18 * MIN, 1000);
+        episode("returns", "http.server.request.rate", 14_000, 18 * MIN, 21, false);
+        episode("frontend", "http.server.request.duration.p95", 36_000, 18 * MIN, 40);
+        episode("frontend", "http.server.error.ratio", 36_000, 18 * MIN, 230);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology);
+        assertEquals("recommendations", hints.get(0).getItem(), hints.toString());
+    }
+
+    private void episode(String item, String metric, long onsetMillis, long endMillis, double sigmas) {
+        episode(item, metric, onsetMillis, endMillis, sigmas, true);
+    }
+
+    private void episode(String item, String metric, long onsetMillis, long endMillis, double sigmas, boolean up) {
+        anomaly(item, metric, onsetMillis, sigmas, up);
+        AnomalyEntry e = anomalies.get(anomalies.size() - 1);
+        e.end = T0 + endMillis;
+        e.time = e.end;
+    }
+
     private static ChangeEvent change(String item, long offsetMillis) {
         return ChangeEvent.newBuilder().setId("chg-" + item).setTime(Instant.ofEpochMilli(T0 + offsetMillis))
                 .setType(ChangeType.DEPLOY).setConfigurationItem(item).setSummary("deploy " + item).build();
