@@ -94,8 +94,10 @@ public final class RootCauseRanker implements Serializable {
         if (candidates.isEmpty()) {
             return List.of();
         }
+        Overlaps overlaps = new Overlaps(anomalies);
+        long slack = settings.onsetResolutionMillis;
         for (Candidate c : candidates.values()) {
-            c.finish(e -> candidates.size() == 1 || concurrentWithOtherItems(e, anomalies));
+            c.finish(e -> candidates.size() == 1 || overlaps.withOtherItem(e.item, e.onset - slack, activeUntil(e) + slack));
         }
         List<Candidate> nodes = new ArrayList<>(candidates.values());
         int anomalous = nodes.size();
@@ -185,22 +187,66 @@ public final class RootCauseRanker implements Serializable {
     }
 
     /**
-     * Whether an anomaly overlaps in time, give or take the onset resolution, an anomaly of another item: a fault
-     * that travels along calls keeps its source anomalous while its effects show.
+     * Answers whether an anomaly of another item was active at some time in an interval, in O(log n) after an
+     * O(n log n) set-up: anomalies by onset, and for every prefix the two latest ends among distinct items.
      */
-    private boolean concurrentWithOtherItems(AnomalyEntry e, List<AnomalyEntry> all) {
-        long slack = settings.onsetResolutionMillis;
-        long from = e.onset - slack;
-        long to = activeUntil(e) + slack;
-        for (AnomalyEntry other : all) {
-            if (!other.item.equals(e.item) && other.onset <= to && activeUntil(other) >= from) {
-                return true;
+    static final class Overlaps {
+        private final long[] onsets;
+        private final long[] latestEnd;
+        private final String[] latestItem;
+        private final long[] secondEnd;
+
+        Overlaps(List<AnomalyEntry> anomalies) {
+            List<AnomalyEntry> byOnset = new ArrayList<>(anomalies);
+            byOnset.sort(Comparator.comparingLong(e -> e.onset));
+            int n = byOnset.size();
+            onsets = new long[n];
+            latestEnd = new long[n];
+            latestItem = new String[n];
+            secondEnd = new long[n];
+            long first = Long.MIN_VALUE;
+            String firstItem = null;
+            long second = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                AnomalyEntry e = byOnset.get(i);
+                long until = activeUntil(e);
+                if (e.item.equals(firstItem)) {
+                    first = Math.max(first, until);
+                } else if (until > first) {
+                    second = first;
+                    first = until;
+                    firstItem = e.item;
+                } else {
+                    second = Math.max(second, until);
+                }
+                onsets[i] = e.onset;
+                latestEnd[i] = first;
+                latestItem[i] = firstItem;
+                secondEnd[i] = second;
             }
         }
-        return false;
+
+        /** Whether an anomaly of an item other than {@code item} was active at some time in [from, to]. */
+        boolean withOtherItem(String item, long from, long to) {
+            int lo = 0;
+            int hi = onsets.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (onsets[mid] <= to) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo == 0) {
+                return false;
+            }
+            long end = item.equals(latestItem[lo - 1]) ? secondEnd[lo - 1] : latestEnd[lo - 1];
+            return end >= from;
+        }
     }
 
-    private static long activeUntil(AnomalyEntry e) {
+    static long activeUntil(AnomalyEntry e) {
         return e.end >= 0 ? e.end : Math.max(e.time, e.onset);
     }
 

@@ -229,6 +229,32 @@ class RootCauseRankerTest {
         assertEquals("recommendations", hints.get(0).getItem(), hints.toString());
     }
 
+    @Test
+    void overlapsWithOtherItemsAgreeWithABruteForceCheck() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int round = 0; round < 200; round++) {
+            List<AnomalyEntry> entries = new ArrayList<>();
+            int n = 1 + random.nextInt(12);
+            for (int k = 0; k < n; k++) {
+                AnomalyEntry e = new AnomalyEntry();
+                e.item = "item-" + random.nextInt(4);
+                e.onset = random.nextInt(100);
+                e.time = e.onset + random.nextInt(30);
+                e.end = random.nextBoolean() ? -1 : e.onset + random.nextInt(30);
+                entries.add(e);
+            }
+            RootCauseRanker.Overlaps overlaps = new RootCauseRanker.Overlaps(entries);
+            for (int q = 0; q < 20; q++) {
+                String item = "item-" + random.nextInt(5);
+                long from = random.nextInt(130) - 10;
+                long to = from + random.nextInt(40);
+                boolean expected = entries.stream().anyMatch(e -> !e.item.equals(item) && e.onset <= to
+                        && RootCauseRanker.activeUntil(e) >= from);
+                assertEquals(expected, overlaps.withOtherItem(item, from, to), entries + " " + item + " " + from + "-" + to);
+            }
+        }
+    }
+
     private void episode(String item, String metric, long onsetMillis, long endMillis, double sigmas) {
         episode(item, metric, onsetMillis, endMillis, sigmas, true);
     }
