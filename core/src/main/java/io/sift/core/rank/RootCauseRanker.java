@@ -26,7 +26,18 @@ import java.util.Set;
  * it), a personalised random walk from the symptoms along anomalous dependencies (it ends most often at the
  * upstream-most anomalous item that the symptoms' anomalies lead to), onset order (causes come first, and a fault
  * travels along a call within about one sampling interval), strength, and changes made to an item shortly before
- * its onset.
+ * its onset (the shorter before, the more suspect).
+ *
+ * <p>Only deviations in a direction that hurts count as evidence of a fault at an item (see {@code MetricMeaning}):
+ * a callee whose request rate fell shows an effect of its callers (they cannot reach it, or lost their own
+ * traffic), so it is no anomalous dependency of theirs and the walk passes it by. Deviations count up to
+ * 100 σ: a series flat in normal operation (error log lines, mostly none) yields billions of σ for
+ * a handful of lines, which would otherwise outweigh every other signal.
+ *
+ * <p>An item's anomalies count only where they overlap in time those of other items: an episode that was over
+ * before the rest of the incident began (an earlier glitch the incident took in) does not make the item look
+ * first. A dependency explains a caller's anomaly only as long as it lasts: the walk follows a dependency that
+ * recovered long before its caller did with odds cut by the share of the caller's span it was still anomalous.
  */
 public final class RootCauseRanker implements Serializable {
 
@@ -43,6 +54,11 @@ public final class RootCauseRanker implements Serializable {
     private static final int WALK_ITERATIONS = 60;
     /** A suspect change on an item multiplies the walker's odds of staying there by 1 + this. */
     private static final double CHANGE_STAY_BOOST = 1.0;
+    /**
+     * Deviations beyond this many σ add no evidence: far beyond any detection threshold (6 σ by default) a larger σ
+     * says more about how flat the series' baseline is than about the fault.
+     */
+    private static final double SIGMA_CAP = 100;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final long changeLookbackMillis;
@@ -78,6 +94,11 @@ public final class RootCauseRanker implements Serializable {
         if (candidates.isEmpty()) {
             return List.of();
         }
+        Overlaps overlaps = new Overlaps(anomalies);
+        long slack = settings.onsetResolutionMillis;
+        for (Candidate c : candidates.values()) {
+            c.finish(e -> candidates.size() == 1 || overlaps.withOtherItem(e.item, e.onset - slack, activeUntil(e) + slack));
+        }
         List<Candidate> nodes = new ArrayList<>(candidates.values());
         int anomalous = nodes.size();
         for (String symptom : symptoms) {
@@ -92,7 +113,7 @@ public final class RootCauseRanker implements Serializable {
         }
         for (Candidate c : candidates.values()) {
             c.suspects = suspectChanges(c, changes);
-            c.changed = !c.suspects.isEmpty();
+            c.change = changeEvidence(c);
         }
         boolean knowTopology = !topology.isEmpty();
         boolean[][] reaches = knowTopology ? reach(nodes, topology) : new boolean[nodes.size()][nodes.size()];
@@ -127,7 +148,7 @@ public final class RootCauseRanker implements Serializable {
                     if (j == i) {
                         continue;
                     }
-                    if (reaches[i][j]) {
+                    if (reaches[i][j] && nodes.get(j).causal()) {
                         anomalousDependencies++;
                     }
                     if (reaches[j][i]) {
@@ -140,7 +161,7 @@ public final class RootCauseRanker implements Serializable {
             }
             c.walk = maxWalk > 0 ? walk[i] / maxWalk : 0.0;
             List<ChangeEvent> suspects = c.suspects;
-            double change = c.changed ? 1.0 : 0.0;
+            double change = c.change;
             c.raw = W_WALK * c.walk + W_TOPOLOGY * topo + W_ONSET * onset + W_STRENGTH * c.strength + W_CHANGE * change;
             c.reasons = reasons(c, firstOnset, knowTopology, anomalousDependencies, explained, suspects,
                     walkTotal > 0 ? walk[i] / walkTotal : 0.0);
@@ -163,6 +184,70 @@ public final class RootCauseRanker implements Serializable {
                     .build());
         }
         return hints;
+    }
+
+    /**
+     * Answers whether an anomaly of another item was active at some time in an interval, in O(log n) after an
+     * O(n log n) set-up: anomalies by onset, and for every prefix the two latest ends among distinct items.
+     */
+    static final class Overlaps {
+        private final long[] onsets;
+        private final long[] latestEnd;
+        private final String[] latestItem;
+        private final long[] secondEnd;
+
+        Overlaps(List<AnomalyEntry> anomalies) {
+            List<AnomalyEntry> byOnset = new ArrayList<>(anomalies);
+            byOnset.sort(Comparator.comparingLong(e -> e.onset));
+            int n = byOnset.size();
+            onsets = new long[n];
+            latestEnd = new long[n];
+            latestItem = new String[n];
+            secondEnd = new long[n];
+            long first = Long.MIN_VALUE;
+            String firstItem = null;
+            long second = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                AnomalyEntry e = byOnset.get(i);
+                long until = activeUntil(e);
+                if (e.item.equals(firstItem)) {
+                    first = Math.max(first, until);
+                } else if (until > first) {
+                    second = first;
+                    first = until;
+                    firstItem = e.item;
+                } else {
+                    second = Math.max(second, until);
+                }
+                onsets[i] = e.onset;
+                latestEnd[i] = first;
+                latestItem[i] = firstItem;
+                secondEnd[i] = second;
+            }
+        }
+
+        /** Whether an anomaly of an item other than {@code item} was active at some time in [from, to]. */
+        boolean withOtherItem(String item, long from, long to) {
+            int lo = 0;
+            int hi = onsets.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (onsets[mid] <= to) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo == 0) {
+                return false;
+            }
+            long end = item.equals(latestItem[lo - 1]) ? secondEnd[lo - 1] : latestEnd[lo - 1];
+            return end >= from;
+        }
+    }
+
+    static long activeUntil(AnomalyEntry e) {
+        return e.end >= 0 ? e.end : Math.max(e.time, e.onset);
     }
 
     /** {@code reaches[i][j]}: node i depends on node j within the hop limit (one breadth-first search per node). */
@@ -198,10 +283,11 @@ public final class RootCauseRanker implements Serializable {
 
     /**
      * A personalised PageRank over the anomalous subgraph. The walker starts at a symptom; from an item it moves to
-     * one of its nearest anomalous dependencies (none other lies between them) with odds set by that dependency's
-     * strength and by how closely their onsets match, or stays, with odds set by its own strength; with probability
-     * 1 - damping it restarts at a symptom. Mass piles up at the items the symptoms' anomalies lead to and that lead
-     * no further.
+     * one of its nearest anomalous dependencies (no other one that could be a cause lies between them; a callee whose
+     * anomalies only show that its traffic fell does not stand in the way, and is no destination) with odds set by
+     * that dependency's strength and by how closely their onsets match, or stays, with odds set by its own strength
+     * (raised by a recent change to it); with probability 1 - damping it restarts at a symptom. Mass piles up at the
+     * items the symptoms' anomalies lead to and that lead no further.
      */
     private double[] walk(List<Candidate> nodes, int anomalous, boolean[][] reaches, Collection<String> symptoms) {
         int n = nodes.size();
@@ -236,15 +322,15 @@ public final class RootCauseRanker implements Serializable {
                 }
                 boolean nearest = true;
                 for (int k = 0; k < anomalous && nearest; k++) {
-                    nearest = k == i || k == j || !(reaches[i][k] && reaches[k][j]);
+                    nearest = k == i || k == j || !nodes.get(k).causal() || !(reaches[i][k] && reaches[k][j]);
                 }
                 if (nearest) {
                     Candidate to = nodes.get(j);
-                    move[i][j] = to.strength * alignment(from, to);
+                    move[i][j] = to.strength * alignment(from, to) * coverage(from, to);
                 }
             }
             // Staying means "this item is where it starts"; a change made to it shortly before its onset says so too.
-            move[i][i] = from.strength * (from.changed ? 1.0 + CHANGE_STAY_BOOST : 1.0);
+            move[i][i] = from.strength * (1.0 + CHANGE_STAY_BOOST * from.change);
             if (sum(move[i]) == 0) {
                 move[i][i] = 1.0;
             }
@@ -278,6 +364,24 @@ public final class RootCauseRanker implements Serializable {
         return Math.exp(-(lag > 0 ? 2.0 * lag : -lag) / (double) settings.onsetResolutionMillis);
     }
 
+    /**
+     * How much of the caller's anomalous span the dependency's anomaly lasted through, give or take the onset
+     * resolution: effects end with their cause, so a dependency that recovered long before its caller did explains
+     * at most the start. 1 when the caller's span is too short to tell.
+     */
+    private double coverage(Candidate caller, Candidate dependency) {
+        if (caller.peak == null || dependency.peak == null) {
+            return 1.0;
+        }
+        long slack = settings.onsetResolutionMillis;
+        long span = caller.until - caller.onset;
+        if (span <= slack) {
+            return 1.0;
+        }
+        long covered = Math.min(caller.until, dependency.until + slack) - caller.onset;
+        return Math.max(0.0, Math.min(1.0, covered / (double) span));
+    }
+
     private static double sum(double[] values) {
         double total = 0;
         for (double v : values) {
@@ -306,6 +410,21 @@ public final class RootCauseRanker implements Serializable {
         }
         suspects.sort(Comparator.comparing((ChangeEvent ch) -> ch.getTime()).reversed());
         return suspects;
+    }
+
+    /**
+     * 1 for a change made at (or after) the item's onset, fading exponentially with the time from the change to the
+     * onset, by e every third of the look-back: a fault a change causes usually shows within minutes of it, while
+     * routine changes happen all the time and one made long before an onset says little.
+     */
+    private double changeEvidence(Candidate c) {
+        double best = 0;
+        double scale = Math.max(1, changeLookbackMillis / 3.0);
+        for (ChangeEvent change : c.suspects) {
+            long before = Math.max(0, c.onset - change.getTime().toEpochMilli());
+            best = Math.max(best, Math.exp(-before / scale));
+        }
+        return best;
     }
 
     private List<ChangeEvent> suspectChanges(Candidate c, List<ChangeEvent> changes) {
@@ -337,6 +456,11 @@ public final class RootCauseRanker implements Serializable {
             reasons.add(String.format(Locale.ROOT, "a random walk from the symptoms along anomalous dependencies ends here %.0f%% of the time",
                     100 * walkShare));
         }
+        if (!c.concurrent) {
+            reasons.add("its anomalies were over before those of the other items began");
+        } else if (!c.causal()) {
+            reasons.add("its anomalies only show less traffic arriving, an effect of its callers rather than a fault of its own");
+        }
         if (c.sigmaByMetric.size() > 1) {
             reasons.add(String.format(Locale.ROOT, "anomalous on %d metrics", c.sigmaByMetric.size()));
         }
@@ -364,13 +488,23 @@ public final class RootCauseRanker implements Serializable {
 
     private static final class Candidate {
         final String item;
+        final List<AnomalyEntry> entries = new ArrayList<>();
+        /** Onset of the earliest anomaly that counts (see {@link #finish}). */
         long onset = Long.MAX_VALUE;
+        /** The latest time one of the anomalies that count was active. */
+        long until = Long.MIN_VALUE;
+        /** The strongest anomaly that counts, for the first reason. */
         AnomalyEntry peak;
+        /** Largest deviation (σ) per metric among the anomalies that count as cause evidence. */
+        final Map<String, Double> causeSigmaByMetric = new HashMap<>();
         /** Largest deviation (σ) per metric: an item anomalous on several metrics has more evidence. */
         final Map<String, Double> sigmaByMetric = new HashMap<>();
+        /** Some of its anomalies overlap in time those of other items of the incident. */
+        boolean concurrent;
         double strength;
         List<ChangeEvent> suspects = List.of();
-        boolean changed;
+        /** How strongly a change made to the item points at it: 1 just before its onset, fading with the gap. */
+        double change;
         double walk;
         double raw;
         List<String> reasons;
@@ -381,18 +515,56 @@ public final class RootCauseRanker implements Serializable {
         }
 
         void add(AnomalyEntry entry) {
-            onset = Math.min(onset, entry.onset);
-            if (peak == null || entry.score > peak.score) {
-                peak = entry;
-            }
+            entries.add(entry);
             sigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
         }
 
-        /** Sum over metrics of log(1 + σ): grows with every anomalous metric, slowly with ever larger deviations. */
+        /**
+         * Picks the anomalies that count: those that deviate in a harmful direction and overlap in time the
+         * anomalies of other items (an episode that was over before the rest of the incident began is another
+         * story). Failing those, the concurrent ones; failing those, all.
+         */
+        void finish(java.util.function.Predicate<AnomalyEntry> concurrentWithOthers) {
+            List<AnomalyEntry> current = new ArrayList<>();
+            List<AnomalyEntry> counting = new ArrayList<>();
+            for (AnomalyEntry e : entries) {
+                if (concurrentWithOthers.test(e)) {
+                    current.add(e);
+                    if (MetricMeaning.isCauseEvidence(e.metric, e.up)) {
+                        counting.add(e);
+                    }
+                }
+            }
+            concurrent = !current.isEmpty();
+            List<AnomalyEntry> basis = !counting.isEmpty() ? counting : concurrent ? current : entries;
+            for (AnomalyEntry e : basis) {
+                onset = Math.min(onset, e.onset);
+                until = Math.max(until, activeUntil(e));
+                if (peak == null || e.score > peak.score) {
+                    peak = e;
+                }
+            }
+            for (AnomalyEntry e : counting) {
+                causeSigmaByMetric.merge(e.metric, Math.abs(e.deviation), Math::max);
+            }
+        }
+
+        /**
+         * Whether any of the item's anomalies could be a fault of its own that is part of the incident (not only an
+         * effect of its callers, nor an episode over before the rest began).
+         */
+        boolean causal() {
+            return !causeSigmaByMetric.isEmpty();
+        }
+
+        /**
+         * Sum over the metrics that count as cause evidence of log(1 + σ): grows with every anomalous metric, slowly
+         * with ever larger deviations.
+         */
         double evidence() {
             double total = 0;
-            for (double sigma : sigmaByMetric.values()) {
-                total += Math.log1p(sigma);
+            for (double sigma : causeSigmaByMetric.values()) {
+                total += Math.log1p(Math.min(sigma, SIGMA_CAP));
             }
             return total;
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.core.correlate.AnomalyEntry;
 import io.sift.core.correlate.Topology;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.ChangeType;
 import io.sift.schema.EdgeType;
 import io.sift.schema.RootCauseHint;
 import io.sift.schema.TopologyEdge;
@@ -30,17 +32,21 @@ class RootCauseRankerTest {
     }
 
     private void anomaly(String item, String metric, long onsetMinutes, double sigmas) {
+        anomaly(item, metric, onsetMinutes * MIN, sigmas, true);
+    }
+
+    private void anomaly(String item, String metric, long onsetMillis, double sigmas, boolean up) {
         AnomalyEntry e = new AnomalyEntry();
         e.id = item + "/" + metric;
         e.item = item;
         e.metric = metric;
-        e.onset = T0 + onsetMinutes * MIN;
+        e.onset = T0 + onsetMillis;
         e.time = e.onset + 2 * MIN;
-        e.deviation = sigmas;
+        e.deviation = up ? sigmas : -sigmas;
         e.score = 100.0 * (1 - Math.pow(0.5, (sigmas / 6) * (sigmas / 6)));
         e.observed = 10;
         e.expected = 1;
-        e.up = true;
+        e.up = up;
         anomalies.add(e);
     }
 
@@ -105,5 +111,163 @@ class RootCauseRankerTest {
         anomaly("b", "latency", 0, 10);
         anomaly("b", "errors", 0, 10);
         assertEquals("b", ranked(List.of()).get(0));
+    }
+
+    @Test
+    void aCalleeWhoseTrafficFellIsAnEffectOfItsCallerNotTheCause() {
+        // A network partition: checkout cannot reach reviews, so checkout fails and reviews' request rate falls.
+        calls("frontend", "checkout");
+        calls("checkout", "reviews");
+        anomaly("reviews", "http.server.request.rate", 0, 30, false);
+        anomaly("checkout", "http.server.request.duration.p95", 5_000, 50, true);
+        anomaly("checkout", "http.server.error.ratio", 5_000, 400, true);
+        anomaly("frontend", "http.server.request.duration.p95", 30_000, 20, true);
+        anomaly("frontend", "http.server.error.ratio", 30_000, 100, true);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology);
+        assertEquals("checkout", hints.get(0).getItem(), hints.toString());
+        assertTrue(hints.get(0).getReasons().stream().anyMatch(r -> r.contains("depends on no other anomalous item")),
+                hints.get(0).getReasons().toString());
+    }
+
+    @Test
+    void aSurgeOfTrafficStillCountsAsEvidence() {
+        calls("web", "api");
+        anomaly("web", "http.server.request.duration.p95", 60_000, 20, true);
+        anomaly("api", "http.server.request.rate", 0, 30, true);
+        assertEquals("api", ranked(List.of()).get(0));
+    }
+
+    @Test
+    void aDeviationOfAbsurdSigmaFromAFlatBaselineDoesNotOutweighTheHostEverythingRunsOn() {
+        // Error log lines are usually none, so a burst of them is billions of σ. The host the services run on leads.
+        calls("web", "checkout");
+        calls("checkout", "payments");
+        calls("checkout", "node-1");
+        calls("payments", "node-1");
+        anomaly("node-1", "system.cpu.utilization", 0, 40, true);
+        anomaly("payments", "http.server.request.duration.p95", 15_000, 40, true);
+        anomaly("checkout", "http.server.request.duration.p95", 20_000, 40, true);
+        anomaly("checkout", "http.server.error.ratio", 20_000, 60, true);
+        anomaly("checkout", "log.error.count", 60_000, 9e9, true);
+        anomaly("web", "http.server.request.duration.p95", 40_000, 30, true);
+        assertEquals("node-1", ranked(List.of()).get(0));
+    }
+
+    @Test
+    void aChangeJustBeforeTheOnsetPointsAtItsItemWhileOneMadeLongBeforeDoesNot() {
+        calls("web", "orders");
+        calls("orders", "node-1");
+        anomaly("node-1", "system.cpu.utilization", 0, 40, true);
+        anomaly("orders", "http.server.request.duration.p95", 20_000, 40, true);
+        anomaly("orders", "http.server.error.ratio", 20_000, 60, true);
+        anomaly("web", "http.server.request.duration.p95", 40_000, 30, true);
+        List<ChangeEvent> routine = List.of(change("orders", 20_000 - 27 * MIN));
+        assertEquals("node-1", ranker.rank(anomalies, routine, topology).get(0).getItem());
+
+        anomalies.clear();
+        anomaly("web", "http.server.request.duration.p95", 40_000, 30, true);
+        anomaly("orders", "http.server.request.duration.p95", 20_000, 40, true);
+        anomaly("orders", "http.server.error.ratio", 20_000, 60, true);
+        List<ChangeEvent> deploy = List.of(change("orders", 20_000 - 2 * MIN));
+        List<RootCauseHint> hints = ranker.rank(anomalies, deploy, topology);
+        assertEquals("orders", hints.get(0).getItem());
+        assertEquals(List.of("chg-orders"), hints.get(0).getChanges());
+    }
+
+    @Test
+    void metricMeaningsFromTheirNames() {
+        assertEquals(MetricMeaning.Kind.TRAFFIC, MetricMeaning.of("http.server.request.rate"));
+        assertEquals(MetricMeaning.Kind.TRAFFIC, MetricMeaning.of("throughput"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_UP, MetricMeaning.of("http.server.request.duration.p95"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_UP, MetricMeaning.of("http.server.error.ratio"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_UP, MetricMeaning.of("requests.failed"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_UP, MetricMeaning.of("system.cpu.utilization"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_UP, MetricMeaning.of("messaging.queue.depth"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_DOWN, MetricMeaning.of("cache.hit.ratio"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_DOWN, MetricMeaning.of("availability"));
+        assertEquals(MetricMeaning.Kind.HARMFUL_DOWN, MetricMeaning.of("system.memory.free"));
+        assertEquals(MetricMeaning.Kind.UNKNOWN, MetricMeaning.of("orders.placed"));
+        assertTrue(MetricMeaning.isCauseEvidence("http.server.request.rate", true));
+        assertTrue(!MetricMeaning.isCauseEvidence("http.server.request.rate", false));
+        assertTrue(!MetricMeaning.isCauseEvidence("latency", false));
+        assertTrue(MetricMeaning.isCauseEvidence("orders.placed", false));
+    }
+
+    @Test
+    void anEpisodeOverBeforeTheIncidentBeganDoesNotDragItsItemsOnsetBack() {
+        // The host's memory spiked and recovered 40 min ago; now its cpu is saturated and the services on it slow.
+        calls("web", "orders");
+        calls("web", "payments");
+        calls("orders", "node-1");
+        calls("payments", "node-1");
+        episode("node-1", "system.memory.utilization", -40 * MIN, -37 * MIN, 60);
+        episode("node-1", "system.cpu.utilization", 0, 10 * MIN, 30);
+        for (String service : List.of("orders", "payments")) {
+            episode(service, "http.server.request.duration.p95", 20_000, 10 * MIN, 50);
+            episode(service, "http.server.error.ratio", 20_000, 10 * MIN, 80);
+        }
+        episode("web", "http.server.request.duration.p95", 40_000, 10 * MIN, 30);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology);
+        assertEquals("node-1", hints.get(0).getItem(), hints.toString());
+        assertTrue(hints.get(0).getReasons().get(0).contains("system.cpu.utilization"), hints.get(0).getReasons().get(0));
+    }
+
+    @Test
+    void aDependencyThatRecoveredLongBeforeItsCallerIsNotTheCauseOfItsLongerTrouble() {
+        // A short memory glitch on the host just before a partition cuts recommendations off from returns for 18 min.
+        calls("frontend", "recommendations");
+        calls("recommendations", "returns");
+        calls("recommendations", "node-2");
+        calls("frontend", "node-2");
+        episode("node-2", "system.memory.utilization", -40_000, 140_000, 70);
+        episode("recommendations", "http.server.request.duration.p95", 13_000, 18 * MIN, 80);
+        episode("recommendations", "http.server.error.ratio", 13_000, 18 * MIN, 1000);
+        episode("returns", "http.server.request.rate", 14_000, 18 * MIN, 21, false);
+        episode("frontend", "http.server.request.duration.p95", 36_000, 18 * MIN, 40);
+        episode("frontend", "http.server.error.ratio", 36_000, 18 * MIN, 230);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology);
+        assertEquals("recommendations", hints.get(0).getItem(), hints.toString());
+    }
+
+    @Test
+    void overlapsWithOtherItemsAgreeWithABruteForceCheck() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int round = 0; round < 200; round++) {
+            List<AnomalyEntry> entries = new ArrayList<>();
+            int n = 1 + random.nextInt(12);
+            for (int k = 0; k < n; k++) {
+                AnomalyEntry e = new AnomalyEntry();
+                e.item = "item-" + random.nextInt(4);
+                e.onset = random.nextInt(100);
+                e.time = e.onset + random.nextInt(30);
+                e.end = random.nextBoolean() ? -1 : e.onset + random.nextInt(30);
+                entries.add(e);
+            }
+            RootCauseRanker.Overlaps overlaps = new RootCauseRanker.Overlaps(entries);
+            for (int q = 0; q < 20; q++) {
+                String item = "item-" + random.nextInt(5);
+                long from = random.nextInt(130) - 10;
+                long to = from + random.nextInt(40);
+                boolean expected = entries.stream().anyMatch(e -> !e.item.equals(item) && e.onset <= to
+                        && RootCauseRanker.activeUntil(e) >= from);
+                assertEquals(expected, overlaps.withOtherItem(item, from, to), entries + " " + item + " " + from + "-" + to);
+            }
+        }
+    }
+
+    private void episode(String item, String metric, long onsetMillis, long endMillis, double sigmas) {
+        episode(item, metric, onsetMillis, endMillis, sigmas, true);
+    }
+
+    private void episode(String item, String metric, long onsetMillis, long endMillis, double sigmas, boolean up) {
+        anomaly(item, metric, onsetMillis, sigmas, up);
+        AnomalyEntry e = anomalies.get(anomalies.size() - 1);
+        e.end = T0 + endMillis;
+        e.time = e.end;
+    }
+
+    private static ChangeEvent change(String item, long offsetMillis) {
+        return ChangeEvent.newBuilder().setId("chg-" + item).setTime(Instant.ofEpochMilli(T0 + offsetMillis))
+                .setType(ChangeType.DEPLOY).setConfigurationItem(item).setSummary("deploy " + item).build();
     }
 }
