@@ -137,7 +137,7 @@ public final class ScenarioKafka implements AutoCloseable {
         var decoder = io.sift.schema.SiftSchemas.decoderFor(io.sift.schema.Incident.class);
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props)) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 20_000;
+            long deadline = System.currentTimeMillis() + 60_000;
             int emptyPolls = 0;
             while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
                 var records = consumer.poll(java.time.Duration.ofSeconds(1));

@@ -49,7 +49,13 @@ public final class SiftJob {
 
     /** Where results go; any list may be empty. */
     public record Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
-            List<Sink<DeadLetter>> deadLetters) {
+            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes) {
+
+        /** Without a changes output (changes still feed correlation). */
+        public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
+                List<Sink<DeadLetter>> deadLetters) {
+            this(anomalies, incidents, deadLetters, List.of());
+        }
 
         public static Outputs none() {
             return new Outputs(List.of(), List.of(), List.of());
@@ -135,6 +141,11 @@ public final class SiftJob {
         for (Sink<DeadLetter> sink : outputs.deadLetters()) {
             allDeadLetters.sinkTo(sink).uid("sink-dead-letters-" + i)
                     .name("Dead letters → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        i = 0;
+        for (Sink<ChangeEvent> sink : outputs.changes()) {
+            changes.sinkTo(sink).uid("sink-changes-" + i).name("Changes → " + sink.getClass().getSimpleName());
             i++;
         }
         return new Streams(anomalies, incidents, allDeadLetters);

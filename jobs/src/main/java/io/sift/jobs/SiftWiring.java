@@ -1,6 +1,7 @@
 package io.sift.jobs;
 
 import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
+import io.sift.connectors.elasticsearch.ChangeDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchSinkBuilder;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
@@ -59,6 +60,7 @@ public final class SiftWiring {
         List<Sink<Anomaly>> anomalies = new ArrayList<>();
         List<Sink<Incident>> incidents = new ArrayList<>();
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
+        List<Sink<ChangeEvent>> changes = new ArrayList<>();
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         Properties producerSecurity = new Properties();
         producerSecurity.putAll(security);
@@ -86,12 +88,16 @@ public final class SiftWiring {
             incidents.add(elasticsearch(conf, url).setEmitter(new IncidentDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
+            // Changes are indexed too, so SREs see what changed next to the incidents it may have caused.
+            changes.add(elasticsearch(conf, url).setEmitter(new ChangeDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
         }
         String webhookUrl = conf.get(DeliveryOptions.WEBHOOK_URL);
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security)));
         }
-        return new SiftJob.Outputs(anomalies, incidents, deadLetters);
+        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes);
     }
 
     /** An Elasticsearch sink builder with the connection, credentials and bulk sizing from the settings. */

@@ -122,6 +122,11 @@ class SiftJobITCase {
 
         JsonNode anomalies = search("sift-anomalies", "{\"size\":0,\"query\":{\"term\":{\"service.environment\":\"" + environment + "\"}}}");
         assertTrue(anomalies.at("/hits/total/value").asLong() >= 2, "anomalies are indexed too: " + anomalies);
+        HTTP.send(HttpRequest.newBuilder(URI.create(LocalServices.elasticsearchUrl() + "/sift-changes/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode changes = search("sift-changes", "{\"size\":0,\"query\":{\"term\":{\"service.environment\":\"" + environment + "\"}}}");
+        assertEquals(scenario.changes().size(), changes.at("/hits/total/value").asLong(),
+                () -> "every change is indexed once (change id = _id): " + changes);
     }
 
     private static Configuration withGroup(Map<String, String> settings, String group) {
@@ -163,7 +168,7 @@ class SiftJobITCase {
         var decoder = SiftSchemas.decoderFor(Incident.class);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 15_000;
+            long deadline = System.currentTimeMillis() + 60_000; // a loaded CI machine can take long to join the group
             int emptyPolls = 0;
             while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
                 var records = consumer.poll(Duration.ofSeconds(1));

@@ -132,16 +132,38 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                     newTemplates.remove(result.previousId());
                     tracked.templateId = template.id;
                     tracked.template = template.text();
-                    newTemplates.put(template.id, tracked.add(log, time, maxExamples));
+                    newTemplates.put(template.id, tracked.add(log, time, windowMillis, maxExamples));
                 }
             }
             case MATCHED -> {
                 NewTemplate tracked = newTemplates.get(template.id);
                 if (tracked != null) {
-                    newTemplates.put(template.id, tracked.add(log, time, maxExamples));
+                    newTemplates.put(template.id, tracked.add(log, time, windowMillis, maxExamples));
                 }
             }
             default -> throw new IllegalStateException("unknown outcome " + result.outcome());
+        }
+        markFolded(state, time);
+    }
+
+    /**
+     * Notes, in event time, a tracked template folded into an older one while its window is open. Deciding this here
+     * rather than when the timer fires keeps the outcome independent of how far the input ran ahead of the watermark,
+     * so a replay emits exactly the same anomalies.
+     */
+    private void markFolded(TemplateMinerState state, long time) throws Exception {
+        if (newTemplates.isEmpty()) {
+            return;
+        }
+        List<NewTemplate> folded = new ArrayList<>();
+        for (NewTemplate tracked : newTemplates.values()) {
+            if (!tracked.folded && time <= tracked.onset + windowMillis && !isLive(state, tracked.templateId)) {
+                folded.add(tracked);
+            }
+        }
+        for (NewTemplate tracked : folded) {
+            tracked.folded = true;
+            newTemplates.put(tracked.templateId, tracked);
         }
     }
 
@@ -153,12 +175,11 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 due.add(entry.getKey());
             }
         }
-        TemplateMinerState state = templates.value();
         for (String id : due) {
             NewTemplate tracked = newTemplates.get(id);
             newTemplates.remove(id);
             // A template folded into an older one since was a new value of a known event, not a new event.
-            if (tracked.lines >= minLines && state != null && isLive(state, id)) {
+            if (tracked.lines >= minLines && !tracked.folded) {
                 out.collect(tracked.toAnomaly());
             }
         }
@@ -186,6 +207,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         public int maxSeverity;
         public String severityText;
         public List<String> examples = new ArrayList<>();
+        /** Folded into an older template within its window: a new value of a known event, not a new event. */
+        public boolean folded;
 
         public NewTemplate() {}
 
@@ -206,7 +229,11 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
             return fresh;
         }
 
-        NewTemplate add(LogRecord log, long time, int maxExamples) {
+        /** Counts a line of the template; lines after the window are not counted (the outcome must not depend on timing). */
+        NewTemplate add(LogRecord log, long time, long windowMillis, int maxExamples) {
+            if (time > onset + windowMillis) {
+                return this;
+            }
             lines++;
             last = Math.max(last, time);
             if (log.getSeverityNumber() > maxSeverity) {
