@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate Sift on public benchmarks and generated scenarios.",
-        subcommands = {})
+        subcommands = {EvalNabCommand.class})
 final class EvalCommand implements Runnable {
 
     @CommandLine.Spec
