@@ -106,8 +106,8 @@ public final class DetectorConfig implements Serializable {
 
     /** Builder with validation that says what to change. */
     public static final class Builder {
-        private int warmUpSamples = 30;
-        private double alpha = 0.02;
+        private int warmUpSamples = 300;
+        private double alpha = 0.005;
         private double seasonalAlpha = 0.05;
         private boolean seasonality = true;
         private int calibrationWindow = 10;
@@ -115,7 +115,7 @@ public final class DetectorConfig implements Serializable {
         private boolean changePoint = false;
         private double changePointSlack = 0.5;
         private double changePointInterval = 8.0;
-        private boolean randomCutForest = false;
+        private boolean randomCutForest = true;
         private int forestShingleSize = 8;
         private int forestTrees = 30;
         private int forestSampleSize = 256;

@@ -57,7 +57,15 @@ public final class MetricModel {
         double scale = baseline.scale();
         double residual = (value - expected) / scale;
 
-        double score = baselineCalibrator.score(Math.min(Math.abs(residual), SURPRISE_CAP));
+        double surprise = Math.min(Math.abs(residual), SURPRISE_CAP);
+        double score;
+        if (Boolean.getBoolean("x.direct")) {
+            score = ScoreCalibrator.fromTail(2 * ScoreCalibrator.upperTail(surprise));
+        } else if (samples <= config.warmUpSamples) {
+            score = 0.0;
+        } else {
+            score = baselineCalibrator.score(surprise);
+        }
         String detector = BASELINE;
         if (cusum != null) {
             double shift = Math.abs(cusum.update(Math.max(-SURPRISE_CAP, Math.min(SURPRISE_CAP, residual))));
