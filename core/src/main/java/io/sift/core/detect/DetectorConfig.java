@@ -19,6 +19,8 @@ public final class DetectorConfig implements Serializable {
     public final double seasonalAlpha;
     /** Learn hour-of-day and day-of-week offsets. */
     public final boolean seasonality;
+    /** Score the baseline's residual (else the baseline only gives the expected value and deseasonalises). */
+    public final boolean baselineScoring;
     /** Samples averaged before the surprise is calibrated (smooths single-sample noise). */
     public final int calibrationWindow;
     /** Learning rate of the long-run distribution of the surprise. */
@@ -35,6 +37,10 @@ public final class DetectorConfig implements Serializable {
     public final int forestTrees;
     public final int forestSampleSize;
     public final long forestSeed;
+    /** Score a value beyond the range seen so far (after warm-up) as an anomaly. */
+    public final boolean newExtremeCheck;
+    /** How far beyond the range seen so far, as a share of that range, a value must be to count as new. */
+    public final double newExtremeTolerance;
     /** Which directions may raise a score. */
     public final DirectionFilter direction;
     /** Smallest absolute deviation from the expected value that may raise a score, in the metric's unit. */
@@ -53,6 +59,7 @@ public final class DetectorConfig implements Serializable {
         this.alpha = b.alpha;
         this.seasonalAlpha = b.seasonalAlpha;
         this.seasonality = b.seasonality;
+        this.baselineScoring = b.baselineScoring;
         this.calibrationWindow = b.calibrationWindow;
         this.calibrationAlpha = b.calibrationAlpha;
         this.changePoint = b.changePoint;
@@ -63,6 +70,8 @@ public final class DetectorConfig implements Serializable {
         this.forestTrees = b.forestTrees;
         this.forestSampleSize = b.forestSampleSize;
         this.forestSeed = b.forestSeed;
+        this.newExtremeCheck = b.newExtremeCheck;
+        this.newExtremeTolerance = b.newExtremeTolerance;
         this.direction = b.direction;
         this.minAbsoluteDeviation = b.minAbsoluteDeviation;
         this.minRelativeDeviation = b.minRelativeDeviation;
@@ -85,6 +94,7 @@ public final class DetectorConfig implements Serializable {
         b.alpha = alpha;
         b.seasonalAlpha = seasonalAlpha;
         b.seasonality = seasonality;
+        b.baselineScoring = baselineScoring;
         b.calibrationWindow = calibrationWindow;
         b.calibrationAlpha = calibrationAlpha;
         b.changePoint = changePoint;
@@ -95,6 +105,8 @@ public final class DetectorConfig implements Serializable {
         b.forestTrees = forestTrees;
         b.forestSampleSize = forestSampleSize;
         b.forestSeed = forestSeed;
+        b.newExtremeCheck = newExtremeCheck;
+        b.newExtremeTolerance = newExtremeTolerance;
         b.direction = direction;
         b.minAbsoluteDeviation = minAbsoluteDeviation;
         b.minRelativeDeviation = minRelativeDeviation;
@@ -110,8 +122,9 @@ public final class DetectorConfig implements Serializable {
         private double alpha = 0.005;
         private double seasonalAlpha = 0.05;
         private boolean seasonality = true;
-        private int calibrationWindow = 10;
-        private double calibrationAlpha = 0.001;
+        private boolean baselineScoring = false;
+        private int calibrationWindow = 15;
+        private double calibrationAlpha = 0.0005;
         private boolean changePoint = false;
         private double changePointSlack = 0.5;
         private double changePointInterval = 8.0;
@@ -120,17 +133,20 @@ public final class DetectorConfig implements Serializable {
         private int forestTrees = 30;
         private int forestSampleSize = 256;
         private long forestSeed = 42L;
+        private boolean newExtremeCheck = true;
+        private double newExtremeTolerance = 0.05;
         private DirectionFilter direction = DirectionFilter.BOTH;
         private double minAbsoluteDeviation = 0.0;
         private double minRelativeDeviation = 0.0;
         private double alertScore = 50.0;
-        private int refractorySamples = 50;
+        private int refractorySamples = 100;
         private double refractoryFactor = 0.0;
 
         public Builder warmUpSamples(int v) { this.warmUpSamples = v; return this; }
         public Builder alpha(double v) { this.alpha = v; return this; }
         public Builder seasonalAlpha(double v) { this.seasonalAlpha = v; return this; }
         public Builder seasonality(boolean v) { this.seasonality = v; return this; }
+        public Builder baselineScoring(boolean v) { this.baselineScoring = v; return this; }
         public Builder calibrationWindow(int v) { this.calibrationWindow = v; return this; }
         public Builder calibrationAlpha(double v) { this.calibrationAlpha = v; return this; }
         public Builder changePoint(boolean v) { this.changePoint = v; return this; }
@@ -141,6 +157,8 @@ public final class DetectorConfig implements Serializable {
         public Builder forestTrees(int v) { this.forestTrees = v; return this; }
         public Builder forestSampleSize(int v) { this.forestSampleSize = v; return this; }
         public Builder forestSeed(long v) { this.forestSeed = v; return this; }
+        public Builder newExtremeCheck(boolean v) { this.newExtremeCheck = v; return this; }
+        public Builder newExtremeTolerance(double v) { this.newExtremeTolerance = v; return this; }
         public Builder direction(DirectionFilter v) { this.direction = v; return this; }
         public Builder minAbsoluteDeviation(double v) { this.minAbsoluteDeviation = v; return this; }
         public Builder minRelativeDeviation(double v) { this.minRelativeDeviation = v; return this; }
@@ -161,6 +179,8 @@ public final class DetectorConfig implements Serializable {
             require(forestTrees >= 1, "forestTrees must be at least 1; got " + forestTrees);
             require(forestSampleSize >= 16, "forestSampleSize must be at least 16; got " + forestSampleSize);
             require(direction != null, "direction: give BOTH, UP or DOWN");
+            require(newExtremeTolerance >= 0, "newExtremeTolerance must be 0 or more (0.05 = 5 % of the range); got "
+                    + newExtremeTolerance);
             require(minAbsoluteDeviation >= 0, "minAbsoluteDeviation must be 0 or more; got " + minAbsoluteDeviation);
             require(minRelativeDeviation >= 0, "minRelativeDeviation must be 0 or more; got " + minRelativeDeviation);
             require(alertScore > 0 && alertScore <= 100, "alertScore must be in (0, 100]; got " + alertScore);

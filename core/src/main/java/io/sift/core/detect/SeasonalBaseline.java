@@ -44,6 +44,11 @@ public final class SeasonalBaseline implements Serializable {
         return samples;
     }
 
+    /** The level without seasonal offsets. */
+    public double level() {
+        return level;
+    }
+
     /** The value expected at this time, before seeing it. */
     public double expected(long epochMillis) {
         return useSeasonal() ? level + offset(epochMillis) : level;

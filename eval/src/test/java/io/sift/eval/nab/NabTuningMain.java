@@ -27,6 +27,11 @@ public final class NabTuningMain {
         if (System.getProperty("d.refractory") != null) b.refractorySamples(Integer.parseInt(System.getProperty("d.refractory")));
         if (System.getProperty("d.refractoryFactor") != null) b.refractoryFactor(Double.parseDouble(System.getProperty("d.refractoryFactor")));
         if (System.getProperty("d.alert") != null) b.alertScore(Double.parseDouble(System.getProperty("d.alert")));
+        if (System.getProperty("d.baselineScoring") != null) b.baselineScoring(Boolean.parseBoolean(System.getProperty("d.baselineScoring")));
+        if (System.getProperty("d.extreme") != null) b.newExtremeCheck(Boolean.parseBoolean(System.getProperty("d.extreme")));
+        if (System.getProperty("d.extremeTolerance") != null) b.newExtremeTolerance(Double.parseDouble(System.getProperty("d.extremeTolerance")));
+        if (System.getProperty("d.sampleSize") != null) b.forestSampleSize(Integer.parseInt(System.getProperty("d.sampleSize")));
+        if (System.getProperty("d.seed") != null) b.forestSeed(Long.parseLong(System.getProperty("d.seed")));
         DetectorConfig config = b.build();
         NabCorpus corpus = NabCorpus.load(EvalData.dataset("nab"));
         long start = System.nanoTime();
