@@ -36,6 +36,8 @@ public final class DetectorConfig implements Serializable {
     public final int forestShingleSize;
     public final int forestTrees;
     public final int forestSampleSize;
+    /** Forest's forgetting rate per sample (1/decay ≈ the samples its memory spans). */
+    public final double forestTimeDecay;
     public final long forestSeed;
     /** Score a value beyond the range seen so far (after warm-up) as an anomaly. */
     public final boolean newExtremeCheck;
@@ -69,6 +71,7 @@ public final class DetectorConfig implements Serializable {
         this.forestShingleSize = b.forestShingleSize;
         this.forestTrees = b.forestTrees;
         this.forestSampleSize = b.forestSampleSize;
+        this.forestTimeDecay = b.forestTimeDecay;
         this.forestSeed = b.forestSeed;
         this.newExtremeCheck = b.newExtremeCheck;
         this.newExtremeTolerance = b.newExtremeTolerance;
@@ -104,6 +107,7 @@ public final class DetectorConfig implements Serializable {
         b.forestShingleSize = forestShingleSize;
         b.forestTrees = forestTrees;
         b.forestSampleSize = forestSampleSize;
+        b.forestTimeDecay = forestTimeDecay;
         b.forestSeed = forestSeed;
         b.newExtremeCheck = newExtremeCheck;
         b.newExtremeTolerance = newExtremeTolerance;
@@ -132,9 +136,10 @@ public final class DetectorConfig implements Serializable {
         private int forestShingleSize = 8;
         private int forestTrees = 30;
         private int forestSampleSize = 256;
+        private double forestTimeDecay = 1.0 / 2560;
         private long forestSeed = 42L;
         private boolean newExtremeCheck = true;
-        private double newExtremeTolerance = 0.05;
+        private double newExtremeTolerance = 0.02;
         private DirectionFilter direction = DirectionFilter.BOTH;
         private double minAbsoluteDeviation = 0.0;
         private double minRelativeDeviation = 0.0;
@@ -156,6 +161,7 @@ public final class DetectorConfig implements Serializable {
         public Builder forestShingleSize(int v) { this.forestShingleSize = v; return this; }
         public Builder forestTrees(int v) { this.forestTrees = v; return this; }
         public Builder forestSampleSize(int v) { this.forestSampleSize = v; return this; }
+        public Builder forestTimeDecay(double v) { this.forestTimeDecay = v; return this; }
         public Builder forestSeed(long v) { this.forestSeed = v; return this; }
         public Builder newExtremeCheck(boolean v) { this.newExtremeCheck = v; return this; }
         public Builder newExtremeTolerance(double v) { this.newExtremeTolerance = v; return this; }
@@ -178,6 +184,8 @@ public final class DetectorConfig implements Serializable {
             require(forestShingleSize >= 1, "forestShingleSize must be at least 1; got " + forestShingleSize);
             require(forestTrees >= 1, "forestTrees must be at least 1; got " + forestTrees);
             require(forestSampleSize >= 16, "forestSampleSize must be at least 16; got " + forestSampleSize);
+            require(forestTimeDecay >= 0 && forestTimeDecay < 1, "forestTimeDecay must be in [0, 1); got "
+                    + forestTimeDecay);
             require(direction != null, "direction: give BOTH, UP or DOWN");
             require(newExtremeTolerance >= 0, "newExtremeTolerance must be 0 or more (0.05 = 5 % of the range); got "
                     + newExtremeTolerance);

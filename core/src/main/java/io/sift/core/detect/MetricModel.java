@@ -46,13 +46,18 @@ public final class MetricModel {
         this.cusum = config.changePoint ? new CusumDetector(config.changePointSlack, config.changePointInterval) : null;
         this.forest = config.randomCutForest
                 ? new ShingledForest(config.forestShingleSize, config.forestTrees, config.forestSampleSize,
-                        config.forestSeed)
+                        config.forestTimeDecay, config.forestSeed)
                 : null;
         this.forestCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha);
     }
 
     public DetectorConfig config() {
         return config;
+    }
+
+    private static double transform(double raw) {
+        String t = System.getProperty("x.t", "id");
+        return t.equals("log") ? Math.log(raw + 1e-9) : t.equals("sqrt") ? Math.sqrt(raw) : t.equals("sq") ? raw * raw : raw;
     }
 
     /** Scores a sample (samples must come in time order) and learns it. */
@@ -84,7 +89,7 @@ public final class MetricModel {
         if (forest != null) {
             double seasonalOffset = expected - baseline.level();
             double forestRaw = forest.scoreAndLearn(value - seasonalOffset);
-            double forestScore = warm ? forestCalibrator.score(forestRaw) : 0.0;
+            double forestScore = warm ? forestCalibrator.score(transform(forestRaw)) : 0.0;
             if (forestScore > score) {
                 score = forestScore;
                 detector = FOREST;

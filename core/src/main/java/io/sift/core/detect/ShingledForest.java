@@ -12,13 +12,14 @@ public final class ShingledForest {
     private final RandomCutForest forest;
     private final double[] point = new double[1];
 
-    public ShingledForest(int shingleSize, int trees, int sampleSize, long seed) {
+    public ShingledForest(int shingleSize, int trees, int sampleSize, double timeDecay, long seed) {
         this.forest = RandomCutForest.builder()
                 .dimensions(shingleSize)
                 .shingleSize(shingleSize)
                 .internalShinglingEnabled(true)
                 .numberOfTrees(trees)
                 .sampleSize(sampleSize)
+                .timeDecay(timeDecay)
                 .outputAfter(Math.max(1, sampleSize / 8))
                 .randomSeed(seed)
                 .build();

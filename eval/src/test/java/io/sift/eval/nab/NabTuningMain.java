@@ -32,6 +32,7 @@ public final class NabTuningMain {
         if (System.getProperty("d.extremeTolerance") != null) b.newExtremeTolerance(Double.parseDouble(System.getProperty("d.extremeTolerance")));
         if (System.getProperty("d.sampleSize") != null) b.forestSampleSize(Integer.parseInt(System.getProperty("d.sampleSize")));
         if (System.getProperty("d.seed") != null) b.forestSeed(Long.parseLong(System.getProperty("d.seed")));
+        if (System.getProperty("d.decay") != null) b.forestTimeDecay(Double.parseDouble(System.getProperty("d.decay")));
         DetectorConfig config = b.build();
         NabCorpus corpus = NabCorpus.load(EvalData.dataset("nab"));
         long start = System.nanoTime();
