@@ -49,12 +49,16 @@ public final class DetectorConfig implements Serializable {
     public final double minAbsoluteDeviation;
     /** Smallest deviation relative to the expected value (0.1 = 10 %) that may raise a score. */
     public final double minRelativeDeviation;
+    /** Smallest deviation from the expected value, in robust standard deviations, that may raise a score. */
+    public final double minDeviationSigmas;
     /** Score (0-100) at and above which a sample is an alert. */
     public final double alertScore;
     /** Samples after an alert during which scores are damped: one alert per episode. */
     public final int refractorySamples;
     /** Factor applied to scores during the refractory period. */
     public final double refractoryFactor;
+    /** An alerting score during the refractory period keeps it going at least this many more samples. */
+    public final int refractoryExtension;
 
     private DetectorConfig(Builder b) {
         this.warmUpSamples = b.warmUpSamples;
@@ -78,9 +82,11 @@ public final class DetectorConfig implements Serializable {
         this.direction = b.direction;
         this.minAbsoluteDeviation = b.minAbsoluteDeviation;
         this.minRelativeDeviation = b.minRelativeDeviation;
+        this.minDeviationSigmas = b.minDeviationSigmas;
         this.alertScore = b.alertScore;
         this.refractorySamples = b.refractorySamples;
         this.refractoryFactor = b.refractoryFactor;
+        this.refractoryExtension = b.refractoryExtension;
     }
 
     public static DetectorConfig defaults() {
@@ -114,9 +120,11 @@ public final class DetectorConfig implements Serializable {
         b.direction = direction;
         b.minAbsoluteDeviation = minAbsoluteDeviation;
         b.minRelativeDeviation = minRelativeDeviation;
+        b.minDeviationSigmas = minDeviationSigmas;
         b.alertScore = alertScore;
         b.refractorySamples = refractorySamples;
         b.refractoryFactor = refractoryFactor;
+        b.refractoryExtension = refractoryExtension;
         return b;
     }
 
@@ -143,9 +151,11 @@ public final class DetectorConfig implements Serializable {
         private DirectionFilter direction = DirectionFilter.BOTH;
         private double minAbsoluteDeviation = 0.0;
         private double minRelativeDeviation = 0.0;
+        private double minDeviationSigmas = 0.5;
         private double alertScore = 50.0;
         private int refractorySamples = 100;
         private double refractoryFactor = 0.0;
+        private int refractoryExtension = 20;
 
         public Builder warmUpSamples(int v) { this.warmUpSamples = v; return this; }
         public Builder alpha(double v) { this.alpha = v; return this; }
@@ -168,9 +178,11 @@ public final class DetectorConfig implements Serializable {
         public Builder direction(DirectionFilter v) { this.direction = v; return this; }
         public Builder minAbsoluteDeviation(double v) { this.minAbsoluteDeviation = v; return this; }
         public Builder minRelativeDeviation(double v) { this.minRelativeDeviation = v; return this; }
+        public Builder minDeviationSigmas(double v) { this.minDeviationSigmas = v; return this; }
         public Builder alertScore(double v) { this.alertScore = v; return this; }
         public Builder refractorySamples(int v) { this.refractorySamples = v; return this; }
         public Builder refractoryFactor(double v) { this.refractoryFactor = v; return this; }
+        public Builder refractoryExtension(int v) { this.refractoryExtension = v; return this; }
 
         public DetectorConfig build() {
             require(warmUpSamples >= 2, "warmUpSamples must be at least 2; got " + warmUpSamples);
@@ -191,10 +203,12 @@ public final class DetectorConfig implements Serializable {
                     + newExtremeTolerance);
             require(minAbsoluteDeviation >= 0, "minAbsoluteDeviation must be 0 or more; got " + minAbsoluteDeviation);
             require(minRelativeDeviation >= 0, "minRelativeDeviation must be 0 or more; got " + minRelativeDeviation);
+            require(minDeviationSigmas >= 0, "minDeviationSigmas must be 0 or more; got " + minDeviationSigmas);
             require(alertScore > 0 && alertScore <= 100, "alertScore must be in (0, 100]; got " + alertScore);
             require(refractorySamples >= 0, "refractorySamples must be 0 or more; got " + refractorySamples);
             require(refractoryFactor >= 0 && refractoryFactor <= 1,
                     "refractoryFactor must be in [0, 1]; got " + refractoryFactor);
+            require(refractoryExtension >= 0, "refractoryExtension must be 0 or more; got " + refractoryExtension);
             return new DetectorConfig(this);
         }
 

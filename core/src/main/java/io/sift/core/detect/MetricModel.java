@@ -55,11 +55,6 @@ public final class MetricModel {
         return config;
     }
 
-    private static double transform(double raw) {
-        String t = System.getProperty("x.t", "id");
-        return t.equals("log") ? Math.log(raw + 1e-9) : t.equals("sqrt") ? Math.sqrt(raw) : t.equals("sq") ? raw * raw : raw;
-    }
-
     /** Scores a sample (samples must come in time order) and learns it. */
     public Assessment assess(long epochMillis, double value) {
         samples++;
@@ -89,7 +84,7 @@ public final class MetricModel {
         if (forest != null) {
             double seasonalOffset = expected - baseline.level();
             double forestRaw = forest.scoreAndLearn(value - seasonalOffset);
-            double forestScore = warm ? forestCalibrator.score(transform(forestRaw)) : 0.0;
+            double forestScore = warm ? forestCalibrator.score(forestRaw) : 0.0;
             if (forestScore > score) {
                 score = forestScore;
                 detector = FOREST;
@@ -107,6 +102,7 @@ public final class MetricModel {
 
         double deviation = value - expected;
         if (!warm
+                || Math.abs(residual) < config.minDeviationSigmas
                 || !config.direction.allows(deviation)
                 || Math.abs(deviation) < config.minAbsoluteDeviation
                 || Math.abs(deviation) < config.minRelativeDeviation * Math.abs(expected)) {
@@ -114,6 +110,9 @@ public final class MetricModel {
         }
         if (refractoryLeft > 0) {
             refractoryLeft--;
+            if (score >= config.alertScore) {
+                refractoryLeft = Math.max(refractoryLeft, config.refractoryExtension);
+            }
             score *= config.refractoryFactor;
         } else if (score >= config.alertScore) {
             refractoryLeft = config.refractorySamples;
