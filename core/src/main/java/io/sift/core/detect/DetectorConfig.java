@@ -25,6 +25,8 @@ public final class DetectorConfig implements Serializable {
     public final int calibrationWindow;
     /** Learning rate of the long-run distribution of the surprise. */
     public final double calibrationAlpha;
+    /** Factor on the calibration learning rate for alerting samples (a series that keeps alerting quietens). */
+    public final double calibrationAlertBoost;
     /** Run the CUSUM level-shift detector. */
     public final boolean changePoint;
     /** CUSUM slack per sample, in standard deviations. */
@@ -68,6 +70,7 @@ public final class DetectorConfig implements Serializable {
         this.baselineScoring = b.baselineScoring;
         this.calibrationWindow = b.calibrationWindow;
         this.calibrationAlpha = b.calibrationAlpha;
+        this.calibrationAlertBoost = b.calibrationAlertBoost;
         this.changePoint = b.changePoint;
         this.changePointSlack = b.changePointSlack;
         this.changePointInterval = b.changePointInterval;
@@ -106,6 +109,7 @@ public final class DetectorConfig implements Serializable {
         b.baselineScoring = baselineScoring;
         b.calibrationWindow = calibrationWindow;
         b.calibrationAlpha = calibrationAlpha;
+        b.calibrationAlertBoost = calibrationAlertBoost;
         b.changePoint = changePoint;
         b.changePointSlack = changePointSlack;
         b.changePointInterval = changePointInterval;
@@ -137,6 +141,7 @@ public final class DetectorConfig implements Serializable {
         private boolean baselineScoring = false;
         private int calibrationWindow = 15;
         private double calibrationAlpha = 0.0005;
+        private double calibrationAlertBoost = 2.0;
         private boolean changePoint = false;
         private double changePointSlack = 0.5;
         private double changePointInterval = 8.0;
@@ -164,6 +169,7 @@ public final class DetectorConfig implements Serializable {
         public Builder baselineScoring(boolean v) { this.baselineScoring = v; return this; }
         public Builder calibrationWindow(int v) { this.calibrationWindow = v; return this; }
         public Builder calibrationAlpha(double v) { this.calibrationAlpha = v; return this; }
+        public Builder calibrationAlertBoost(double v) { this.calibrationAlertBoost = v; return this; }
         public Builder changePoint(boolean v) { this.changePoint = v; return this; }
         public Builder changePointSlack(double v) { this.changePointSlack = v; return this; }
         public Builder changePointInterval(double v) { this.changePointInterval = v; return this; }
@@ -191,6 +197,7 @@ public final class DetectorConfig implements Serializable {
             require(calibrationWindow >= 1, "calibrationWindow must be at least 1; got " + calibrationWindow);
             require(calibrationAlpha > 0 && calibrationAlpha < 1,
                     "calibrationAlpha must be in (0, 1), e.g. 0.001; got " + calibrationAlpha);
+            require(calibrationAlertBoost >= 1, "calibrationAlertBoost must be 1 or more; got " + calibrationAlertBoost);
             require(changePointSlack >= 0, "changePointSlack must be 0 or more; got " + changePointSlack);
             require(changePointInterval > 0, "changePointInterval must be positive; got " + changePointInterval);
             require(forestShingleSize >= 1, "forestShingleSize must be at least 1; got " + forestShingleSize);

@@ -42,13 +42,15 @@ public final class MetricModel {
     public MetricModel(DetectorConfig config) {
         this.config = config;
         this.baseline = new SeasonalBaseline(config.alpha, config.seasonalAlpha, config.seasonality);
-        this.baselineCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha);
+        this.baselineCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha, config.alertScore,
+                config.calibrationAlertBoost);
         this.cusum = config.changePoint ? new CusumDetector(config.changePointSlack, config.changePointInterval) : null;
         this.forest = config.randomCutForest
                 ? new ShingledForest(config.forestShingleSize, config.forestTrees, config.forestSampleSize,
                         config.forestTimeDecay, config.forestSeed)
                 : null;
-        this.forestCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha);
+        this.forestCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha, config.alertScore,
+                config.calibrationAlertBoost);
     }
 
     public DetectorConfig config() {

@@ -20,6 +20,8 @@ public final class ScoreCalibrator implements Serializable {
 
     private final double[] recent;
     private final double longAlpha;
+    private final double alertScore;
+    private final double alertLearningBoost;
     private int next;
     private int filled;
     private double recentSum;
@@ -27,9 +29,18 @@ public final class ScoreCalibrator implements Serializable {
     private double mean;
     private double variance;
 
-    public ScoreCalibrator(int shortWindow, double longAlpha) {
+    /**
+     * @param shortWindow        samples averaged into the short-term surprise
+     * @param longAlpha          learning rate of the long-run distribution
+     * @param alertScore         score at which a sample alerts
+     * @param alertLearningBoost factor on the learning rate for alerting samples: a series that keeps surprising
+     *                           widens its own distribution sooner, so its next alerts need more
+     */
+    public ScoreCalibrator(int shortWindow, double longAlpha, double alertScore, double alertLearningBoost) {
         this.recent = new double[shortWindow];
         this.longAlpha = longAlpha;
+        this.alertScore = alertScore;
+        this.alertLearningBoost = alertLearningBoost;
     }
 
     /** Scores a raw surprise and then learns it. */
@@ -47,7 +58,7 @@ public final class ScoreCalibrator implements Serializable {
             score = fromTail(upperTail(z));
         }
         seen++;
-        double rate = Math.max(longAlpha, 1.0 / seen);
+        double rate = Math.min(1.0, Math.max(longAlpha, 1.0 / seen) * (score >= alertScore ? alertLearningBoost : 1.0));
         double delta = shortMean - mean;
         mean += rate * delta;
         variance = (1 - rate) * (variance + rate * delta * delta);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class NabRegressionTest {
 
     /** Standard-profile score reached by the default configuration (see the commit that set it). */
-    static final double REACHED_STANDARD = 69.68;
+    static final double REACHED_STANDARD = 70.71;
     /** Allowed loss before the test fails (run-to-run noise is nil: the model is deterministic). */
     static final double MARGIN = 1.0;
 
