@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate Sift on public benchmarks and generated scenarios.",
-        subcommands = {EvalLoghubCommand.class, EvalScenariosCommand.class, EvalPetshopCommand.class})
+        subcommands = {EvalNabCommand.class, EvalLoghubCommand.class, EvalScenariosCommand.class, EvalPetshopCommand.class})
 final class EvalCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,129 @@
+package io.sift.core.detect;
+
+/**
+ * Everything Sift knows about one metric series, combining its detectors into one 0-100 score per sample:
+ *
+ * <ul>
+ *   <li>the seasonal baseline gives the expected value and band, and its residual (optionally scored);</li>
+ *   <li>a shingled Random Cut Forest scores the shape of the deseasonalised series;</li>
+ *   <li>a CUSUM accumulates evidence of level shifts (optional);</li>
+ *   <li>a value beyond the range seen so far (by a tolerance) is an anomaly of its own.</li>
+ * </ul>
+ *
+ * Each raw surprise is calibrated against its own history (so one threshold suits every series) and the largest
+ * score wins. The controls apply afterwards: warm-up, direction, smallest deviation, and a refractory period after
+ * an alert so that one episode raises one alert.
+ */
+public final class MetricModel {
+
+    public static final String BASELINE = "seasonal-baseline";
+    public static final String CHANGE_POINT = "cusum";
+    public static final String FOREST = "random-cut-forest";
+    public static final String NEW_EXTREME = "new-extreme";
+
+    /** Residuals beyond this many standard deviations add no more surprise (one sample cannot dominate). */
+    private static final double SURPRISE_CAP = 20.0;
+    /** Share of the normal learning rate while a sample is alerting. */
+    private static final double ALERT_LEARNING_WEIGHT = 0.1;
+    /** Half-width of the reported band, in robust standard deviations. */
+    private static final double BAND_SIGMAS = 3.0;
+
+    private final DetectorConfig config;
+    private final SeasonalBaseline baseline;
+    private final ScoreCalibrator baselineCalibrator;
+    private final CusumDetector cusum;
+    private final ShingledForest forest;
+    private final ScoreCalibrator forestCalibrator;
+    private long samples;
+    private int refractoryLeft;
+    private double min;
+    private double max;
+
+    public MetricModel(DetectorConfig config) {
+        this.config = config;
+        this.baseline = new SeasonalBaseline(config.alpha, config.seasonalAlpha, config.seasonality);
+        this.baselineCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha, config.alertScore,
+                config.calibrationAlertBoost);
+        this.cusum = config.changePoint ? new CusumDetector(config.changePointSlack, config.changePointInterval) : null;
+        this.forest = config.randomCutForest
+                ? new ShingledForest(config.forestShingleSize, config.forestTrees, config.forestSampleSize,
+                        config.forestTimeDecay, config.forestSeed)
+                : null;
+        this.forestCalibrator = new ScoreCalibrator(config.calibrationWindow, config.calibrationAlpha, config.alertScore,
+                config.calibrationAlertBoost);
+    }
+
+    public DetectorConfig config() {
+        return config;
+    }
+
+    /** Scores a sample (samples must come in time order) and learns it. */
+    public Assessment assess(long epochMillis, double value) {
+        samples++;
+        if (samples == 1) {
+            min = value;
+            max = value;
+        }
+        double expected = baseline.expected(epochMillis);
+        double scale = baseline.scale();
+        double residual = baseline.samples() == 0 ? 0.0 : (value - expected) / scale;
+        // Calibrators learn only once the baseline is settled: its first residuals are meaningless.
+        boolean warm = samples > config.warmUpSamples;
+
+        double score = 0.0;
+        String detector = BASELINE;
+        if (config.baselineScoring && warm) {
+            score = baselineCalibrator.score(Math.min(Math.abs(residual), SURPRISE_CAP));
+        }
+        if (cusum != null && warm) {
+            double shift = Math.abs(cusum.update(Math.max(-SURPRISE_CAP, Math.min(SURPRISE_CAP, residual))));
+            double shiftScore = Math.min(100.0, config.alertScore * shift);
+            if (shiftScore > score) {
+                score = shiftScore;
+                detector = CHANGE_POINT;
+            }
+        }
+        if (forest != null) {
+            double seasonalOffset = expected - baseline.level();
+            double forestRaw = forest.scoreAndLearn(value - seasonalOffset);
+            double forestScore = warm ? forestCalibrator.score(forestRaw) : 0.0;
+            if (forestScore > score) {
+                score = forestScore;
+                detector = FOREST;
+            }
+        }
+        if (config.newExtremeCheck && warm) {
+            double margin = config.newExtremeTolerance * (max - min);
+            if (margin > 0 && (value > max + margin || value < min - margin)) {
+                score = 100.0;
+                detector = NEW_EXTREME;
+            }
+        }
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+
+        double deviation = value - expected;
+        if (!warm
+                || Math.abs(residual) < config.minDeviationSigmas
+                || !config.direction.allows(deviation)
+                || Math.abs(deviation) < config.minAbsoluteDeviation
+                || Math.abs(deviation) < config.minRelativeDeviation * Math.abs(expected)) {
+            score = 0.0;
+        }
+        if (refractoryLeft > 0) {
+            refractoryLeft--;
+            if (score >= config.alertScore) {
+                refractoryLeft = Math.max(refractoryLeft, config.refractoryExtension);
+            }
+            score *= config.refractoryFactor;
+        } else if (score >= config.alertScore) {
+            refractoryLeft = config.refractorySamples;
+        }
+        baseline.learn(epochMillis, value, score >= config.alertScore ? ALERT_LEARNING_WEIGHT : 1.0);
+        if (samples == 1) {
+            return Assessment.WARMING_UP;
+        }
+        double band = BAND_SIGMAS * scale;
+        return new Assessment(score, expected, expected - band, expected + band, detector);
+    }
+}

@@ -1,0 +1,118 @@
+package io.sift.core.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MetricModelTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long STEP = 300_000L;
+    private static final int SPIKE_AT = 1500;
+
+    /** Noisy level 100 with a 5-minute step, and a spike of {@code spike} at {@link #SPIKE_AT}. */
+    private static double[] noisyWithSpike(double spike, long seed) {
+        Random random = new Random(seed);
+        double[] values = new double[2000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 100 + 2 * random.nextGaussian();
+        }
+        values[SPIKE_AT] += spike;
+        return values;
+    }
+
+    private static double[] scores(DetectorConfig config, double[] values) {
+        MetricModel model = new MetricModel(config);
+        double[] scores = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            scores[i] = model.assess(T0 + i * STEP, values[i]).score();
+        }
+        return scores;
+    }
+
+    private static int alerts(double[] scores, double alertScore) {
+        int count = 0;
+        for (double score : scores) {
+            if (score >= alertScore) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Test
+    void spikeAlertsAndNoiseMostlyDoesNot() {
+        DetectorConfig config = DetectorConfig.defaults();
+        double[] scores = scores(config, noisyWithSpike(40, 1));
+
+        assertTrue(scores[SPIKE_AT] >= config.alertScore, "spike scored " + scores[SPIKE_AT]);
+        assertTrue(alerts(scores, config.alertScore) <= 5, "too many alerts on noise: " + alerts(scores, config.alertScore));
+    }
+
+    @Test
+    void warmUpGivesNoScore() {
+        DetectorConfig config = DetectorConfig.builder().warmUpSamples(50).build();
+        double[] values = noisyWithSpike(0, 2);
+        values[10] = 1000;
+        double[] scores = scores(config, values);
+
+        for (int i = 0; i < 50; i++) {
+            assertEquals(0.0, scores[i], "sample " + i + " is in the warm-up");
+        }
+    }
+
+    @Test
+    void directionFilterIgnoresDropsWhenOnlyRisesMatter() {
+        double[] drop = noisyWithSpike(-40, 3);
+
+        assertTrue(scores(DetectorConfig.defaults(), drop)[SPIKE_AT] >= 50, "a drop alerts by default");
+        assertEquals(0.0, scores(DetectorConfig.builder().direction(DirectionFilter.UP).build(), drop)[SPIKE_AT]);
+    }
+
+    @Test
+    void smallAbsoluteDeviationIsNotRaised() {
+        double[] values = noisyWithSpike(40, 4);
+
+        double[] scores = scores(DetectorConfig.builder().minAbsoluteDeviation(100).build(), values);
+
+        assertEquals(0.0, scores[SPIKE_AT]);
+    }
+
+    @Test
+    void refractoryPeriodGivesOneAlertPerEpisode() {
+        double[] values = noisyWithSpike(40, 5);
+        values[SPIKE_AT + 5] += 60;
+        DetectorConfig config = DetectorConfig.defaults();
+
+        double[] scores = scores(config, values);
+
+        assertTrue(scores[SPIKE_AT] >= config.alertScore);
+        assertEquals(0.0, scores[SPIKE_AT + 5], "a second spike inside the refractory period is damped");
+    }
+
+    @Test
+    void levelShiftIsFound() {
+        Random random = new Random(6);
+        double[] values = new double[2000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i < SPIKE_AT ? 100 : 130) + 2 * random.nextGaussian();
+        }
+        double[] scores = scores(DetectorConfig.defaults(), values);
+
+        boolean found = false;
+        for (int i = SPIKE_AT; i < SPIKE_AT + 20; i++) {
+            found |= scores[i] >= 50;
+        }
+        assertTrue(found, "a 15-sigma level shift alerts within 20 samples");
+    }
+
+    @Test
+    void invalidSettingsAreRefusedWithTheirName() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> DetectorConfig.builder().calibrationAlpha(2).build());
+        assertTrue(error.getMessage().contains("calibrationAlpha"));
+    }
+}
