@@ -13,15 +13,19 @@ public final class EvalData {
     }
 
     /**
-     * The data root: the {@code sift.data.dir} property, else {@code SIFT_DATA_DIR}, else {@code ../shared/data}
-     * relative to the working directory.
+     * The data root: the {@code sift.data.dir} property when that folder exists, else {@code SIFT_DATA_DIR}, else
+     * {@code ../shared/data} relative to the working directory.
      */
     public static Path root() {
-        String configured = System.getProperty(PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv("SIFT_DATA_DIR");
+        String property = System.getProperty(PROPERTY);
+        String environment = System.getenv("SIFT_DATA_DIR");
+        // The build always sets the property (to ../shared/data beside the checkout); an explicit SIFT_DATA_DIR wins
+        // when that folder does not exist, e.g. a checkout somewhere else on a machine that has the data.
+        if (property != null && !property.isBlank()
+                && (Files.isDirectory(Path.of(property)) || environment == null || environment.isBlank())) {
+            return Path.of(property).normalize();
         }
-        return Path.of(configured == null || configured.isBlank() ? "../shared/data" : configured).normalize();
+        return Path.of(environment == null || environment.isBlank() ? "../shared/data" : environment).normalize();
     }
 
     /** A data set's folder under the root, refused with a message saying where it was looked for when missing. */
