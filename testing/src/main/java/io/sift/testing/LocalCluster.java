@@ -2,17 +2,12 @@ package io.sift.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A real Flink standalone session cluster for tests (a JobManager and TaskManager processes), started with
@@ -122,43 +117,7 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException("cannot find " + SCRIPT + " in " + cwd + " or any parent directory");
     }
 
-    /** Runs a command; returns its output (stdout and stderr); throws with the output when it fails. */
     private static String run(List<String> command, Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
-        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        // the cluster runs on the JDK of the tests unless JAVA_HOME says otherwise
-        builder.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
-        }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(output unreadable: " + e + ")";
-            }
-        });
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command)
-                        + "\n" + output.getNow("(no output yet)"));
-            }
-            String text = output.get(30, TimeUnit.SECONDS);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("failed (exit " + process.exitValue() + "): "
-                        + String.join(" ", command) + "\n" + text);
-            }
-            return text;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the output of " + String.join(" ", command), e);
-        }
+        return Commands.run(command, timeout);
     }
 }
