@@ -122,6 +122,28 @@ public final class ScenarioKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a generated scenario to the job's input topics (names from {@code conf}), each record keyed so that a
+     * series or service stays on one partition in order: topology, changes, metrics, logs; then flushes.
+     */
+    public void sendScenario(org.apache.flink.configuration.Configuration conf, io.sift.scenario.Scenario scenario,
+            List<io.sift.schema.MetricPoint> metrics, List<io.sift.schema.LogRecord> logs) throws Exception {
+        send(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology(), io.sift.schema.TopologyUpdate.class,
+                u -> u.getItem() != null ? u.getItem().getId() : u.getEdge().getFrom());
+        send(conf.get(SiftOptions.TOPIC_CHANGES), scenario.changes(), io.sift.schema.ChangeEvent.class,
+                io.sift.schema.ChangeEvent::getConfigurationItem);
+        send(conf.get(SiftOptions.TOPIC_METRICS), metrics, io.sift.schema.MetricPoint.class,
+                p -> p.getResource().getService());
+        send(conf.get(SiftOptions.TOPIC_LOGS), logs, io.sift.schema.LogRecord.class, l -> l.getResource().getService());
+        flush();
+    }
+
+    /** {@link #sendScenario(org.apache.flink.configuration.Configuration, io.sift.scenario.Scenario, List, List)} with all its records. */
+    public void sendScenario(org.apache.flink.configuration.Configuration conf, io.sift.scenario.Scenario scenario)
+            throws Exception {
+        sendScenario(conf, scenario, scenario.metrics().toList(), scenario.logs().toList());
+    }
+
     /** The latest version of every incident on the topic whose onset is not before {@code since}. */
     public static Map<String, io.sift.schema.Incident> latestIncidents(String bootstrap, String topic,
             java.time.Instant since) throws IOException {

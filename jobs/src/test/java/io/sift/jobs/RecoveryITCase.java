@@ -16,11 +16,7 @@ import io.sift.scenario.FaultType;
 import io.sift.scenario.Scenario;
 import io.sift.scenario.ScenarioGenerator;
 import io.sift.schema.Anomaly;
-import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;
-import io.sift.schema.LogRecord;
-import io.sift.schema.MetricPoint;
-import io.sift.schema.TopologyUpdate;
 import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
 import java.net.URI;
@@ -94,14 +90,7 @@ class RecoveryITCase {
             kafka.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                     conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
                     topic(run, "clean"), topic(run, "failing"), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
-            kafka.send(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology(), TopologyUpdate.class, u -> null);
-            kafka.send(conf.get(SiftOptions.TOPIC_CHANGES), scenario.changes(), ChangeEvent.class,
-                    ChangeEvent::getConfigurationItem);
-            kafka.send(conf.get(SiftOptions.TOPIC_METRICS), scenario.metrics().toList(), MetricPoint.class,
-                    p -> p.getResource().getService());
-            kafka.send(conf.get(SiftOptions.TOPIC_LOGS), scenario.logs().toList(), LogRecord.class,
-                    l -> l.getResource().getService());
-            kafka.flush();
+            kafka.sendScenario(conf, scenario);
         }
         ElasticsearchTemplates.install(LocalServices.elasticsearchUrl());
 

@@ -126,14 +126,7 @@ final class DemoCommand implements Callable<Integer> {
                 producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                         conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
                         conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
-                producer.send(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology(), TopologyUpdate.class,
-                        u -> u.getItem() != null ? u.getItem().getId() : u.getEdge().getFrom());
-                producer.send(conf.get(SiftOptions.TOPIC_CHANGES), scenario.changes(), ChangeEvent.class,
-                        ChangeEvent::getConfigurationItem);
-                producer.send(conf.get(SiftOptions.TOPIC_METRICS), metrics, MetricPoint.class,
-                        p -> p.getResource().getService());
-                producer.send(conf.get(SiftOptions.TOPIC_LOGS), logs, LogRecord.class, l -> l.getResource().getService());
-                producer.flush();
+                producer.sendScenario(conf, scenario, metrics, logs);
                 say("  %d records written", producer.sent());
             }
             ElasticsearchTemplates.install(elasticsearch);
