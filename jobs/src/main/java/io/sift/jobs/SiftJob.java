@@ -102,7 +102,7 @@ public final class SiftJob {
 
         SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors)
                 .keyBy(point -> SeriesKeys.of(point, defaultEnv))
-                .process(new MetricDetectorFunction(settings.baseline, settings.baselineByMetric,
+                .process(new MetricDetectorFunction(settings.detection,
                         conf.get(SiftOptions.SERIES_SILENCE).toMillis(), conf.get(SiftOptions.SERIES_TTL).toMillis()),
                         new AvroTypeInfo<>(Anomaly.class))
                 .uid(MetricDetectorFunction.UID).name(MetricDetectorFunction.NAME);

@@ -65,6 +65,39 @@ public final class SiftOptions {
     public static final ConfigOption<Double> DETECT_MIN_RELATIVE = ConfigOptions.key("sift.detect.min-relative-deviation")
             .doubleType().defaultValue(0.2)
             .withDescription("Smallest deviation relative to the baseline that may be anomalous (0.2 = 20 %).");
+    public static final ConfigOption<String> DETECT_DETECTORS = ConfigOptions.key("sift.detect.detectors")
+            .stringType().defaultValue("robust-baseline")
+            .withDescription("Detectors of every metric without its own: robust-baseline (alone), or any of baseline"
+                    + " (seasonal robust baseline), rcf (shingled Random Cut Forest: ~30k points/s per core and a few"
+                    + " hundred KB per series), cusum (level shifts), combined with '+', e.g. baseline+cusum.");
+    public static final ConfigOption<java.util.Map<String, String>> DETECT_DETECTORS_BY_METRIC =
+            ConfigOptions.key("sift.detect.detectors.by-metric").mapType().defaultValue(java.util.Map.of())
+            .withDescription("Detectors per metric name, overriding sift.detect.detectors, e.g."
+                    + " 'checkout.latency:baseline+rcf,queue.depth:baseline+cusum'.");
+    public static final ConfigOption<Integer> DETECT_MODEL_WARM_UP = ConfigOptions.key("sift.detect.model.warm-up-samples")
+            .intType().defaultValue(300)
+            .withDescription("Samples per series before the baseline/rcf/cusum model scores with its calibrated scores.");
+    public static final ConfigOption<Integer> DETECT_QUICK_WARM_UP = ConfigOptions.key("sift.detect.quick-warm-up-samples")
+            .intType().defaultValue(20)
+            .withDescription("baseline/rcf/cusum: after this many samples (0 = off) a series is already scored, from its"
+                    + " baseline with a band that starts wide and narrows until the model's warm-up ends.");
+    public static final ConfigOption<Double> DETECT_QUICK_WARM_UP_SIGMAS = ConfigOptions.key("sift.detect.quick-warm-up-sigmas")
+            .doubleType().defaultValue(6.0)
+            .withDescription("Band of the quick warm-up at its end, in robust standard deviations (wider before).");
+    public static final ConfigOption<Integer> DETECT_RCF_TREES = ConfigOptions.key("sift.detect.rcf.trees")
+            .intType().defaultValue(30).withDescription("Trees per Random Cut Forest (memory and time grow with it).");
+    public static final ConfigOption<Integer> DETECT_RCF_SAMPLE_SIZE = ConfigOptions.key("sift.detect.rcf.sample-size")
+            .intType().defaultValue(256).withDescription("Points kept per tree of a Random Cut Forest.");
+    public static final ConfigOption<String> DETECT_GAP_POLICY = ConfigOptions.key("sift.detect.gap-policy")
+            .stringType().defaultValue("skip")
+            .withDescription("Samples missing in a gap (step: the series' shortest interval): skip, zero or previous.");
+    public static final ConfigOption<Integer> DETECT_GAP_MAX_FILL = ConfigOptions.key("sift.detect.gap-max-fill")
+            .intType().defaultValue(60)
+            .withDescription("Most samples the gap policy fills into one gap (the rest of a longer gap is skipped).");
+    public static final ConfigOption<Integer> DETECT_MAX_SERIES = ConfigOptions.key("sift.detect.max-series-per-metric")
+            .intType().defaultValue(100_000)
+            .withDescription("Most active series per metric name per parallel instance (0 = no cap); points of series"
+                    + " beyond it are dropped and counted (metric seriesCapDroppedPoints).");
     public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("An open anomaly of a series that sends nothing for this long ends.");

@@ -2,7 +2,10 @@ package io.sift.jobs;
 
 import io.sift.core.correlate.CorrelationConfig;
 import io.sift.core.detect.BaselineConfig;
+import io.sift.core.detect.DetectionConfig;
+import io.sift.core.detect.DetectorConfig;
 import io.sift.core.detect.DirectionFilter;
+import io.sift.core.detect.GapPolicy;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -25,6 +28,8 @@ public final class SiftSettings implements Serializable {
     /** Per-metric detector settings that differ from {@link #baseline}. */
     public final Map<String, BaselineConfig> baselineByMetric;
     public final CorrelationConfig correlation;
+    /** Which detectors run on which metric, with the gap policy, warm-up and series cap (sift.detect.*). */
+    public final DetectionConfig detection;
 
     public SiftSettings(Configuration configuration) {
         this.configuration = configuration;
@@ -45,6 +50,22 @@ public final class SiftSettings implements Serializable {
                 .direction(DirectionFilter.UP)
                 .build());
         this.baselineByMetric = Map.copyOf(byMetric);
+        Map<String, List<String>> detectorsByMetric = new HashMap<>();
+        configuration.get(SiftOptions.DETECT_DETECTORS_BY_METRIC)
+                .forEach((metric, names) -> detectorsByMetric.put(metric, DetectionConfig.parse(names)));
+        DetectorConfig model = DetectorConfig.builder()
+                .warmUpSamples(configuration.get(SiftOptions.DETECT_MODEL_WARM_UP))
+                .quickWarmUpSamples(configuration.get(SiftOptions.DETECT_QUICK_WARM_UP))
+                .quickWarmUpSigmas(configuration.get(SiftOptions.DETECT_QUICK_WARM_UP_SIGMAS))
+                .forestTrees(configuration.get(SiftOptions.DETECT_RCF_TREES))
+                .forestSampleSize(configuration.get(SiftOptions.DETECT_RCF_SAMPLE_SIZE))
+                // Episodes (open, rescore, end after quiet samples) come from the episode rules, not a refractory time.
+                .refractorySamples(0)
+                .build();
+        this.detection = new DetectionConfig(DetectionConfig.parse(configuration.get(SiftOptions.DETECT_DETECTORS)),
+                detectorsByMetric, baseline, baselineByMetric, model,
+                GapPolicy.parse(configuration.get(SiftOptions.DETECT_GAP_POLICY)),
+                configuration.get(SiftOptions.DETECT_GAP_MAX_FILL), configuration.get(SiftOptions.DETECT_MAX_SERIES));
         this.correlation = CorrelationConfig.builder()
                 .defaultEnvironment(configuration.get(SiftOptions.DEFAULT_ENVIRONMENT))
                 .gap(configuration.get(SiftOptions.CORRELATE_GAP))

@@ -13,6 +13,12 @@ public final class DetectorConfig implements Serializable {
 
     /** Samples before any score is given (the baseline learns meanwhile). */
     public final int warmUpSamples;
+    /** Quick warm-up: after this many samples (0 = off) and until {@link #warmUpSamples}, score the baseline
+     *  residual against a wide band, so sparse series are never stuck initialising. */
+    public final int quickWarmUpSamples;
+    /** Band of the quick warm-up at the end of the warm-up, in robust standard deviations (score 50 there); it is
+     *  wider by sqrt(warmUpSamples / samples) before. */
+    public final double quickWarmUpSigmas;
     /** Learning rate of the baseline's level and scale (time constant 1/alpha samples). */
     public final double alpha;
     /** Learning rate of each hour-of-day offset per visit. */
@@ -64,6 +70,8 @@ public final class DetectorConfig implements Serializable {
 
     private DetectorConfig(Builder b) {
         this.warmUpSamples = b.warmUpSamples;
+        this.quickWarmUpSamples = b.quickWarmUpSamples;
+        this.quickWarmUpSigmas = b.quickWarmUpSigmas;
         this.alpha = b.alpha;
         this.seasonalAlpha = b.seasonalAlpha;
         this.seasonality = b.seasonality;
@@ -103,6 +111,8 @@ public final class DetectorConfig implements Serializable {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.warmUpSamples = warmUpSamples;
+        b.quickWarmUpSamples = quickWarmUpSamples;
+        b.quickWarmUpSigmas = quickWarmUpSigmas;
         b.alpha = alpha;
         b.seasonalAlpha = seasonalAlpha;
         b.seasonality = seasonality;
@@ -135,6 +145,8 @@ public final class DetectorConfig implements Serializable {
     /** Builder with validation that says what to change. */
     public static final class Builder {
         private int warmUpSamples = 300;
+        private int quickWarmUpSamples = 0;
+        private double quickWarmUpSigmas = 6.0;
         private double alpha = 0.005;
         private double seasonalAlpha = 0.05;
         private boolean seasonality = true;
@@ -163,6 +175,8 @@ public final class DetectorConfig implements Serializable {
         private int refractoryExtension = 20;
 
         public Builder warmUpSamples(int v) { this.warmUpSamples = v; return this; }
+        public Builder quickWarmUpSamples(int v) { this.quickWarmUpSamples = v; return this; }
+        public Builder quickWarmUpSigmas(double v) { this.quickWarmUpSigmas = v; return this; }
         public Builder alpha(double v) { this.alpha = v; return this; }
         public Builder seasonalAlpha(double v) { this.seasonalAlpha = v; return this; }
         public Builder seasonality(boolean v) { this.seasonality = v; return this; }
@@ -192,6 +206,8 @@ public final class DetectorConfig implements Serializable {
 
         public DetectorConfig build() {
             require(warmUpSamples >= 2, "warmUpSamples must be at least 2; got " + warmUpSamples);
+            require(quickWarmUpSamples >= 0, "quickWarmUpSamples must be 0 (off) or more; got " + quickWarmUpSamples);
+            require(quickWarmUpSigmas > 0, "quickWarmUpSigmas must be positive, e.g. 6; got " + quickWarmUpSigmas);
             require(alpha > 0 && alpha < 1, "alpha must be in (0, 1), e.g. 0.02; got " + alpha);
             require(seasonalAlpha > 0 && seasonalAlpha < 1, "seasonalAlpha must be in (0, 1); got " + seasonalAlpha);
             require(calibrationWindow >= 1, "calibrationWindow must be at least 1; got " + calibrationWindow);

@@ -14,7 +14,9 @@ package io.sift.core.detect;
  * score wins. The controls apply afterwards: warm-up, direction, smallest deviation, and a refractory period after
  * an alert so that one episode raises one alert.
  */
-public final class MetricModel {
+public final class MetricModel implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public static final String BASELINE = "seasonal-baseline";
     public static final String CHANGE_POINT = "cusum";
@@ -38,6 +40,8 @@ public final class MetricModel {
     private int refractoryLeft;
     private double min;
     private double max;
+    /** Residual of the latest sample in robust standard deviations (not part of the learnt state). */
+    private transient double lastSigmas;
 
     public MetricModel(DetectorConfig config) {
         this.config = config;
@@ -57,6 +61,38 @@ public final class MetricModel {
         return config;
     }
 
+    /** Samples learnt so far. */
+    public long samples() {
+        return samples;
+    }
+
+    /** Signed residual of the latest assessed sample, in robust standard deviations of the baseline. */
+    public double lastSigmas() {
+        return lastSigmas;
+    }
+
+    /** Serialised form (the forest through randomcutforest's own state mapper): the bytes of a checkpoint. */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(forest == null ? 2048 : 65536);
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(this);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The model {@link #toBytes()} wrote, continuing where it stopped (no new warm-up). */
+    public static MetricModel fromBytes(byte[] bytes) {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return (MetricModel) in.readObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Scores a sample (samples must come in time order) and learns it. */
     public Assessment assess(long epochMillis, double value) {
         samples++;
@@ -69,6 +105,12 @@ public final class MetricModel {
         double residual = baseline.samples() == 0 ? 0.0 : (value - expected) / scale;
         // Calibrators learn only once the baseline is settled: its first residuals are meaningless.
         boolean warm = samples > config.warmUpSamples;
+        lastSigmas = residual;
+        // Quick warm-up: a sparse series is scored early from its baseline residual alone, with a band that starts
+        // wide and narrows towards the configured one as samples accumulate.
+        boolean quick = !warm && config.quickWarmUpSamples > 0 && samples > config.quickWarmUpSamples;
+        double quickSigmas = quick
+                ? config.quickWarmUpSigmas * Math.sqrt((double) config.warmUpSamples / (samples - 1)) : 0.0;
 
         double score = 0.0;
         String detector = BASELINE;
@@ -92,6 +134,9 @@ public final class MetricModel {
                 detector = FOREST;
             }
         }
+        if (quick) {
+            score = RobustBaselineDetector.score(residual, quickSigmas);
+        }
         if (config.newExtremeCheck && warm) {
             double margin = config.newExtremeTolerance * (max - min);
             if (margin > 0 && (value > max + margin || value < min - margin)) {
@@ -103,7 +148,7 @@ public final class MetricModel {
         max = Math.max(max, value);
 
         double deviation = value - expected;
-        if (!warm
+        if (!(warm || quick)
                 || Math.abs(residual) < config.minDeviationSigmas
                 || !config.direction.allows(deviation)
                 || Math.abs(deviation) < config.minAbsoluteDeviation
@@ -123,7 +168,7 @@ public final class MetricModel {
         if (samples == 1) {
             return Assessment.WARMING_UP;
         }
-        double band = BAND_SIGMAS * scale;
+        double band = (quick ? Math.max(BAND_SIGMAS, quickSigmas) : BAND_SIGMAS) * scale;
         return new Assessment(score, expected, expected - band, expected + band, detector);
     }
 }

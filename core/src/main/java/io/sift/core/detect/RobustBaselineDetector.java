@@ -1,12 +1,8 @@
 package io.sift.core.detect;
 
-import io.sift.core.util.StableIds;
 import io.sift.schema.Anomaly;
-import io.sift.schema.Direction;
 import io.sift.schema.MetricPoint;
-import io.sift.schema.SignalType;
 import java.io.Serializable;
-import java.time.Instant;
 
 /**
  * A robust, adaptive per-series baseline: an exponentially weighted location and mean absolute deviation in which
@@ -73,17 +69,7 @@ public final class RobustBaselineDetector implements Serializable {
 
     /** Closes an open episode of a series that went silent; returns the final version, or null. */
     public Anomaly onSilence(SeriesState state) {
-        state.pendingCount = 0;
-        if (state.episode == null) {
-            return null;
-        }
-        Anomaly end = Anomaly.newBuilder(state.episode)
-                .setVersion(state.episode.getVersion() + 1)
-                .setEnd(Instant.ofEpochMilli(state.lastSeen))
-                .build();
-        state.episode = null;
-        state.normalStreak = 0;
-        return end;
+        return Episodes.onSilence(state);
     }
 
     /** Score 0-100: 50 at the threshold, about 94 at twice the threshold. */
@@ -119,75 +105,11 @@ public final class RobustBaselineDetector implements Serializable {
 
     private Anomaly onAnomalous(SeriesState state, String seriesKey, MetricPoint point, double expected,
             double scale, double sigmas) {
-        long time = point.getTime().toEpochMilli();
-        state.normalStreak = 0;
-        double score = score(sigmas, config.threshold);
-        if (state.episode == null) {
-            if (state.pendingCount == 0) {
-                state.pendingOnset = time;
-            }
-            state.pendingCount++;
-            if (state.pendingCount < config.minConsecutive) {
-                return null;
-            }
-            state.episode = Anomaly.newBuilder()
-                    .setId(StableIds.of("anom", seriesKey, Long.toString(state.pendingOnset)))
-                    .setVersion(1)
-                    .setSignal(SignalType.METRIC)
-                    .setDetector(NAME)
-                    .setSeriesKey(seriesKey)
-                    .setMetric(point.getName())
-                    .setResource(point.getResource())
-                    .setLabels(point.getLabels())
-                    .setOnset(Instant.ofEpochMilli(state.pendingOnset))
-                    .setTime(point.getTime())
-                    .setEnd(null)
-                    .setObserved(point.getValue())
-                    .setExpected(expected)
-                    .setLowerBound(expected - config.threshold * scale)
-                    .setUpperBound(expected + config.threshold * scale)
-                    .setDeviation(sigmas)
-                    .setDirection(sigmas >= 0 ? Direction.UP : Direction.DOWN)
-                    .setScore(score)
-                    .setSamples(state.pendingCount)
-                    .build();
-            state.pendingCount = 0;
-            return state.episode;
-        }
-        Anomaly episode = state.episode;
-        episode.setSamples(episode.getSamples() + 1);
-        episode.setTime(point.getTime());
-        if (score >= episode.getScore() + config.rescoreStep) {
-            episode.setVersion(episode.getVersion() + 1);
-            episode.setScore(score);
-            episode.setObserved(point.getValue());
-            episode.setExpected(expected);
-            episode.setLowerBound(expected - config.threshold * scale);
-            episode.setUpperBound(expected + config.threshold * scale);
-            episode.setDeviation(sigmas);
-            return Anomaly.newBuilder(episode).build();
-        }
-        return null;
+        return Episodes.onAnomalous(config, state, seriesKey, point, NAME, score(sigmas, config.threshold), expected,
+                expected - config.threshold * scale, expected + config.threshold * scale, sigmas);
     }
 
     private Anomaly onNormal(SeriesState state, long time) {
-        state.pendingCount = 0;
-        if (state.episode == null) {
-            return null;
-        }
-        if (state.normalStreak == 0) {
-            state.normalSince = time;
-        }
-        state.normalStreak++;
-        if (state.normalStreak < config.quietSamples) {
-            return null;
-        }
-        Anomaly end = Anomaly.newBuilder(state.episode)
-                .setVersion(state.episode.getVersion() + 1)
-                .setEnd(Instant.ofEpochMilli(state.normalSince))
-                .build();
-        state.episode = null;
-        state.normalStreak = 0;
-        return end;
+        return Episodes.onNormal(config, state, time);
     }
 }

@@ -25,6 +25,10 @@ public class SeriesState {
     public long normalSince;
     /** The open episode as last emitted, or null when the series is normal. */
     public Anomaly episode;
+    /** Latest value seen (the gap policy 'previous' repeats it). */
+    public double lastValue;
+    /** Shortest interval seen between samples, in ms (0 until two samples): the step of gap filling. */
+    public long intervalMillis;
 
     public SeriesState() {}
 }

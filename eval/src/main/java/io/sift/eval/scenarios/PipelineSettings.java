@@ -2,8 +2,12 @@ package io.sift.eval.scenarios;
 
 import io.sift.core.correlate.CorrelationConfig;
 import io.sift.core.detect.BaselineConfig;
+import io.sift.core.detect.DetectionConfig;
+import io.sift.core.detect.DetectorConfig;
 import io.sift.core.detect.DirectionFilter;
+import io.sift.core.detect.GapPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,13 +23,23 @@ import java.util.Map;
  * @param logWindowMillis     tumbling window in which error lines are counted
  * @param outOfOrdernessMillis bounded out-of-orderness of the job's watermarks
  * @param silenceMillis       an open anomaly of a series silent this long ends
+ * @param detection           which detectors run on which metric, with gap policy, warm-up and series cap (the job's
+ *                            sift.detect.*); the baseline settings above are its robust-baseline and episode settings
  */
 public record PipelineSettings(BaselineConfig baseline, Map<String, BaselineConfig> baselineByMetric,
         CorrelationConfig correlation, String logErrorMetric, long logWindowMillis, long outOfOrdernessMillis,
-        long silenceMillis) {
+        long silenceMillis, DetectionConfig detection) {
 
     /** The anomaly references an incident keeps in evaluations: all of them, so purity can be measured. */
     public static final int ALL_ANOMALY_REFS = 100_000;
+
+    /** Robust baseline detection only (the detector before the metric model). */
+    public PipelineSettings(BaselineConfig baseline, Map<String, BaselineConfig> baselineByMetric,
+            CorrelationConfig correlation, String logErrorMetric, long logWindowMillis, long outOfOrdernessMillis,
+            long silenceMillis) {
+        this(baseline, baselineByMetric, correlation, logErrorMetric, logWindowMillis, outOfOrdernessMillis,
+                silenceMillis, DetectionConfig.robust(baseline, baselineByMetric));
+    }
 
     public PipelineSettings {
         baselineByMetric = Map.copyOf(baselineByMetric);
@@ -44,8 +58,14 @@ public record PipelineSettings(BaselineConfig baseline, Map<String, BaselineConf
                 .warmUpSamples(Math.max(5, warmUp / 4)).minRelativeDeviation(minRelative).minAbsoluteDeviation(5.0)
                 .minConsecutive(1).quietSamples(2).direction(DirectionFilter.UP).build();
         String logMetric = "log.error.count";
-        return new PipelineSettings(baseline, Map.of(logMetric, logErrors), CorrelationConfig.defaults(), logMetric,
-                Duration.ofMinutes(1).toMillis(), Duration.ofSeconds(30).toMillis(), Duration.ofMinutes(5).toMillis());
+        Map<String, BaselineConfig> byMetric = Map.of(logMetric, logErrors);
+        DetectorConfig model = DetectorConfig.builder().warmUpSamples(300).quickWarmUpSamples(20).quickWarmUpSigmas(6.0)
+                .forestTrees(30).forestSampleSize(256).refractorySamples(0).build();
+        DetectionConfig detection = new DetectionConfig(List.of(DetectionConfig.ROBUST_BASELINE), Map.of(), baseline,
+                byMetric, model, GapPolicy.SKIP, 60, 100_000);
+        return new PipelineSettings(baseline, byMetric, CorrelationConfig.defaults(), logMetric,
+                Duration.ofMinutes(1).toMillis(), Duration.ofSeconds(30).toMillis(), Duration.ofMinutes(5).toMillis(),
+                detection);
     }
 
     /** Detector settings of a metric. */

@@ -2,7 +2,8 @@ package io.sift.eval.scenarios;
 
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.Topology;
-import io.sift.core.detect.RobustBaselineDetector;
+import io.sift.core.detect.MetricModel;
+import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesKeys;
 import io.sift.core.detect.SeriesState;
 import io.sift.scenario.Scenario;
@@ -35,13 +36,15 @@ public final class ScenarioPipeline {
     /** What the pipeline produced: every anomaly version and every incident version, in emission order. */
     public record Output(List<Anomaly> anomalyVersions, List<Incident> incidentVersions) {}
 
-    /** Open per-series detector state. */
+    /** Open per-series detector state (as the job keeps it in keyed state). */
     private static final class Series {
         final SeriesState state = new SeriesState();
-        final RobustBaselineDetector detector;
+        final SeriesDetector detector;
+        final MetricModel model;
 
-        Series(RobustBaselineDetector detector) {
+        Series(SeriesDetector detector) {
             this.detector = detector;
+            this.model = detector.newModel();
         }
     }
 
@@ -55,13 +58,21 @@ public final class ScenarioPipeline {
     private static final int ERROR_SEVERITY = 17;
 
     private final PipelineSettings settings;
-    private final Map<String, RobustBaselineDetector> detectors = new HashMap<>();
+    private final Map<String, SeriesDetector> detectors = new HashMap<>();
+    private final Map<String, Integer> activeByMetric = new HashMap<>();
+    private long capDroppedPoints;
 
     public ScenarioPipeline(PipelineSettings settings) {
         this.settings = settings;
     }
 
+    /** Points dropped so far because their metric had reached the cap on active series. */
+    public long capDroppedPoints() {
+        return capDroppedPoints;
+    }
+
     public Output run(Scenario scenario) {
+        activeByMetric.clear();
         String defaultEnv = settings.correlation().defaultEnvironment;
         Topology topology = new Topology();
         for (TopologyUpdate update : scenario.topology()) {
@@ -131,13 +142,20 @@ public final class ScenarioPipeline {
     private void detect(MetricPoint point, Map<String, Series> series, String defaultEnv,
             java.util.function.Consumer<Anomaly> toCorrelation) {
         String key = SeriesKeys.of(point, defaultEnv);
-        Series s = series.computeIfAbsent(key, k -> new Series(detectors.computeIfAbsent(point.getName(),
-                m -> new RobustBaselineDetector(settings.baselineOf(m)))));
-        Anomaly anomaly = s.detector.onSample(s.state, key, point);
-        if (anomaly != null) {
-            // The detector keeps mutating its open episode; the job serialises each version as it leaves.
-            toCorrelation.accept(Anomaly.newBuilder(anomaly).build());
+        Series s = series.get(key);
+        if (s == null) {
+            // The job's cap on active series per metric (series are never forgotten within one scenario).
+            int active = activeByMetric.getOrDefault(point.getName(), 0);
+            if (settings.detection().maxSeriesPerMetric > 0 && active >= settings.detection().maxSeriesPerMetric) {
+                capDroppedPoints++;
+                return;
+            }
+            activeByMetric.put(point.getName(), active + 1);
+            s = new Series(detectors.computeIfAbsent(point.getName(), settings.detection()::detectorFor));
+            series.put(key, s);
         }
+        // The detector keeps mutating its open episode; the job serialises each version as it leaves.
+        s.detector.onSample(s.state, s.model, key, point, a -> toCorrelation.accept(Anomaly.newBuilder(a).build()));
     }
 
     private void fireLogWindows(TreeMap<Long, Map<String, LogWindow>> windows, long watermark,

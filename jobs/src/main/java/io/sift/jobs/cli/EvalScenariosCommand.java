@@ -58,6 +58,6 @@ final class EvalScenariosCommand implements Callable<Integer> {
         SiftSettings job = new SiftSettings(conf);
         return new PipelineSettings(job.baseline, job.baselineByMetric, job.correlation, SiftSettings.LOG_ERROR_METRIC,
                 conf.get(SiftOptions.LOG_WINDOW).toMillis(), conf.get(SiftOptions.OUT_OF_ORDERNESS).toMillis(),
-                conf.get(SiftOptions.SERIES_SILENCE).toMillis());
+                conf.get(SiftOptions.SERIES_SILENCE).toMillis(), job.detection);
     }
 }

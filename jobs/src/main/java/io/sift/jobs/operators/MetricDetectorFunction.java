@@ -1,54 +1,83 @@
 package io.sift.jobs.operators;
 
 import io.sift.core.detect.BaselineConfig;
-import io.sift.core.detect.RobustBaselineDetector;
+import io.sift.core.detect.DetectionConfig;
+import io.sift.core.detect.MetricModel;
+import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
 import io.sift.schema.Anomaly;
 import io.sift.schema.MetricPoint;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Holds one series' detector state (keyed by series key) and calls the plain-Java detector for each sample. One
- * event-time timer per series ends an anomaly when the series falls silent and forgets series silent for the TTL.
+ * Holds one series' detector state (keyed by series key) and calls the plain-Java detector of its metric for each
+ * sample: the robust baseline (state in {@link SeriesState}) or the metric model with the configured detectors
+ * (baseline, rcf, cusum; the model in its own keyed state, the Random Cut Forest through the library's state
+ * mapper, so a restore continues without a new warm-up). One event-time timer per series ends an anomaly when the
+ * series falls silent and forgets series silent for the TTL. A cap on active series per metric name (per parallel
+ * instance) drops the points of series beyond it and counts them.
  */
-public final class MetricDetectorFunction extends KeyedProcessFunction<String, MetricPoint, Anomaly> {
+public final class MetricDetectorFunction extends KeyedProcessFunction<String, MetricPoint, Anomaly>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     public static final String UID = "detect-metrics";
-    public static final String NAME = "Detect anomalies per series (robust baseline)";
-
-    private final BaselineConfig defaults;
-    private final Map<String, BaselineConfig> byMetric;
-    private final long silenceMillis;
-    private final long ttlMillis;
-
-    private transient Map<String, RobustBaselineDetector> detectors;
-    private transient ValueState<SeriesState> series;
-    private transient ValueState<Long> timer;
-    private transient Counter anomalyVersions;
-    private transient org.apache.flink.api.common.accumulators.LongCounter anomalyTotal;
+    public static final String NAME = "Detect anomalies per series";
 
     /** Name of the metric and the job accumulator counting anomaly versions emitted. */
     public static final String ACCUMULATOR = "anomalyVersions";
+    /** Name of the metric and accumulator counting points dropped because their metric had too many series. */
+    public static final String CAP_DROPPED = "seriesCapDroppedPoints";
 
+    private final DetectionConfig detection;
+    private final long silenceMillis;
+    private final long ttlMillis;
+
+    private transient Map<String, SeriesDetector> detectors;
+    private transient Map<String, Integer> activeByMetric;
+    private transient ValueState<SeriesState> series;
+    private transient ValueState<MetricModel> model;
+    private transient ValueState<Long> timer;
+    private transient ListState<String> activeCounts;
+    private transient Counter anomalyVersions;
+    private transient LongCounter anomalyTotal;
+    private transient Counter capDropped;
+    private transient LongCounter capDroppedTotal;
+
+    /** Robust baseline only (the detector before the metric model). */
     public MetricDetectorFunction(BaselineConfig defaults, Map<String, BaselineConfig> byMetric, long silenceMillis,
             long ttlMillis) {
+        this(DetectionConfig.robust(defaults, byMetric), silenceMillis, ttlMillis);
+    }
+
+    public MetricDetectorFunction(DetectionConfig detection, long silenceMillis, long ttlMillis) {
         if (ttlMillis < silenceMillis) {
             throw new IllegalArgumentException("series TTL (" + ttlMillis + " ms) must not be shorter than the silence"
                     + " timeout (" + silenceMillis + " ms): raise sift.detect.series-ttl");
         }
-        this.defaults = defaults;
-        this.byMetric = new HashMap<>(byMetric);
+        this.detection = detection;
         this.silenceMillis = silenceMillis;
         this.ttlMillis = ttlMillis;
     }
@@ -58,29 +87,74 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         detectors = new HashMap<>();
         series = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
+        model = getRuntimeContext().getState(new ValueStateDescriptor<>("model", ModelSerializer.INSTANCE));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
         anomalyVersions = getRuntimeContext().getMetricGroup().counter(ACCUMULATOR);
-        anomalyTotal = new org.apache.flink.api.common.accumulators.LongCounter();
+        anomalyTotal = new LongCounter();
         getRuntimeContext().addAccumulator(ACCUMULATOR, anomalyTotal);
+        capDropped = getRuntimeContext().getMetricGroup().counter(CAP_DROPPED);
+        capDroppedTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(CAP_DROPPED, capDroppedTotal);
     }
 
-    private RobustBaselineDetector detectorFor(String metric) {
-        return detectors.computeIfAbsent(metric,
-                m -> new RobustBaselineDetector(byMetric.getOrDefault(m, defaults)));
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        activeByMetric = new HashMap<>();
+        activeCounts = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("active-series-per-metric", Types.STRING));
+        // Counts of this instance ("metric\tcount"); after rescaling they are shared out unevenly (the cap is
+        // approximate then, until series expire).
+        for (String entry : activeCounts.get()) {
+            int tab = entry.lastIndexOf('\t');
+            activeByMetric.merge(entry.substring(0, tab), Integer.parseInt(entry.substring(tab + 1)), Integer::sum);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        activeCounts.clear();
+        for (Map.Entry<String, Integer> e : activeByMetric.entrySet()) {
+            if (e.getValue() > 0) {
+                activeCounts.add(e.getKey() + "\t" + e.getValue());
+            }
+        }
+    }
+
+    private SeriesDetector detectorFor(String metric) {
+        return detectors.computeIfAbsent(metric, detection::detectorFor);
     }
 
     @Override
     public void processElement(MetricPoint point, Context ctx, Collector<Anomaly> out) throws Exception {
+        String metric = point.getName();
+        SeriesDetector detector = detectorFor(metric);
         SeriesState state = series.value();
         if (state == null) {
+            int active = activeByMetric.getOrDefault(metric, 0);
+            if (detection.maxSeriesPerMetric > 0 && active >= detection.maxSeriesPerMetric) {
+                capDropped.inc();
+                capDroppedTotal.add(1);
+                return;
+            }
+            activeByMetric.put(metric, active + 1);
             state = new SeriesState();
         }
-        Anomaly anomaly = detectorFor(point.getName()).onSample(state, ctx.getCurrentKey(), point);
-        series.update(state);
-        if (anomaly != null) {
+        MetricModel m = null;
+        if (detector.usesModel()) {
+            m = model.value();
+            if (m == null) {
+                m = detector.newModel();
+            }
+        }
+        detector.onSample(state, m, ctx.getCurrentKey(), point, anomaly -> {
             anomalyVersions.inc();
             anomalyTotal.add(1);
-            out.collect(anomaly);
+            // The detector keeps mutating its open episode; emit a copy of this version.
+            out.collect(Anomaly.newBuilder(anomaly).build());
+        });
+        series.update(state);
+        if (m != null) {
+            model.update(m);
         }
         Long scheduled = timer.value();
         if (scheduled == null || deadline(state) < scheduled) {
@@ -99,16 +173,25 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             Anomaly end = detectorFor(state.episode.getMetric()).onSilence(state);
             if (end != null) {
                 anomalyVersions.inc();
-            anomalyTotal.add(1);
+                anomalyTotal.add(1);
                 out.collect(end);
             }
             series.update(state);
         }
         if (state.episode == null && timestamp >= state.lastSeen + ttlMillis) {
             series.clear();
+            model.clear();
+            String metric = metricOf(ctx.getCurrentKey());
+            activeByMetric.computeIfPresent(metric, (k, v) -> v > 1 ? v - 1 : null);
             return;
         }
         schedule(ctx.timerService(), state);
+    }
+
+    /** The metric name of a series key (its first field, see SeriesKeys). */
+    private static String metricOf(String seriesKey) {
+        int bar = seriesKey.indexOf('|');
+        return bar < 0 ? seriesKey : seriesKey.substring(0, bar);
     }
 
     private long deadline(SeriesState state) {
@@ -120,5 +203,79 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         long at = deadline(state);
         timers.registerEventTimeTimer(at);
         timer.update(at);
+    }
+
+    /**
+     * Keyed-state serializer of {@link MetricModel}: its own compact serial form, in which the Random Cut Forest is
+     * written through randomcutforest's {@code RandomCutForestMapper} (trees, samplers and shingle, compressed).
+     */
+    public static final class ModelSerializer extends TypeSerializerSingleton<MetricModel> {
+
+        private static final long serialVersionUID = 1L;
+
+        public static final ModelSerializer INSTANCE = new ModelSerializer();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public MetricModel createInstance() {
+            return null;
+        }
+
+        @Override
+        public MetricModel copy(MetricModel from) {
+            return from == null ? null : MetricModel.fromBytes(from.toBytes());
+        }
+
+        @Override
+        public MetricModel copy(MetricModel from, MetricModel reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(MetricModel record, DataOutputView target) throws IOException {
+            byte[] bytes = record.toBytes();
+            target.writeInt(bytes.length);
+            target.write(bytes);
+        }
+
+        @Override
+        public MetricModel deserialize(DataInputView source) throws IOException {
+            byte[] bytes = new byte[source.readInt()];
+            source.readFully(bytes);
+            return MetricModel.fromBytes(bytes);
+        }
+
+        @Override
+        public MetricModel deserialize(MetricModel reuse, DataInputView source) throws IOException {
+            return deserialize(source);
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            int length = source.readInt();
+            target.writeInt(length);
+            target.write(source, length);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<MetricModel> snapshotConfiguration() {
+            return new ModelSerializerSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link ModelSerializer} (no parameters). */
+    public static final class ModelSerializerSnapshot extends SimpleTypeSerializerSnapshot<MetricModel> {
+        public ModelSerializerSnapshot() {
+            super(() -> ModelSerializer.INSTANCE);
+        }
     }
 }

@@ -1,0 +1,109 @@
+package io.sift.core.detect;
+
+import io.sift.core.util.StableIds;
+import io.sift.schema.Anomaly;
+import io.sift.schema.Direction;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.SignalType;
+import java.time.Instant;
+
+/**
+ * Turns per-sample verdicts into episodes, whichever detector gave them: an episode opens after
+ * {@code minConsecutive} anomalous samples (one anomaly, version 1), emits a new version when its score rises by
+ * {@code rescoreStep}, and ends after {@code quietSamples} normal samples or when the series falls silent.
+ */
+public final class Episodes {
+
+    private Episodes() {}
+
+    /** One anomalous sample: returns the version to emit, or null. */
+    public static Anomaly onAnomalous(BaselineConfig config, SeriesState state, String seriesKey, MetricPoint point,
+            String detector, double score, double expected, double lower, double upper, double sigmas) {
+        long time = point.getTime().toEpochMilli();
+        state.normalStreak = 0;
+        if (state.episode == null) {
+            if (state.pendingCount == 0) {
+                state.pendingOnset = time;
+            }
+            state.pendingCount++;
+            if (state.pendingCount < config.minConsecutive) {
+                return null;
+            }
+            state.episode = Anomaly.newBuilder()
+                    .setId(StableIds.of("anom", seriesKey, Long.toString(state.pendingOnset)))
+                    .setVersion(1)
+                    .setSignal(SignalType.METRIC)
+                    .setDetector(detector)
+                    .setSeriesKey(seriesKey)
+                    .setMetric(point.getName())
+                    .setResource(point.getResource())
+                    .setLabels(point.getLabels())
+                    .setOnset(Instant.ofEpochMilli(state.pendingOnset))
+                    .setTime(point.getTime())
+                    .setEnd(null)
+                    .setObserved(point.getValue())
+                    .setExpected(expected)
+                    .setLowerBound(lower)
+                    .setUpperBound(upper)
+                    .setDeviation(sigmas)
+                    .setDirection(sigmas >= 0 ? Direction.UP : Direction.DOWN)
+                    .setScore(score)
+                    .setSamples(state.pendingCount)
+                    .build();
+            state.pendingCount = 0;
+            return state.episode;
+        }
+        Anomaly episode = state.episode;
+        episode.setSamples(episode.getSamples() + 1);
+        episode.setTime(point.getTime());
+        if (score >= episode.getScore() + config.rescoreStep) {
+            episode.setVersion(episode.getVersion() + 1);
+            episode.setScore(score);
+            episode.setDetector(detector);
+            episode.setObserved(point.getValue());
+            episode.setExpected(expected);
+            episode.setLowerBound(lower);
+            episode.setUpperBound(upper);
+            episode.setDeviation(sigmas);
+            return Anomaly.newBuilder(episode).build();
+        }
+        return null;
+    }
+
+    /** One normal sample: returns the closing version, or null. */
+    public static Anomaly onNormal(BaselineConfig config, SeriesState state, long time) {
+        state.pendingCount = 0;
+        if (state.episode == null) {
+            return null;
+        }
+        if (state.normalStreak == 0) {
+            state.normalSince = time;
+        }
+        state.normalStreak++;
+        if (state.normalStreak < config.quietSamples) {
+            return null;
+        }
+        Anomaly end = Anomaly.newBuilder(state.episode)
+                .setVersion(state.episode.getVersion() + 1)
+                .setEnd(Instant.ofEpochMilli(state.normalSince))
+                .build();
+        state.episode = null;
+        state.normalStreak = 0;
+        return end;
+    }
+
+    /** The series fell silent: returns the closing version of its open episode, or null. */
+    public static Anomaly onSilence(SeriesState state) {
+        state.pendingCount = 0;
+        if (state.episode == null) {
+            return null;
+        }
+        Anomaly end = Anomaly.newBuilder(state.episode)
+                .setVersion(state.episode.getVersion() + 1)
+                .setEnd(Instant.ofEpochMilli(state.lastSeen))
+                .build();
+        state.episode = null;
+        state.normalStreak = 0;
+        return end;
+    }
+}
