@@ -140,14 +140,6 @@ public final class TemplateRates implements Serializable {
     }
 
     private void emitWindow(TemplateRateState state, long end, List<MetricPoint> points) {
-        // Retirements effective by this window.
-        for (Iterator<TemplateRateState.Retired> it = state.retired.iterator(); it.hasNext(); ) {
-            TemplateRateState.Retired r = it.next();
-            if (r.fromWindowEnd <= end) {
-                state.active.removeIf(a -> a.templateId.equals(r.templateId));
-                it.remove();
-            }
-        }
         TreeMap<String, MetricPoint> byId = new TreeMap<>();
         for (Iterator<TemplateRateState.Count> it = state.counts.iterator(); it.hasNext(); ) {
             TemplateRateState.Count c = it.next();
@@ -169,6 +161,15 @@ public final class TemplateRates implements Serializable {
                 state.active.add(active);
             }
             active.lastWindowEnd = end;
+        }
+        // Retirements effective by this window, after its counts (the lines the id had are real) and before its
+        // zeros (its lines now go to another id: no zero, no drop).
+        for (Iterator<TemplateRateState.Retired> it = state.retired.iterator(); it.hasNext(); ) {
+            TemplateRateState.Retired r = it.next();
+            if (r.fromWindowEnd <= end) {
+                state.active.removeIf(a -> a.templateId.equals(r.templateId));
+                it.remove();
+            }
         }
         for (Iterator<TemplateRateState.Active> it = state.active.iterator(); it.hasNext(); ) {
             TemplateRateState.Active a = it.next();
