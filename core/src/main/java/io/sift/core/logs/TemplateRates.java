@@ -221,13 +221,14 @@ public final class TemplateRates implements Serializable {
     /**
      * Detector settings for template counts: counts are small integers and most templates are low-volume, so a
      * window must differ from the baseline by at least {@code minLines} lines (and the relative deviation), for two
-     * windows in a row; both directions count (a template that stops is news too).
+     * windows in a row; both directions count (a template that stops is news too). The full warm-up: a template born
+     * with a fault (the new-template detector's case) has no baseline to drop from when the fault ends.
      */
     public static BaselineConfig baseline(double threshold, int warmUpSamples, double minRelativeDeviation,
             double minLines) {
         return BaselineConfig.builder()
                 .threshold(threshold)
-                .warmUpSamples(Math.max(5, warmUpSamples / 4))
+                .warmUpSamples(warmUpSamples)
                 .minRelativeDeviation(minRelativeDeviation)
                 .minAbsoluteDeviation(minLines)
                 .minConsecutive(2)

@@ -3,7 +3,10 @@ package io.sift.eval.scenarios;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.Topology;
 import io.sift.core.detect.RobustBaselineDetector;
-import io.sift.core.detect.SeriesKeys;
+import io.sift.core.detect.BaselineConfig;
+import io.sift.core.logs.MinerConfig;
+import io.sift.core.logs.TemplateCountStage;
+import io.sift.core.logs.TemplateRates;
 import io.sift.core.detect.SeriesState;
 import io.sift.scenario.Scenario;
 import io.sift.schema.Anomaly;
@@ -76,6 +79,7 @@ public final class ScenarioPipeline {
         // window end → service key → counts
         TreeMap<Long, Map<String, LogWindow>> windows = new TreeMap<>();
         long window = settings.logWindowMillis();
+        TemplateCountStage templateCounts = templateCounts(defaultEnv);
 
         java.util.function.Consumer<Anomaly> toCorrelation = a -> {
             anomalies.add(a);
@@ -99,6 +103,8 @@ public final class ScenarioPipeline {
                     counts.errors++;
                 }
                 counts.resource = log.getResource();
+                templateCounts.onLine(log, latest == Long.MIN_VALUE ? Long.MIN_VALUE
+                        : latest - settings.outOfOrdernessMillis() - 1);
             } else if (record instanceof ChangeEvent change) {
                 String env = correlator.environmentOf(change);
                 drivers.computeIfAbsent(env, e -> new CorrelationDriver(correlator, topology, incidents))
@@ -107,12 +113,14 @@ public final class ScenarioPipeline {
             latest = Math.max(latest, time);
             long watermark = latest - settings.outOfOrdernessMillis() - 1;
             fireLogWindows(windows, watermark, series, defaultEnv, toCorrelation);
+            fireTemplateCounts(templateCounts, watermark, series, defaultEnv, toCorrelation);
             for (CorrelationDriver driver : drivers.values()) {
                 driver.advanceWatermark(watermark);
             }
         }
         // End of input: the watermark jumps to the end of time, so every window fires and every series falls silent.
         fireLogWindows(windows, Long.MAX_VALUE, series, defaultEnv, toCorrelation);
+        fireTemplateCounts(templateCounts, Long.MAX_VALUE, series, defaultEnv, toCorrelation);
         List<String> keys = new ArrayList<>(series.keySet());
         keys.sort(null);
         for (String key : keys) {
@@ -128,11 +136,36 @@ public final class ScenarioPipeline {
         return new Output(anomalies, incidents);
     }
 
+    // ---- template counts, as the job's log template operator emits them (see LogTemplateFunction) ----
+
+    /** The job's template counts: its log window, zeros for 10 quiet windows, 3 example lines. */
+    private TemplateCountStage templateCounts(String defaultEnv) {
+        return new TemplateCountStage(MinerConfig.defaults(),
+                new TemplateRates(settings.logWindowMillis(), 10, 3), defaultEnv);
+    }
+
+    private void fireTemplateCounts(TemplateCountStage stage, long watermark, Map<String, Series> series,
+            String defaultEnv, java.util.function.Consumer<Anomaly> toCorrelation) {
+        for (MetricPoint point : stage.fire(watermark)) {
+            detect(point, series, defaultEnv, toCorrelation);
+        }
+    }
+
+    /** The job's detector settings of template counts (as SiftJob derives them) unless given. */
+    private BaselineConfig baselineOf(String metric) {
+        if (TemplateRates.METRIC.equals(metric) && !settings.baselineByMetric().containsKey(metric)) {
+            BaselineConfig b = settings.baseline();
+            return TemplateRates.baseline(b.threshold, b.warmUpSamples, b.minRelativeDeviation,
+                    settings.baselineOf(settings.logErrorMetric()).minAbsoluteDeviation);
+        }
+        return settings.baselineOf(metric);
+    }
+
     private void detect(MetricPoint point, Map<String, Series> series, String defaultEnv,
             java.util.function.Consumer<Anomaly> toCorrelation) {
-        String key = SeriesKeys.of(point, defaultEnv);
+        String key = TemplateRates.seriesKey(point, defaultEnv);
         Series s = series.computeIfAbsent(key, k -> new Series(detectors.computeIfAbsent(point.getName(),
-                m -> new RobustBaselineDetector(settings.baselineOf(m)))));
+                m -> new RobustBaselineDetector(baselineOf(m)))));
         Anomaly anomaly = s.detector.onSample(s.state, key, point);
         if (anomaly != null) {
             // The detector keeps mutating its open episode; the job serialises each version as it leaves.
