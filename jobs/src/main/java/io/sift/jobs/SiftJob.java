@@ -1,7 +1,8 @@
 package io.sift.jobs;
 
 import io.sift.core.correlate.Correlator;
-import io.sift.core.detect.SeriesKeys;
+import io.sift.core.detect.DetectionConfig;
+import io.sift.core.logs.TemplateRates;
 import io.sift.core.validate.InputValidator;
 import io.sift.jobs.operators.CorrelateFunction;
 import io.sift.jobs.operators.DeadLetterTag;
@@ -95,14 +96,21 @@ public final class SiftJob {
                         new AvroTypeInfo<>(MetricPoint.class))
                 .uid(LogErrorRate.UID).name(LogErrorRate.NAME);
 
-        DataStream<Anomaly> newLogTemplates = logs
+        SingleOutputStreamOperator<Anomaly> newLogTemplates = logs
                 .keyBy(log -> LogErrorRate.key(log, defaultEnv))
-                .process(LogTemplateFunction.withDefaults(defaultEnv), new AvroTypeInfo<>(Anomaly.class))
+                .process(LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis()),
+                        new AvroTypeInfo<>(Anomaly.class))
                 .uid(LogTemplateFunction.UID).name(LogTemplateFunction.NAME);
+        // Lines per template and window: the metric detector finds a template's rate spikes and drops.
+        DataStream<MetricPoint> templateCounts = newLogTemplates.getSideOutput(LogTemplateFunction.TEMPLATE_COUNTS);
+        DetectionConfig detection = settings.detection.withBaselineIfAbsent(TemplateRates.METRIC,
+                TemplateRates.baseline(conf.get(SiftOptions.DETECT_THRESHOLD), conf.get(SiftOptions.DETECT_WARM_UP),
+                        conf.get(SiftOptions.DETECT_MIN_RELATIVE), conf.get(SiftOptions.LOG_MIN_ERRORS)));
 
-        SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors)
-                .keyBy(point -> SeriesKeys.of(point, defaultEnv))
-                .process(new MetricDetectorFunction(settings.detection,
+        SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors, templateCounts)
+                // Template counts are one series per template id (their text and example lines are labels only).
+                .keyBy(point -> TemplateRates.seriesKey(point, defaultEnv))
+                .process(new MetricDetectorFunction(detection,
                         conf.get(SiftOptions.SERIES_SILENCE).toMillis(), conf.get(SiftOptions.SERIES_TTL).toMillis()),
                         new AvroTypeInfo<>(Anomaly.class))
                 .uid(MetricDetectorFunction.UID).name(MetricDetectorFunction.NAME);

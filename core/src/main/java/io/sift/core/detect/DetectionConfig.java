@@ -71,6 +71,17 @@ public final class DetectionConfig implements Serializable {
                 GapPolicy.SKIP, 0, 0);
     }
 
+    /** This configuration with {@code baseline} for {@code metric}, unless the metric already has its own. */
+    public DetectionConfig withBaselineIfAbsent(String metric, BaselineConfig forMetric) {
+        if (baselineByMetric.containsKey(metric)) {
+            return this;
+        }
+        Map<String, BaselineConfig> byMetric = new LinkedHashMap<>(baselineByMetric);
+        byMetric.put(metric, forMetric);
+        return new DetectionConfig(detectors, detectorsByMetric, baseline, byMetric, model, gapPolicy, maxGapFill,
+                maxSeriesPerMetric);
+    }
+
     public List<String> detectorsOf(String metric) {
         return detectorsByMetric.getOrDefault(metric, detectors);
     }

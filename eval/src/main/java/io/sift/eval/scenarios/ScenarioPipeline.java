@@ -4,7 +4,11 @@ import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.Topology;
 import io.sift.core.detect.MetricModel;
 import io.sift.core.detect.SeriesDetector;
-import io.sift.core.detect.SeriesKeys;
+import io.sift.core.detect.BaselineConfig;
+import io.sift.core.detect.DetectionConfig;
+import io.sift.core.logs.MinerConfig;
+import io.sift.core.logs.TemplateCountStage;
+import io.sift.core.logs.TemplateRates;
 import io.sift.core.detect.SeriesState;
 import io.sift.scenario.Scenario;
 import io.sift.schema.Anomaly;
@@ -58,12 +62,14 @@ public final class ScenarioPipeline {
     private static final int ERROR_SEVERITY = 17;
 
     private final PipelineSettings settings;
+    private final DetectionConfig detection;
     private final Map<String, SeriesDetector> detectors = new HashMap<>();
     private final Map<String, Integer> activeByMetric = new HashMap<>();
     private long capDroppedPoints;
 
     public ScenarioPipeline(PipelineSettings settings) {
         this.settings = settings;
+        this.detection = detectionWithTemplateCounts();
     }
 
     /** Points dropped so far because their metric had reached the cap on active series. */
@@ -87,6 +93,7 @@ public final class ScenarioPipeline {
         // window end → service key → counts
         TreeMap<Long, Map<String, LogWindow>> windows = new TreeMap<>();
         long window = settings.logWindowMillis();
+        TemplateCountStage templateCounts = templateCounts(defaultEnv);
 
         java.util.function.Consumer<Anomaly> toCorrelation = a -> {
             anomalies.add(a);
@@ -110,6 +117,8 @@ public final class ScenarioPipeline {
                     counts.errors++;
                 }
                 counts.resource = log.getResource();
+                templateCounts.onLine(log, latest == Long.MIN_VALUE ? Long.MIN_VALUE
+                        : latest - settings.outOfOrdernessMillis() - 1);
             } else if (record instanceof ChangeEvent change) {
                 String env = correlator.environmentOf(change);
                 drivers.computeIfAbsent(env, e -> new CorrelationDriver(correlator, topology, incidents))
@@ -118,12 +127,14 @@ public final class ScenarioPipeline {
             latest = Math.max(latest, time);
             long watermark = latest - settings.outOfOrdernessMillis() - 1;
             fireLogWindows(windows, watermark, series, defaultEnv, toCorrelation);
+            fireTemplateCounts(templateCounts, watermark, series, defaultEnv, toCorrelation);
             for (CorrelationDriver driver : drivers.values()) {
                 driver.advanceWatermark(watermark);
             }
         }
         // End of input: the watermark jumps to the end of time, so every window fires and every series falls silent.
         fireLogWindows(windows, Long.MAX_VALUE, series, defaultEnv, toCorrelation);
+        fireTemplateCounts(templateCounts, Long.MAX_VALUE, series, defaultEnv, toCorrelation);
         List<String> keys = new ArrayList<>(series.keySet());
         keys.sort(null);
         for (String key : keys) {
@@ -139,9 +150,32 @@ public final class ScenarioPipeline {
         return new Output(anomalies, incidents);
     }
 
+    // ---- template counts, as the job's log template operator emits them (see LogTemplateFunction) ----
+
+    /** The job's template counts: its log window, zeros for 10 quiet windows, 3 example lines. */
+    private TemplateCountStage templateCounts(String defaultEnv) {
+        return new TemplateCountStage(MinerConfig.defaults(),
+                new TemplateRates(settings.logWindowMillis(), 10, 3), defaultEnv);
+    }
+
+    private void fireTemplateCounts(TemplateCountStage stage, long watermark, Map<String, Series> series,
+            String defaultEnv, java.util.function.Consumer<Anomaly> toCorrelation) {
+        for (MetricPoint point : stage.fire(watermark)) {
+            detect(point, series, defaultEnv, toCorrelation);
+        }
+    }
+
+    /** The job's detection settings, with template counts' own baseline as SiftJob derives it unless given. */
+    private DetectionConfig detectionWithTemplateCounts() {
+        DetectionConfig detection = settings.detection();
+        BaselineConfig b = detection.baseline;
+        return detection.withBaselineIfAbsent(TemplateRates.METRIC, TemplateRates.baseline(b.threshold,
+                b.warmUpSamples, b.minRelativeDeviation, detection.baselineOf(settings.logErrorMetric()).minAbsoluteDeviation));
+    }
+
     private void detect(MetricPoint point, Map<String, Series> series, String defaultEnv,
             java.util.function.Consumer<Anomaly> toCorrelation) {
-        String key = SeriesKeys.of(point, defaultEnv);
+        String key = TemplateRates.seriesKey(point, defaultEnv);
         Series s = series.get(key);
         if (s == null) {
             // The job's cap on active series per metric (series are never forgotten within one scenario).
@@ -151,7 +185,7 @@ public final class ScenarioPipeline {
                 return;
             }
             activeByMetric.put(point.getName(), active + 1);
-            s = new Series(detectors.computeIfAbsent(point.getName(), settings.detection()::detectorFor));
+            s = new Series(detectors.computeIfAbsent(point.getName(), detection::detectorFor));
             series.put(key, s);
         }
         // The detector keeps mutating its open episode; the job serialises each version as it leaves.

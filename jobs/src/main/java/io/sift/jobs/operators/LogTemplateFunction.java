@@ -6,10 +6,13 @@ import io.sift.core.logs.MinedTemplate;
 import io.sift.core.logs.MinerConfig;
 import io.sift.core.logs.TemplateMiner;
 import io.sift.core.logs.TemplateMinerState;
+import io.sift.core.logs.TemplateRateState;
+import io.sift.core.logs.TemplateRates;
 import io.sift.core.util.StableIds;
 import io.sift.schema.Anomaly;
 import io.sift.schema.Direction;
 import io.sift.schema.LogRecord;
+import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
 import io.sift.schema.SignalType;
 import java.time.Instant;
@@ -27,7 +30,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Mines log templates per service (keyed by environment and service, see {@link LogErrorRate#key}) with the
@@ -37,6 +42,11 @@ import org.apache.flink.util.Collector;
  * {@code minLines} lines within {@code windowMillis} of its first) becomes one {@link SignalType#LOG} anomaly naming
  * the template and carrying example lines. A single stray line is not worth an incident; a new error that keeps
  * coming is what a bad deploy or a broken dependency looks like.
+ *
+ * <p>With {@link TemplateRates} set, it also counts lines per template and event-time window and emits them on the
+ * side output {@link #TEMPLATE_COUNTS} as {@link TemplateRates#METRIC} points for the metric detector (a template's
+ * rate spike or drop), with explicit zeros for templates active in the recent past. Windows are emitted by event-time
+ * timers, each from the lines that arrived for it, so a replay emits the same points.
  */
 public final class LogTemplateFunction extends KeyedProcessFunction<String, LogRecord, Anomaly> {
 
@@ -59,8 +69,15 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private final int minLines;
     private final int maxExamples;
     private final String defaultEnvironment;
+    /** Per-template window counts, or null for none. */
+    private final TemplateRates rates;
+
+    /** Side output: lines per template and window, as metric points. */
+    public static final OutputTag<MetricPoint> TEMPLATE_COUNTS =
+            new OutputTag<>("log-template-counts", new AvroTypeInfo<>(MetricPoint.class));
 
     private transient TemplateMiner miner;
+    private transient ValueState<TemplateRateState> rateState;
     private transient ValueState<TemplateMinerState> templates;
     private transient ValueState<Long> firstLine;
     private transient MapState<String, NewTemplate> newTemplates;
@@ -76,6 +93,12 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
      */
     public LogTemplateFunction(MinerConfig minerConfig, long warmUpMillis, long windowMillis, int minLines,
             int maxExamples, String defaultEnvironment) {
+        this(minerConfig, warmUpMillis, windowMillis, minLines, maxExamples, defaultEnvironment, null);
+    }
+
+    /** As above, and counting lines per template and window with {@code rates} (null for no counts). */
+    public LogTemplateFunction(MinerConfig minerConfig, long warmUpMillis, long windowMillis, int minLines,
+            int maxExamples, String defaultEnvironment, TemplateRates rates) {
         if (warmUpMillis < 0 || windowMillis < 1 || minLines < 1 || maxExamples < 1) {
             throw new IllegalArgumentException("warm-up must be >= 0, window >= 1 ms, minLines and maxExamples >= 1");
         }
@@ -85,12 +108,22 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         this.minLines = minLines;
         this.maxExamples = maxExamples;
         this.defaultEnvironment = defaultEnvironment;
+        this.rates = rates;
     }
 
     /** Sift's defaults: 45 minutes of warm-up, 3 lines within 5 minutes, 3 examples. */
     public static LogTemplateFunction withDefaults(String defaultEnvironment) {
         return new LogTemplateFunction(MinerConfig.defaults(), 45 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment);
     }
+
+    /** Sift's defaults, and per-template counts in {@code countWindowMillis} windows (zeros for 10 quiet windows). */
+    public static LogTemplateFunction withTemplateCounts(String defaultEnvironment, long countWindowMillis) {
+        return new LogTemplateFunction(MinerConfig.defaults(), 45 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment,
+                new TemplateRates(countWindowMillis, QUIET_WINDOWS, 3));
+    }
+
+    /** Windows without lines after which a template gets no more zero counts. */
+    public static final int QUIET_WINDOWS = 10;
 
     @Override
     public void open(OpenContext openContext) {
@@ -101,6 +134,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         newTemplates = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("new-templates", Types.STRING, TypeInformation.of(NewTemplate.class)));
         evictions = getRuntimeContext().getMetricGroup().counter(EVICTIONS_METRIC);
+        rateState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("template-rates", TypeInformation.of(TemplateRateState.class)));
     }
 
     @Override
@@ -144,6 +179,49 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
             default -> throw new IllegalStateException("unknown outcome " + result.outcome());
         }
         markFolded(state, time);
+        if (rates != null) {
+            count(log, result, time, ctx);
+        }
+    }
+
+    /** Counts the line in its window (late lines, whose window was emitted, are dropped as Flink's windows do). */
+    private void count(LogRecord log, MineResult result, long time, Context ctx) throws Exception {
+        if (rates.dueAt(time) <= ctx.timerService().currentWatermark()) {
+            return;
+        }
+        TemplateRateState counts = rateState.value();
+        if (counts == null) {
+            counts = new TemplateRateState();
+        }
+        if (result.previousId() != null && !result.previousId().equals(result.template().id)) {
+            rates.retire(counts, result.previousId(), time);
+        }
+        if (result.evictedId() != null) {
+            rates.retire(counts, result.evictedId(), time);
+        }
+        rates.onLine(counts, log.getResource(), result.template().id, result.template().text(), log.getBody(), time);
+        rateState.update(counts);
+        ctx.timerService().registerEventTimeTimer(rates.dueAt(time));
+    }
+
+    /** Emits the template counts of the windows due at {@code timestamp} and schedules the next window. */
+    private void fireCounts(long timestamp, OnTimerContext ctx) throws Exception {
+        TemplateRateState counts = rateState.value();
+        if (counts == null) {
+            return;
+        }
+        for (MetricPoint point : rates.fire(counts, timestamp, defaultEnvironment)) {
+            ctx.output(TEMPLATE_COUNTS, point);
+        }
+        Long next = rates.nextDue(counts);
+        if (next == null && counts.isEmpty()) {
+            rateState.clear();
+            return;
+        }
+        rateState.update(counts);
+        if (next != null && next > timestamp) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
     }
 
     /**
@@ -169,6 +247,9 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+        if (rates != null) {
+            fireCounts(timestamp, ctx);
+        }
         List<String> due = new ArrayList<>();
         for (Map.Entry<String, NewTemplate> entry : newTemplates.entries()) {
             if (entry.getValue().onset + windowMillis <= timestamp) {

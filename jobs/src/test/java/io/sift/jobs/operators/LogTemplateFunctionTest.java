@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.core.logs.MinerConfig;
 import io.sift.core.logs.TemplateMinerState;
+import io.sift.core.logs.TemplateRateState;
+import io.sift.core.logs.TemplateRates;
+import io.sift.core.detect.SeriesKeys;
 import io.sift.schema.Anomaly;
 import io.sift.schema.LogRecord;
+import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
 import io.sift.schema.SignalType;
 import io.sift.testing.FixedInstants;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,6 +28,7 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +165,150 @@ class LogTemplateFunctionTest {
     void theMinerStateIsAFlinkPojoWithoutKryoFields() {
         TypeInformation<TemplateMinerState> type = TypeInformation.of(TemplateMinerState.class);
         PojoTypeInfo<TemplateMinerState> pojo = assertInstanceOf(PojoTypeInfo.class, type);
+        for (int i = 0; i < pojo.getArity(); i++) {
+            assertFalse(pojo.getPojoFieldAt(i).getTypeInformation() instanceof GenericTypeInfo,
+                    pojo.getPojoFieldAt(i).getField().getName() + " would fall back to Kryo: "
+                            + pojo.getPojoFieldAt(i).getTypeInformation());
+        }
+    }
+
+    // ---- per-template window counts (side output) ----
+
+    /** As {@link #function()}, counting lines per template in 1-minute windows, zeros for 3 quiet windows. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> countingHarness(boolean counts)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new LogTemplateFunction(MinerConfig.defaults(),
+                10 * MINUTE, 2 * MINUTE, 3, 2, "prod", counts ? new TemplateRates(MINUTE, 3, 3) : null),
+                log -> LogErrorRate.key(log, "prod"), Types.STRING);
+    }
+
+    private static List<MetricPoint> counts(KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> h) {
+        List<MetricPoint> points = new ArrayList<>();
+        var side = h.getSideOutput(LogTemplateFunction.TEMPLATE_COUNTS);
+        if (side != null) {
+            for (StreamRecord<MetricPoint> record : side) {
+                points.add(record.getValue());
+            }
+        }
+        return points;
+    }
+
+    /** Minute m, second s → seconds since T0. */
+    private static long at(int minute, int second) {
+        return minute * 60L + second;
+    }
+
+    /** Orders every 10 s in minutes 0-4, payment timeouts 3 in minute 1 and 1 in minute 2, then nothing. */
+    private static List<LogRecord> countInput() {
+        List<LogRecord> lines = new ArrayList<>();
+        for (int m = 0; m < 5; m++) {
+            for (int s = 0; s < 60; s += 10) {
+                lines.add(line(at(m, s), INFO, "Order " + (1000 + m * 60 + s) + " placed by user u" + s + ": 3 items"));
+                if (m == 1 && s < 30 || m == 2 && s == 0) {
+                    lines.add(line(at(m, s + 1), ERROR, payment(100 + m * 60 + s)));
+                }
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void templateCountsPerWindowWithZerosForAQuietTemplateThatStopAfterItIsGone() throws Exception {
+        try (var harness = countingHarness(true); var plain = countingHarness(false)) {
+            for (LogRecord log : countInput()) {
+                feed(harness, log);
+                feed(plain, log);
+            }
+            harness.processWatermark(T0.toEpochMilli() + 30 * MINUTE);
+            plain.processWatermark(T0.toEpochMilli() + 30 * MINUTE);
+
+            List<MetricPoint> points = counts(harness);
+            String orders = "Order <*> placed by user <*>: <*> items";
+            String payments = "Payment <*> timed out at the provider after <*> ms";
+            // The first order line made a template that the second generalised (its id changed): the old id keeps
+            // its line and then stops, without zeros (its lines went on under the new id: no drop).
+            assertEquals(List.of(1.0), values(points, "Order <*> placed by user u0: <*> items"));
+            // Orders: 6 lines in each of minutes 0-4 (5 under this id in minute 0), 3 zeros (minutes 5-7), then nothing.
+            assertEquals(List.of(5.0, 6.0, 6.0, 6.0, 6.0, 0.0, 0.0, 0.0), values(points, orders),
+                    () -> points.stream().map(p -> p.getLabels().get("template") + "=" + p.getValue()).toList()
+                            .toString());
+            // Payments: 3 in minute 1, 1 in minute 2, zeros for minutes 3-5, then nothing.
+            assertEquals(List.of(3.0, 1.0, 0.0, 0.0, 0.0), values(points, payments));
+            MetricPoint first = points.stream().filter(p -> payments.equals(p.getLabels().get("template"))).findFirst()
+                    .orElseThrow();
+            assertEquals(TemplateRates.METRIC, first.getName());
+            assertEquals("checkout", first.getResource().getService());
+            assertEquals(T0.plusSeconds(120).minusMillis(1), first.getTime(), "stamped at the window's last ms");
+            assertNotNull(first.getLabels().get("template.id"));
+            assertEquals(payment(180), first.getLabels().get("example.3"), "the window's last line");
+            assertEquals(payment(160), first.getLabels().get("example.1"));
+            // One series per template: the text and examples do not split it.
+            MetricPoint zero = points.stream().filter(p -> payments.equals(p.getLabels().get("template"))
+                    && p.getValue() == 0).findFirst().orElseThrow();
+            assertFalse(zero.getLabels().containsKey("example.1"));
+            assertEquals(TemplateRates.seriesKey(first, "prod"), TemplateRates.seriesKey(zero, "prod"));
+            assertFalse(TemplateRates.seriesKey(first, "prod").contains("example"));
+            assertEquals(SeriesKeys.of(first.getName(), first.getResource(),
+                    Map.of("template.id", first.getLabels().get("template.id")), "prod"),
+                    TemplateRates.seriesKey(first, "prod"));
+
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left once every template went quiet");
+            assertEquals(plain.numKeyedStateEntries(), harness.numKeyedStateEntries(),
+                    "the counting state is gone once every template went quiet (only the miner's remains)");
+        }
+    }
+
+    private static List<Double> values(List<MetricPoint> points, String template) {
+        List<Double> values = new ArrayList<>();
+        for (MetricPoint p : points) {
+            if (template.equals(p.getLabels().get("template"))) {
+                values.add(p.getValue());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void templateCountsDoNotDependOnHowWatermarksInterleaveWithTheLines() throws Exception {
+        List<LogRecord> input = countInput();
+        List<MetricPoint> eager;
+        List<MetricPoint> lazy;
+        List<MetricPoint> bursty;
+        try (var harness = countingHarness(true)) {
+            for (LogRecord log : input) { // the watermark right behind every line
+                feed(harness, log);
+            }
+            harness.processWatermark(Long.MAX_VALUE);
+            eager = counts(harness);
+        }
+        try (var harness = countingHarness(true)) {
+            for (LogRecord log : input) { // no watermark until the end
+                harness.processElement(log, log.getTime().toEpochMilli());
+            }
+            harness.processWatermark(Long.MAX_VALUE);
+            lazy = counts(harness);
+        }
+        try (var harness = countingHarness(true)) {
+            for (int i = 0; i < input.size(); i++) { // the watermark 90 s behind, every 7th line
+                LogRecord log = input.get(i);
+                harness.processElement(log, log.getTime().toEpochMilli());
+                if (i % 7 == 0) {
+                    harness.processWatermark(log.getTime().toEpochMilli() - 90_000);
+                }
+            }
+            harness.processWatermark(T0.toEpochMilli() + 6 * MINUTE);
+            harness.processWatermark(Long.MAX_VALUE);
+            bursty = counts(harness);
+        }
+        assertFalse(eager.isEmpty());
+        assertEquals(eager, lazy);
+        assertEquals(eager, bursty);
+    }
+
+    @Test
+    void theCountStateIsAFlinkPojoWithoutKryoFields() {
+        TypeInformation<TemplateRateState> type = TypeInformation.of(TemplateRateState.class);
+        PojoTypeInfo<TemplateRateState> pojo = assertInstanceOf(PojoTypeInfo.class, type);
         for (int i = 0; i < pojo.getArity(); i++) {
             assertFalse(pojo.getPojoFieldAt(i).getTypeInformation() instanceof GenericTypeInfo,
                     pojo.getPojoFieldAt(i).getField().getName() + " would fall back to Kryo: "
