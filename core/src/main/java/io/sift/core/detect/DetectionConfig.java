@@ -43,6 +43,8 @@ public final class DetectionConfig implements Serializable {
     public final int maxGapFill;
     /** Most active series per metric name (per parallel instance); 0 means no cap. */
     public final int maxSeriesPerMetric;
+    /** Static thresholds and SLO burn-rate rules, evaluated alongside the detectors (none by default). */
+    public RuleSet rules = RuleSet.NONE;
 
     public DetectionConfig(List<String> detectors, Map<String, List<String>> detectorsByMetric, BaselineConfig baseline,
             Map<String, BaselineConfig> baselineByMetric, DetectorConfig model, GapPolicy gapPolicy, int maxGapFill,
@@ -69,6 +71,14 @@ public final class DetectionConfig implements Serializable {
     public static DetectionConfig robust(BaselineConfig baseline, Map<String, BaselineConfig> byMetric) {
         return new DetectionConfig(List.of(ROBUST_BASELINE), Map.of(), baseline, byMetric, DetectorConfig.defaults(),
                 GapPolicy.SKIP, 0, 0);
+    }
+
+    /** This configuration with these static thresholds and SLO rules. */
+    public DetectionConfig withRules(RuleSet rules) {
+        DetectionConfig c = new DetectionConfig(detectors, detectorsByMetric, baseline, baselineByMetric, model,
+                gapPolicy, maxGapFill, maxSeriesPerMetric);
+        c.rules = rules == null ? RuleSet.NONE : rules;
+        return c;
     }
 
     public List<String> detectorsOf(String metric) {
