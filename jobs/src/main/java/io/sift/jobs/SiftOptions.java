@@ -98,6 +98,19 @@ public final class SiftOptions {
             .intType().defaultValue(100_000)
             .withDescription("Most active series per metric name per parallel instance (0 = no cap); points of series"
                     + " beyond it are dropped and counted (metric seriesCapDroppedPoints).");
+    public static final ConfigOption<String> DETECT_THRESHOLDS = ConfigOptions.key("sift.detect.thresholds")
+            .stringType().defaultValue("")
+            .withDescription("Static thresholds (detector static-threshold), evaluated alongside the adaptive detector,"
+                    + " separated by ';': '<metric>[{service=<name>,<label>=<value>}] <op> <value> [for <duration>]',"
+                    + " op one of >, >= (a rise), <, <= (a drop), 'for' the breach time before the episode opens, e.g."
+                    + " 'http.server.error.ratio > 0.05 for 2m; db.client.connections.usage >= 0.9'. Score: 50 at the"
+                    + " threshold + 50 x distance past it / threshold (100 at twice it).");
+    public static final ConfigOption<String> SLO_OBJECTIVES = ConfigOptions.key("sift.slo.objectives")
+            .stringType().defaultValue("")
+            .withDescription("SLOs on error-ratio series (value = share of bad events), separated by ';':"
+                    + " '<service>:<metric>:<objective %>', e.g. 'checkout:http.server.error.ratio:99.9'. Alerted by"
+                    + " multi-window burn rates (detector slo-burn-rate, 30-day budget): page (score 90+) at >= 14.4"
+                    + " over 1h and 5m or >= 6 over 6h and 30m; ticket (score 60+) at >= 1 over 3d and 6h.");
     public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("An open anomaly of a series that sends nothing for this long ends.");

@@ -6,6 +6,9 @@ import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.DetectorConfig;
 import io.sift.core.detect.DirectionFilter;
 import io.sift.core.detect.GapPolicy;
+import io.sift.core.detect.RuleSet;
+import io.sift.core.detect.SloRule;
+import io.sift.core.detect.ThresholdRule;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -65,7 +68,8 @@ public final class SiftSettings implements Serializable {
         this.detection = new DetectionConfig(DetectionConfig.parse(configuration.get(SiftOptions.DETECT_DETECTORS)),
                 detectorsByMetric, baseline, baselineByMetric, model,
                 GapPolicy.parse(configuration.get(SiftOptions.DETECT_GAP_POLICY)),
-                configuration.get(SiftOptions.DETECT_GAP_MAX_FILL), configuration.get(SiftOptions.DETECT_MAX_SERIES));
+                configuration.get(SiftOptions.DETECT_GAP_MAX_FILL), configuration.get(SiftOptions.DETECT_MAX_SERIES))
+                .withRules(rules(configuration));
         this.correlation = CorrelationConfig.builder()
                 .defaultEnvironment(configuration.get(SiftOptions.DEFAULT_ENVIRONMENT))
                 .gap(configuration.get(SiftOptions.CORRELATE_GAP))
@@ -74,6 +78,23 @@ public final class SiftSettings implements Serializable {
                 .reopen(configuration.get(SiftOptions.CORRELATE_REOPEN))
                 .changeLookback(configuration.get(SiftOptions.CHANGE_LOOKBACK))
                 .build();
+    }
+
+    /** The static thresholds and SLOs, refused with the syntax to write when malformed. */
+    static RuleSet rules(Configuration configuration) {
+        List<ThresholdRule> thresholds;
+        try {
+            thresholds = ThresholdRule.parseAll(configuration.get(SiftOptions.DETECT_THRESHOLDS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.DETECT_THRESHOLDS.key() + ": " + e.getMessage(), e);
+        }
+        List<SloRule> slos;
+        try {
+            slos = SloRule.parseAll(configuration.get(SiftOptions.SLO_OBJECTIVES));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.SLO_OBJECTIVES.key() + ": " + e.getMessage(), e);
+        }
+        return new RuleSet(thresholds, slos);
     }
 
     public static SiftSettings defaults() {

@@ -43,6 +43,8 @@ public final class DetectionConfig implements Serializable {
     public final int maxGapFill;
     /** Most active series per metric name (per parallel instance); 0 means no cap. */
     public final int maxSeriesPerMetric;
+    /** Static thresholds and SLO burn-rate rules, evaluated alongside the detectors (none by default). */
+    public RuleSet rules = RuleSet.NONE;
 
     public DetectionConfig(List<String> detectors, Map<String, List<String>> detectorsByMetric, BaselineConfig baseline,
             Map<String, BaselineConfig> baselineByMetric, DetectorConfig model, GapPolicy gapPolicy, int maxGapFill,
@@ -78,8 +80,18 @@ public final class DetectionConfig implements Serializable {
         }
         Map<String, BaselineConfig> byMetric = new LinkedHashMap<>(baselineByMetric);
         byMetric.put(metric, forMetric);
-        return new DetectionConfig(detectors, detectorsByMetric, baseline, byMetric, model, gapPolicy, maxGapFill,
-                maxSeriesPerMetric);
+        DetectionConfig c = new DetectionConfig(detectors, detectorsByMetric, baseline, byMetric, model, gapPolicy,
+                maxGapFill, maxSeriesPerMetric);
+        c.rules = rules;
+        return c;
+    }
+
+    /** This configuration with these static thresholds and SLO rules. */
+    public DetectionConfig withRules(RuleSet rules) {
+        DetectionConfig c = new DetectionConfig(detectors, detectorsByMetric, baseline, baselineByMetric, model,
+                gapPolicy, maxGapFill, maxSeriesPerMetric);
+        c.rules = rules == null ? RuleSet.NONE : rules;
+        return c;
     }
 
     public List<String> detectorsOf(String metric) {

@@ -3,6 +3,8 @@ package io.sift.jobs.operators;
 import io.sift.core.detect.BaselineConfig;
 import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.MetricModel;
+import io.sift.core.detect.RuleSet;
+import io.sift.core.detect.RuleState;
 import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
 import io.sift.schema.Anomaly;
@@ -36,7 +38,9 @@ import org.apache.flink.util.Collector;
  * (baseline, rcf, cusum; the model in its own keyed state, the Random Cut Forest through the library's state
  * mapper, so a restore continues without a new warm-up). One event-time timer per series ends an anomaly when the
  * series falls silent and forgets series silent for the TTL. A cap on active series per metric name (per parallel
- * instance) drops the points of series beyond it and counts them.
+ * instance) drops the points of series beyond it and counts them. The configured static thresholds and SLO
+ * burn-rate rules ({@link RuleSet}) of a series run alongside its detector, their state ({@link RuleState}: breach
+ * starts, per-minute burn-rate buckets, open episodes) in keyed state of its own, kept only for watched series.
  */
 public final class MetricDetectorFunction extends KeyedProcessFunction<String, MetricPoint, Anomaly>
         implements CheckpointedFunction {
@@ -60,6 +64,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private transient ValueState<SeriesState> series;
     private transient ValueState<MetricModel> model;
     private transient ValueState<Long> timer;
+    private transient ValueState<RuleState> rules;
     private transient ListState<String> activeCounts;
     private transient Counter anomalyVersions;
     private transient LongCounter anomalyTotal;
@@ -89,6 +94,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
         model = getRuntimeContext().getState(new ValueStateDescriptor<>("model", ModelSerializer.INSTANCE));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        rules = getRuntimeContext().getState(new ValueStateDescriptor<>("rules", RuleStateSerializer.INSTANCE));
         anomalyVersions = getRuntimeContext().getMetricGroup().counter(ACCUMULATOR);
         anomalyTotal = new LongCounter();
         getRuntimeContext().addAccumulator(ACCUMULATOR, anomalyTotal);
@@ -156,10 +162,27 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         if (m != null) {
             model.update(m);
         }
-        Long scheduled = timer.value();
-        if (scheduled == null || deadline(state) < scheduled) {
-            schedule(ctx.timerService(), state);
+        RuleState r = null;
+        RuleSet ruleSet = detection.rules;
+        if (!ruleSet.isEmpty() && ruleSet.watches(point)) {
+            r = rules.value();
+            if (r == null) {
+                r = new RuleState();
+            }
+            ruleSet.onSample(r, ctx.getCurrentKey(), point, anomaly -> emit(anomaly, out));
+            rules.update(r);
         }
+        boolean open = state.episode != null || r != null && r.hasOpenEpisode();
+        Long scheduled = timer.value();
+        if (scheduled == null || deadline(state, open) < scheduled) {
+            schedule(ctx.timerService(), state, open);
+        }
+    }
+
+    private void emit(Anomaly anomaly, Collector<Anomaly> out) {
+        anomalyVersions.inc();
+        anomalyTotal.add(1);
+        out.collect(anomaly);
     }
 
     @Override
@@ -178,14 +201,21 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             }
             series.update(state);
         }
-        if (state.episode == null && timestamp >= state.lastSeen + ttlMillis) {
+        RuleState r = detection.rules.isEmpty() ? null : rules.value();
+        if (r != null && r.hasOpenEpisode() && timestamp >= state.lastSeen + silenceMillis) {
+            detection.rules.onSilence(r, anomaly -> emit(anomaly, out));
+            rules.update(r);
+        }
+        boolean open = state.episode != null || r != null && r.hasOpenEpisode();
+        if (!open && timestamp >= state.lastSeen + ttlMillis) {
             series.clear();
             model.clear();
+            rules.clear();
             String metric = metricOf(ctx.getCurrentKey());
             activeByMetric.computeIfPresent(metric, (k, v) -> v > 1 ? v - 1 : null);
             return;
         }
-        schedule(ctx.timerService(), state);
+        schedule(ctx.timerService(), state, open);
     }
 
     /** The metric name of a series key (its first field, see SeriesKeys). */
@@ -194,13 +224,14 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         return bar < 0 ? seriesKey : seriesKey.substring(0, bar);
     }
 
-    private long deadline(SeriesState state) {
-        return state.lastSeen + (state.episode != null ? silenceMillis : ttlMillis);
+    private long deadline(SeriesState state, boolean episodeOpen) {
+        return state.lastSeen + (episodeOpen ? silenceMillis : ttlMillis);
     }
 
-    private void schedule(org.apache.flink.streaming.api.TimerService timers, SeriesState state) throws Exception {
+    private void schedule(org.apache.flink.streaming.api.TimerService timers, SeriesState state, boolean episodeOpen)
+            throws Exception {
         // Later samples push the deadline on; the timer re-checks when it fires instead of being moved each sample.
-        long at = deadline(state);
+        long at = deadline(state, episodeOpen);
         timers.registerEventTimeTimer(at);
         timer.update(at);
     }
@@ -269,6 +300,77 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         @Override
         public TypeSerializerSnapshot<MetricModel> snapshotConfiguration() {
             return new ModelSerializerSnapshot();
+        }
+    }
+
+    /** Keyed-state serializer of {@link RuleState}: its Java serial form (a few KB per SLO, bytes per threshold). */
+    public static final class RuleStateSerializer extends TypeSerializerSingleton<RuleState> {
+
+        private static final long serialVersionUID = 1L;
+
+        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public RuleState createInstance() {
+            return null;
+        }
+
+        @Override
+        public RuleState copy(RuleState from) {
+            return from == null ? null : RuleState.fromBytes(from.toBytes());
+        }
+
+        @Override
+        public RuleState copy(RuleState from, RuleState reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(RuleState record, DataOutputView target) throws IOException {
+            byte[] bytes = record.toBytes();
+            target.writeInt(bytes.length);
+            target.write(bytes);
+        }
+
+        @Override
+        public RuleState deserialize(DataInputView source) throws IOException {
+            byte[] bytes = new byte[source.readInt()];
+            source.readFully(bytes);
+            return RuleState.fromBytes(bytes);
+        }
+
+        @Override
+        public RuleState deserialize(RuleState reuse, DataInputView source) throws IOException {
+            return deserialize(source);
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            int length = source.readInt();
+            target.writeInt(length);
+            target.write(source, length);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<RuleState> snapshotConfiguration() {
+            return new RuleStateSerializerSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link RuleStateSerializer} (no parameters). */
+    public static final class RuleStateSerializerSnapshot extends SimpleTypeSerializerSnapshot<RuleState> {
+        public RuleStateSerializerSnapshot() {
+            super(() -> RuleStateSerializer.INSTANCE);
         }
     }
 

@@ -141,4 +141,78 @@ class MetricDetectorFunctionTest {
         assertEquals(List.of("baseline", "rcf"), s.detection.detectorsOf("checkout.latency"));
         assertTrue(s.detection.detectorFor("checkout.latency").usesModel());
     }
+
+    private static MetricPoint errorRatio(long second, double value) {
+        return MetricPoint.newBuilder().setTime(T0.plusSeconds(second)).setName("http.server.error.ratio")
+                .setValue(value).setUnit("1").setKind(MetricKind.GAUGE)
+                .setResource(Resource.newBuilder().setService("checkout").setEnvironment("prod").build())
+                .setLabels(Map.of()).build();
+    }
+
+    @Test
+    void aConfiguredThresholdAndAnSloFireEndOnSilenceAndTheirStateIsForgotten() throws Exception {
+        var conf = new org.apache.flink.configuration.Configuration();
+        conf.setString("sift.detect.thresholds", "http.server.error.ratio > 0.05 for 1m");
+        conf.setString("sift.slo.objectives", "checkout:http.server.error.ratio:99.9");
+        DetectionConfig d = new SiftSettings(conf).detection;
+        try (var h = harness(d)) {
+            h.open();
+            long t = 0;
+            for (int i = 0; i < 120; i++, t += 10) { // 20 min clean, then 5 min at 50 % errors
+                double value = i < 90 ? 0.0 : 0.5;
+                h.processElement(errorRatio(t, value), T0.toEpochMilli() + 1000 * t);
+                h.processWatermark(T0.toEpochMilli() + 1000 * t - 1);
+            }
+            List<Anomaly> out = h.extractOutputValues();
+            Anomaly threshold = out.stream().filter(a -> a.getDetector().equals("static-threshold")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no threshold anomaly: " + out));
+            assertEquals(T0.plusSeconds(900), threshold.getOnset());
+            assertEquals(T0.plusSeconds(960), threshold.getTime(), "opened after the 1-min breach");
+            assertEquals(100.0, threshold.getScore(), 1e-9);
+            Anomaly page = out.stream().filter(a -> a.getDetector().equals("slo-burn-rate")
+                    && "page".equals(a.getLabels().get("slo.severity"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no SLO page: " + out));
+            assertTrue(page.getScore() >= 90.0, page.toString());
+            assertEquals("checkout:http.server.error.ratio:99.9%", page.getLabels().get("slo"));
+            assertEquals(3, h.numKeyedStateEntries(), "series, timer and rule state");
+
+            // Silence: both episodes end at the last sample; after the TTL nothing of the series is left.
+            h.processWatermark(T0.toEpochMilli() + 1000 * t + 300_000);
+            List<Anomaly> ends = h.extractOutputValues().stream().filter(a -> a.getEnd() != null).toList();
+            assertTrue(ends.stream().anyMatch(a -> a.getId().equals(threshold.getId())), ends.toString());
+            assertTrue(ends.stream().anyMatch(a -> a.getId().equals(page.getId())), ends.toString());
+            Instant last = T0.plusSeconds(t - 10);
+            assertTrue(ends.stream().allMatch(a -> a.getEnd().equals(last)), ends.toString());
+            h.processWatermark(T0.toEpochMilli() + 1000 * t + 2 * HOUR);
+            assertEquals(0, h.numKeyedStateEntries(), "series, model, timer and rule state cleared");
+            assertEquals(0, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void seriesNoRuleWatchesKeepNoRuleState() throws Exception {
+        var conf = new org.apache.flink.configuration.Configuration();
+        conf.setString("sift.detect.thresholds", "http.server.error.ratio{service=payments} > 0.05");
+        try (var h = harness(new SiftSettings(conf).detection)) {
+            h.open();
+            h.processElement(errorRatio(0, 0.9), T0.toEpochMilli());
+            assertEquals(2, h.numKeyedStateEntries(), "series state and timer only");
+            assertTrue(h.extractOutputValues().isEmpty());
+        }
+    }
+
+    @Test
+    void malformedRulesAreRefusedWithTheOptionAndWhatToWrite() {
+        var conf = new org.apache.flink.configuration.Configuration();
+        conf.setString("sift.detect.thresholds", "http.server.error.ratio => 0.05");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SiftSettings(conf));
+        assertTrue(e.getMessage().startsWith("sift.detect.thresholds: threshold rule 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("e.g."), e.getMessage());
+        var slo = new org.apache.flink.configuration.Configuration();
+        slo.setString("sift.slo.objectives", "checkout:99.9");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SiftSettings(slo));
+        assertTrue(e.getMessage().startsWith("sift.slo.objectives: SLO 'checkout:99.9'"), e.getMessage());
+        assertTrue(SiftSettings.defaults().detection.rules.isEmpty(), "no rules by default");
+    }
 }

@@ -1,0 +1,258 @@
+package io.sift.core.detect;
+
+import io.sift.core.util.StableIds;
+import io.sift.schema.Anomaly;
+import io.sift.schema.Direction;
+import io.sift.schema.MetricPoint;
+import io.sift.schema.SignalType;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The configured rules, evaluated on a series alongside whatever adaptive detector runs on it, each with its own
+ * episodes (one anomaly per episode, rising versions, end):
+ *
+ * <ul>
+ *   <li>{@link ThresholdRule static thresholds} (detector {@value ThresholdRule#DETECTOR}): an episode opens once
+ *       the value has breached the threshold for the rule's 'for' duration (onset: the first breaching sample), a
+ *       new version follows when the score rises by {@value #RESCORE_STEP}, and the first sample back within the
+ *       threshold ends it;</li>
+ *   <li>{@link SloRule SLO burn-rate alerts} (detector {@value SloRule#DETECTOR}): an episode opens when a
+ *       multi-window condition holds and ends when none does; its labels say which (slo, slo.objective,
+ *       slo.severity, slo.windows, slo.burn.long, slo.burn.short, slo.budget.consumed).</li>
+ * </ul>
+ *
+ * A silent series ends its open episodes at its last sample ({@link #onSilence}).
+ */
+public final class RuleSet implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final RuleSet NONE = new RuleSet(List.of(), List.of());
+    /** Score rise that emits a new version of an open episode. */
+    public static final double RESCORE_STEP = 5.0;
+
+    public final List<ThresholdRule> thresholds;
+    public final List<SloRule> slos;
+    private final Map<String, Boolean> metrics = new HashMap<>();
+
+    public RuleSet(List<ThresholdRule> thresholds, List<SloRule> slos) {
+        this.thresholds = List.copyOf(thresholds);
+        this.slos = List.copyOf(slos);
+        for (ThresholdRule t : thresholds) {
+            metrics.put(t.metric, true);
+        }
+        for (SloRule s : slos) {
+            metrics.put(s.metric, true);
+        }
+    }
+
+    /** Parses the option texts (see {@link ThresholdRule} and {@link SloRule} for the grammar). */
+    public static RuleSet parse(String thresholds, String slos) {
+        return new RuleSet(ThresholdRule.parseAll(thresholds), SloRule.parseAll(slos));
+    }
+
+    public boolean isEmpty() {
+        return thresholds.isEmpty() && slos.isEmpty();
+    }
+
+    /** Whether any rule watches the series of this point (a cheap test by metric name first). */
+    public boolean watches(MetricPoint point) {
+        if (!metrics.containsKey(point.getName())) {
+            return false;
+        }
+        return thresholds.stream().anyMatch(t -> t.matches(point)) || slos.stream().anyMatch(s -> s.matches(point));
+    }
+
+    /** Evaluates one sample of the series; samples not newer than the latest one are ignored. */
+    public void onSample(RuleState state, String seriesKey, MetricPoint point, Consumer<Anomaly> out) {
+        long time = point.getTime().toEpochMilli();
+        if (time <= state.lastSeen) {
+            return;
+        }
+        state.lastSeen = time;
+        double value = point.getValue();
+        for (ThresholdRule rule : thresholds) {
+            if (rule.matches(point)) {
+                threshold(rule, state.thresholds.computeIfAbsent(rule.text, k -> new RuleState.Threshold()),
+                        seriesKey, point, time, value, out);
+            }
+        }
+        for (SloRule rule : slos) {
+            if (rule.matches(point)) {
+                slo(rule, state.slos.computeIfAbsent(rule.name, k -> new RuleState.Slo()), seriesKey, point, time,
+                        value, out);
+            }
+        }
+    }
+
+    /** The series fell silent: ends the open episodes at its last sample. */
+    public void onSilence(RuleState state, Consumer<Anomaly> out) {
+        Instant end = Instant.ofEpochMilli(state.lastSeen);
+        for (RuleState.Threshold t : state.thresholds.values()) {
+            t.breachSince = -1;
+            if (t.episode != null) {
+                out.accept(close(t.episode, end));
+                t.episode = null;
+            }
+        }
+        for (RuleState.Slo s : state.slos.values()) {
+            if (s.episode != null) {
+                out.accept(close(s.episode, end));
+                s.episode = null;
+            }
+        }
+    }
+
+    private static void threshold(ThresholdRule rule, RuleState.Threshold t, String seriesKey, MetricPoint point,
+            long time, double value, Consumer<Anomaly> out) {
+        if (!rule.breached(value)) {
+            t.breachSince = -1;
+            if (t.episode != null) {
+                out.accept(close(t.episode, point.getTime()));
+                t.episode = null;
+            }
+            return;
+        }
+        if (t.breachSince < 0) {
+            t.breachSince = time;
+        }
+        double score = rule.score(value);
+        double scale = rule.threshold == 0.0 ? 1.0 : Math.abs(rule.threshold);
+        double deviation = (value - rule.threshold) / scale;
+        if (t.episode == null) {
+            if (time - t.breachSince < rule.forMillis) {
+                return;
+            }
+            Map<String, String> labels = new HashMap<>(labelsOf(point));
+            labels.put("threshold.rule", rule.text);
+            t.episode = Anomaly.newBuilder()
+                    .setId(StableIds.of("anom", seriesKey, ThresholdRule.DETECTOR + " " + rule.text,
+                            Long.toString(t.breachSince)))
+                    .setVersion(1)
+                    .setSignal(SignalType.METRIC)
+                    .setDetector(ThresholdRule.DETECTOR)
+                    .setSeriesKey(seriesKey)
+                    .setMetric(point.getName())
+                    .setResource(point.getResource())
+                    .setLabels(labels)
+                    .setOnset(Instant.ofEpochMilli(t.breachSince))
+                    .setTime(point.getTime())
+                    .setEnd(null)
+                    .setObserved(value)
+                    .setExpected(rule.threshold)
+                    .setLowerBound(rule.direction() == Direction.UP ? Math.min(0.0, rule.threshold) : rule.threshold)
+                    .setUpperBound(rule.direction() == Direction.UP ? rule.threshold : Math.max(0.0, rule.threshold))
+                    .setDeviation(deviation)
+                    .setDirection(rule.direction())
+                    .setScore(score)
+                    .setSamples(1)
+                    .build();
+            out.accept(Anomaly.newBuilder(t.episode).build());
+            return;
+        }
+        rescore(t.episode, point, score, value, deviation, null, out);
+    }
+
+    private void slo(SloRule rule, RuleState.Slo s, String seriesKey, MetricPoint point, long time, double value,
+            Consumer<Anomaly> out) {
+        s.windows.add(time, value);
+        SloRule.Condition firing = null;
+        double score = 0.0;
+        double longBurn = 0.0;
+        double shortBurn = 0.0;
+        for (SloRule.Condition c : SloRule.CONDITIONS) {
+            double lb = rule.burnRate(s.windows.ratio(c.longMinutes()));
+            double sb = rule.burnRate(s.windows.ratio(c.shortMinutes()));
+            if (lb >= c.burnRate() && sb >= c.burnRate()) {
+                double cs = SloRule.score(c, lb, sb);
+                if (cs > score) {
+                    firing = c;
+                    score = cs;
+                    longBurn = lb;
+                    shortBurn = sb;
+                }
+            }
+        }
+        if (firing == null) {
+            if (s.episode != null) {
+                out.accept(close(s.episode, point.getTime()));
+                s.episode = null;
+            }
+            return;
+        }
+        Map<String, String> labels = new HashMap<>(labelsOf(point));
+        labels.put("slo", rule.name);
+        labels.put("slo.objective", SloRule.percent(rule.objective));
+        labels.put("slo.severity", firing.severity());
+        labels.put("slo.windows", firing.windows());
+        labels.put("slo.burn.long", format(longBurn));
+        labels.put("slo.burn.short", format(shortBurn));
+        labels.put("slo.budget.consumed",
+                format(100.0 * SloRule.budgetConsumed(longBurn, firing.longMinutes())) + "%");
+        double ratio = s.windows.ratio(firing.longMinutes());
+        if (s.episode == null) {
+            s.episode = Anomaly.newBuilder()
+                    .setId(StableIds.of("anom", seriesKey, SloRule.DETECTOR + " " + rule.name, Long.toString(time)))
+                    .setVersion(1)
+                    .setSignal(SignalType.METRIC)
+                    .setDetector(SloRule.DETECTOR)
+                    .setSeriesKey(seriesKey)
+                    .setMetric(point.getName())
+                    .setResource(point.getResource())
+                    .setLabels(labels)
+                    .setOnset(point.getTime())
+                    .setTime(point.getTime())
+                    .setEnd(null)
+                    .setObserved(ratio)
+                    .setExpected(rule.budget())
+                    .setLowerBound(0.0)
+                    .setUpperBound(firing.burnRate() * rule.budget())
+                    .setDeviation(longBurn)
+                    .setDirection(Direction.UP)
+                    .setScore(score)
+                    .setSamples(1)
+                    .build();
+            out.accept(Anomaly.newBuilder(s.episode).build());
+            return;
+        }
+        if (score >= s.episode.getScore() + RESCORE_STEP) {
+            s.episode.setUpperBound(firing.burnRate() * rule.budget());
+        }
+        rescore(s.episode, point, score, ratio, longBurn, labels, out);
+    }
+
+    /** A further breaching sample of an open episode: a new version when the score rose enough. */
+    private static void rescore(Anomaly episode, MetricPoint point, double score, double observed, double deviation,
+            Map<String, String> labels, Consumer<Anomaly> out) {
+        episode.setSamples(episode.getSamples() + 1);
+        episode.setTime(point.getTime());
+        if (score >= episode.getScore() + RESCORE_STEP) {
+            episode.setVersion(episode.getVersion() + 1);
+            episode.setScore(score);
+            episode.setObserved(observed);
+            episode.setDeviation(deviation);
+            if (labels != null) {
+                episode.setLabels(labels);
+            }
+            out.accept(Anomaly.newBuilder(episode).build());
+        }
+    }
+
+    private static Anomaly close(Anomaly episode, Instant end) {
+        return Anomaly.newBuilder(episode).setVersion(episode.getVersion() + 1).setEnd(end).build();
+    }
+
+    private static Map<String, String> labelsOf(MetricPoint point) {
+        return point.getLabels() == null ? Map.of() : point.getLabels();
+    }
+
+    private static String format(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}
