@@ -14,6 +14,11 @@ import io.sift.schema.Direction;
 import io.sift.schema.Resource;
 import io.sift.schema.SignalType;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,37 +29,68 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Bulk indexing into a real Elasticsearch: Sift's sink in a local Flink job against the plain elasticsearch-java bulk
  * API on the same documents, one after the other. Documents land in months of the year 2000 (indices made from
- * Sift's templates) that are deleted afterwards.
+ * Sift's templates) that are deleted afterwards. Elasticsearch runs on the same machine: the CPU figures are this
+ * process's only, not the server's.
  */
 public final class ElasticsearchBulkBench {
+
+    public static final String STAGE = "elasticsearch";
+    private static final String DESCRIPTION = "Bulk indexing of anomaly documents into Elasticsearch: Sift's"
+            + " ElasticsearchSink in a local Flink job against a plain elasticsearch-java bulk loop";
 
     /** Anomaly onsets in January 2000 (sink) and February 2000 (baseline): indices nobody else uses. */
     private static final Instant SINK_MONTH = Instant.parse("2000-01-10T00:00:00Z");
     private static final Instant BASELINE_MONTH = Instant.parse("2000-02-10T00:00:00Z");
 
-    public record Result(String stage, long documents, double seconds, double documentsPerSecond) {}
-
     private ElasticsearchBulkBench() {}
 
-    public static List<Result> run(String url, int documents, int bulkSize) throws Exception {
+    /** Runs the stage, or reports it skipped when nothing answers at the URL. */
+    public static StageReport run(BenchSettings settings) throws Exception {
+        String url = settings.elasticsearchUrl();
+        String unreachable = unreachable(url);
+        if (unreachable != null) {
+            return StageReport.skipped(STAGE, DESCRIPTION, "Elasticsearch is not reachable at " + url + " ("
+                    + unreachable + "); start the local stack (./sift stack up) or pass --elasticsearch URL");
+        }
+        int documents = settings.documents();
+        int bulkSize = settings.bulkSize();
         ElasticsearchTemplates.install(url);
         ElasticsearchConnection connection = ElasticsearchConnection.forUrl(url);
         ElasticsearchClient client = connection.createClient();
+        StageReport report = new StageReport(STAGE, DESCRIPTION + " at " + url);
         try {
             deleteBenchIndices(client);
-            List<Result> results = new ArrayList<>();
-            results.add(baseline(client, anomalies(documents, BASELINE_MONTH), bulkSize));
-            results.add(sink(url, anomalies(documents, SINK_MONTH), bulkSize));
-            return results;
+            report.add(sink(url, anomalies(documents, SINK_MONTH), bulkSize));
+            report.add(baseline(client, anomalies(documents, BASELINE_MONTH), bulkSize));
         } finally {
             deleteBenchIndices(client);
             client._transport().close();
         }
+        return report.figure("bulk size", bulkSize, "documents")
+                .note("Elasticsearch shares the machine: cores and per-core figures count this process only, not"
+                        + " the server's indexing");
+    }
+
+    /** Null when Elasticsearch answers with a success status, else what went wrong. */
+    static String unreachable(String url) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     /** The plain client: one synchronous bulk request after the other, as a hand-written loader would do. */
-    private static Result baseline(ElasticsearchClient client, List<Anomaly> anomalies, int bulkSize) throws Exception {
+    private static Measurement baseline(ElasticsearchClient client, List<Anomaly> anomalies, int bulkSize)
+            throws Exception {
         AnomalyDocumentEmitter emitter = new AnomalyDocumentEmitter();
+        long cpu = Machine.processCpuNanos();
         long start = System.nanoTime();
         for (int from = 0; from < anomalies.size(); from += bulkSize) {
             BulkRequest.Builder bulk = new BulkRequest.Builder();
@@ -70,11 +106,12 @@ public final class ElasticsearchBulkBench {
                         .filter(item -> item.error() != null).findFirst().map(item -> item.error().reason()).orElse("?"));
             }
         }
-        return result("elasticsearch-java bulk loop (baseline)", anomalies.size(), start);
+        return measurement("elasticsearch-java bulk loop (baseline)", Measurement.Role.BASELINE, anomalies.size(), start,
+                cpu);
     }
 
     /** Sift's sink in a local Flink job with parallelism 1. */
-    private static Result sink(String url, List<Anomaly> anomalies, int bulkSize) throws Exception {
+    private static Measurement sink(String url, List<Anomaly> anomalies, int bulkSize) throws Exception {
         String handler = "bench-" + System.nanoTime();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 Configuration.fromMap(Map.of("parallelism.default", "1")));
@@ -83,18 +120,21 @@ public final class ElasticsearchBulkBench {
                 .setMaxBatchSize(bulkSize)
                 .setRejectedDocumentHandler(new CollectingRejectedDocumentHandler(handler))
                 .build()).name("anomalies → Elasticsearch");
+        long cpu = Machine.processCpuNanos();
         long start = System.nanoTime();
         env.execute("sift-bench-elasticsearch");
         if (!CollectingRejectedDocumentHandler.collected(handler).isEmpty()) {
             throw new IllegalStateException("the sink rejected documents: "
                     + CollectingRejectedDocumentHandler.collected(handler).get(0).getMessage());
         }
-        return result("Sift ElasticsearchSink (Flink, parallelism 1)", anomalies.size(), start);
+        return measurement("Sift ElasticsearchSink (Flink, parallelism 1)", Measurement.Role.SUBJECT,
+                anomalies.size(), start, cpu);
     }
 
-    private static Result result(String stage, long documents, long startNanos) {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return new Result(stage, documents, seconds, documents / seconds);
+    private static Measurement measurement(String name, Measurement.Role role, long documents, long startNanos,
+            long startCpu) {
+        return new Measurement(name, role, documents, System.nanoTime() - startNanos,
+                Machine.processCpuNanos() - startCpu);
     }
 
     private static List<Anomaly> anomalies(int count, Instant month) {
