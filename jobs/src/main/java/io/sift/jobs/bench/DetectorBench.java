@@ -109,6 +109,19 @@ public final class DetectorBench {
                     seriesOfPoint.stream().mapToInt(Integer::intValue).toArray(), keys, lap.toMillis());
         }
 
+        /** The index after the last point of the instant of point {@code index - 1} (points are in time order). */
+        int instantEndAfter(int index) {
+            if (index >= points.length) {
+                return points.length;
+            }
+            long time = points[index - 1].getTime().toEpochMilli();
+            int end = index;
+            while (end < points.length && points[end].getTime().toEpochMilli() == time) {
+                end++;
+            }
+            return end;
+        }
+
         /** A private copy of the points, so that each workload moves its own replay on in event time. */
         MetricPoint[] copyOfPoints() {
             MetricPoint[] copy = new MetricPoint[points.length];
@@ -155,14 +168,19 @@ public final class DetectorBench {
 
         @Override
         public long pass() {
-            int end = Math.min(points.length, cursor + BASE_POINTS_PER_PASS);
+            // Whole instants only, and within an instant replica by replica: consecutive calls see different series
+            // and points, as in a real stream, not one point 70 times in a row.
+            int end = input.instantEndAfter(cursor + BASE_POINTS_PER_PASS);
             String[][] keys = input.keys;
-            for (int i = cursor; i < end; i++) {
-                MetricPoint point = points[i];
-                int series = input.seriesOfPoint[i];
+            int instantStart = cursor;
+            while (instantStart < end) {
+                int instantEnd = input.instantEndAfter(instantStart + 1);
                 for (String[] replica : keys) {
-                    score(replica[series], point);
+                    for (int i = instantStart; i < instantEnd; i++) {
+                        score(replica[input.seriesOfPoint[i]], points[i]);
+                    }
                 }
+                instantStart = instantEnd;
             }
             long records = (long) (end - cursor) * keys.length;
             cursor = end;
@@ -283,8 +301,12 @@ public final class DetectorBench {
         int series = input.seriesCount();
         RobustBaselineDetector detector = new RobustBaselineDetector(config);
         long withKeys = Machine.retainedHeap(() -> {
+            // Fresh key strings, so that the keys the map holds are counted (the input's own are not).
+            Map<String, String> freshKeys = new HashMap<>();
             Map<String, SeriesState> states = new HashMap<>();
-            feed(input, detector, (key, point) -> states.computeIfAbsent(key, k -> new SeriesState()));
+            feed(input, detector, (key, point) -> states.computeIfAbsent(
+                    freshKeys.computeIfAbsent(key, k -> new String(k.toCharArray())), k -> new SeriesState()));
+            freshKeys.clear();
             return states;
         });
         List<SeriesState> kept = new ArrayList<>();

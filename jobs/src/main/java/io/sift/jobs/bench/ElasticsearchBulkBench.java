@@ -71,11 +71,13 @@ public final class ElasticsearchBulkBench {
                         + " the server's indexing");
     }
 
-    /** Null when Elasticsearch answers with a success status, else what went wrong. */
+    /** Null when Elasticsearch's cluster health answers with a success status, else what went wrong. */
     static String unreachable(String url) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+                .version(HttpClient.Version.HTTP_1_1).build();
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+            String health = url.replaceAll("/+$", "") + "/_cluster/health";
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(health))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
         } catch (java.io.IOException | IllegalArgumentException e) {

@@ -99,16 +99,15 @@ public final class JobBench {
                 + ", checkpoints every " + CHECKPOINT_INTERVAL.toSeconds() + " s (heap state backend, file"
                 + " checkpoint storage), replayed scenario input, discarding sinks");
         Scenario scenario = scenario();
-        Run sift = runJob(settings, scenario, inputs, true, 0, 0, "Sift job (SiftJob.build)", Measurement.Role.SUBJECT);
-        Run passthrough = runJob(settings, scenario, inputs, false, 0, 0, "keyed passthrough job (baseline)",
+        Run sift = runJob(settings, scenario, inputs, true, 0, "Sift job (SiftJob.build)", Measurement.Role.SUBJECT);
+        Run passthrough = runJob(settings, scenario, inputs, false, 0, "keyed passthrough job (baseline)",
                 Measurement.Role.BASELINE);
         report.add(sift.measurement).add(passthrough.measurement);
         Run paced = null;
         if (inputs == Inputs.ALL) {
-            double seconds = sift.measurement.seconds();
-            paced = runJob(settings, scenario, inputs, true, PACED_SHARE * sift.metrics / seconds,
-                    PACED_SHARE * sift.logs / seconds, String.format(Locale.ROOT, "Sift job paced at %.0f%% (latency)",
-                            PACED_SHARE * 100), Measurement.Role.VARIANT);
+            paced = runJob(settings, scenario, inputs, true, PACED_SHARE * sift.eventSecondsPerSecond,
+                    String.format(Locale.ROOT, "Sift job paced at %.0f%% (latency)", PACED_SHARE * 100),
+                    Measurement.Role.VARIANT);
             report.add(paced.measurement);
         }
         double seconds = sift.measurement.seconds();
@@ -181,11 +180,12 @@ public final class JobBench {
                 .noiseAnomalies(12).build().generate();
     }
 
-    private static Run runJob(BenchSettings settings, Scenario scenario, Inputs inputs, boolean sift,
-            double metricsPerSecond, double logsPerSecond, String name, Measurement.Role role) throws IOException {
+    /** One job run; {@code pace} > 0 keeps the replay at that many event-time seconds per second. */
+    private static Run runJob(BenchSettings settings, Scenario scenario, Inputs inputs, boolean sift, double pace,
+            String name, Measurement.Role role) throws IOException {
         int parallelism = settings.parallelism();
         Path checkpoints = Files.createTempDirectory("sift-bench-checkpoints");
-        try (ScenarioReplay replay = new ScenarioReplay(scenario, inputs.metrics, inputs.logs)) {
+        try (ScenarioReplay replay = new ScenarioReplay(scenario, inputs.metrics, inputs.logs, parallelism, pace)) {
             Map<String, String> values = new HashMap<>();
             values.put("parallelism.default", Integer.toString(parallelism));
             values.put(SiftOptions.CHECKPOINT_INTERVAL.key(), CHECKPOINT_INTERVAL.toMillis() + " ms");
@@ -194,10 +194,10 @@ public final class JobBench {
             Configuration conf = SiftSettings.load(null, values);
             StreamExecutionEnvironment env = SiftWiring.environment(conf);
             SiftJob.Inputs jobInputs = new SiftJob.Inputs(
-                    inputs.metrics ? replay.source(ScenarioReplay.Kind.METRICS, MetricPoint.class, MetricPoint::new,
-                            parallelism, metricsPerSecond) : EmptySource.of(MetricPoint.class),
-                    inputs.logs ? replay.source(ScenarioReplay.Kind.LOGS, LogRecord.class, LogRecord::new,
-                            parallelism, logsPerSecond) : EmptySource.of(LogRecord.class),
+                    inputs.metrics ? replay.source(ScenarioReplay.Kind.METRICS, MetricPoint.class, MetricPoint::new)
+                            : EmptySource.of(MetricPoint.class),
+                    inputs.logs ? replay.source(ScenarioReplay.Kind.LOGS, LogRecord.class, LogRecord::new)
+                            : EmptySource.of(LogRecord.class),
                     SiftSource.of(scenario.changes(), ChangeEvent.class),
                     SiftSource.of(scenario.topology(), TopologyUpdate.class));
             if (sift) {

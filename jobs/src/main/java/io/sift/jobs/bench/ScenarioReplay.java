@@ -27,7 +27,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -39,16 +38,22 @@ import org.apache.flink.types.Either;
  * for as long as a bench job runs; each lap moves on in event time by the lap's length. Sources are partitioned by
  * service (as Kafka partitions keyed by service would be) and keep event-time order within a partition.
  *
+ * <p>Partitions are kept within a minute of event time of each other (Flink's watermark alignment), as the
+ * partitions of a live stream are; without it one partition could run hours of event time ahead and everything
+ * event-time driven would wait for the slowest. Optionally the replay is paced at a fixed event-time speed.
+ *
  * <p>Sources and sinks find their replay through a static registry by id: the bench's MiniCluster runs in this JVM,
  * and the records (hundreds of megabytes) must not travel inside the job graph. The replay counts what the sources
- * emitted and the sinks received, and keeps an ingest clock (when the first record of each 10 s of event time left
- * a source) from which the sinks compute event-to-output latency in processing time.
+ * emitted and the sinks received, and keeps an ingest clock per partition (when the first record of each 10 s of
+ * event time left it) from which the sinks compute event-to-output latency in processing time.
  */
 final class ScenarioReplay implements AutoCloseable {
 
     private static final Map<String, ScenarioReplay> REGISTRY = new ConcurrentHashMap<>();
-    /** Event-time granularity of the ingest clock. */
+    /** Event-time granularity of the ingest clock (and of pacing). */
     static final long CLOCK_BUCKET_MILLIS = 10_000;
+    /** How far in event time a partition may run ahead of the slowest one. */
+    static final java.time.Duration MAX_DRIFT = java.time.Duration.ofMinutes(1);
 
     /** The two replayed inputs. */
     enum Kind { METRICS, LOGS }
@@ -56,10 +61,15 @@ final class ScenarioReplay implements AutoCloseable {
     final String id;
     final Scenario scenario;
     final long lapMillis;
+    final int parallelism;
+    /** Event-time seconds per wall-clock second the sources keep to, or 0 for as fast as they can. */
+    final double pace;
+    private final java.util.concurrent.atomic.AtomicLong paceStartNanos = new java.util.concurrent.atomic.AtomicLong();
     private final Map<Kind, Lap> laps = new ConcurrentHashMap<>();
     private final Map<Kind, LongAdder> emitted = new ConcurrentHashMap<>();
     private final Map<Kind, LongAccumulator> latestEventTime = new ConcurrentHashMap<>();
-    private final Map<Kind, ConcurrentSkipListMap<Long, Long>> ingestClock = new ConcurrentHashMap<>();
+    /** Per input and partition: clock bucket of event time → when its first record left the source. */
+    private final Map<String, ConcurrentSkipListMap<Long, Long>> ingestClock = new ConcurrentHashMap<>();
     final LongAdder anomalies = new LongAdder();
     final LongAdder incidentVersions = new LongAdder();
     final LongAdder deadLetters = new LongAdder();
@@ -71,10 +81,12 @@ final class ScenarioReplay implements AutoCloseable {
     /** One lap of an input in event-time order, with each record's service and event time. */
     private record Lap(SpecificRecordBase[] records, long[] times, String[] services) {}
 
-    ScenarioReplay(Scenario scenario, boolean withMetrics, boolean withLogs) {
+    ScenarioReplay(Scenario scenario, boolean withMetrics, boolean withLogs, int parallelism, double pace) {
         this.id = "replay-" + System.nanoTime();
         this.scenario = scenario;
         this.lapMillis = scenario.duration().toMillis();
+        this.parallelism = parallelism;
+        this.pace = pace;
         if (withMetrics) {
             laps.put(Kind.METRICS, lap(scenario.metrics().toList(), MetricPoint::getTime,
                     p -> p.getResource().getService()));
@@ -85,7 +97,9 @@ final class ScenarioReplay implements AutoCloseable {
         for (Kind kind : Kind.values()) {
             emitted.put(kind, new LongAdder());
             latestEventTime.put(kind, new LongAccumulator(Math::max, Long.MIN_VALUE));
-            ingestClock.put(kind, new ConcurrentSkipListMap<>());
+            for (int partition = 0; partition < parallelism; partition++) {
+                ingestClock.put(clockKey(kind, partition), new ConcurrentSkipListMap<>());
+            }
         }
         REGISTRY.put(id, this);
     }
@@ -153,23 +167,49 @@ final class ScenarioReplay implements AutoCloseable {
         }
     }
 
+    private static String clockKey(Kind kind, int partition) {
+        return kind + "/" + partition;
+    }
+
+    /** The source partition (subtask) that replays a service's records. */
+    private int partitionOf(String service) {
+        return Math.floorMod(service.hashCode(), parallelism);
+    }
+
     /**
-     * An unbounded-in-practice replay source of one input (runs until the job is cancelled), at {@code parallelism}
-     * with one service partition per subtask; {@code recordsPerSecond} > 0 paces it.
+     * An unbounded-in-practice replay source of one input (runs until the job is cancelled), one service partition
+     * per subtask, its watermarks aligned with the other replayed input's.
      */
     <T extends SpecificRecordBase> SiftSource<T> source(Kind kind, Class<T> recordClass,
-            SerializableSupplier<T> factory, int parallelism, double recordsPerSecond) {
+            SerializableSupplier<T> factory) {
         String replayId = id;
+        int sourceParallelism = parallelism;
         return (env, watermarks, name, uid) -> {
-            ReplayGenerator<T> generator = new ReplayGenerator<>(replayId, kind, parallelism, factory);
+            ReplayGenerator<T> generator = new ReplayGenerator<>(replayId, kind, factory);
             EitherTypeInfo<DeadLetter, T> type = new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
                     new AvroTypeInfo<>(recordClass));
-            DataGeneratorSource<Either<DeadLetter, T>> source = recordsPerSecond > 0
-                    ? new DataGeneratorSource<>(generator, Long.MAX_VALUE,
-                            RateLimiterStrategy.perSecond(recordsPerSecond), type)
-                    : new DataGeneratorSource<>(generator, Long.MAX_VALUE, type);
-            return env.fromSource(source, watermarks, name).uid(uid).setParallelism(parallelism);
+            DataGeneratorSource<Either<DeadLetter, T>> source =
+                    new DataGeneratorSource<>(generator, Long.MAX_VALUE, type);
+            return env.fromSource(source, watermarks.withWatermarkAlignment("sift-bench-replay", MAX_DRIFT,
+                    java.time.Duration.ofMillis(50)), name).uid(uid).setParallelism(sourceParallelism);
         };
+    }
+
+    /** With pacing on, blocks until the wall clock reaches the moment event time {@code time} is due. */
+    private void awaitPace(long time) throws InterruptedException {
+        if (pace <= 0) {
+            return;
+        }
+        long start = paceStartNanos.get();
+        if (start == 0) {
+            paceStartNanos.compareAndSet(0, System.nanoTime());
+            start = paceStartNanos.get();
+        }
+        long due = start + (long) ((time - scenario.start().toEpochMilli()) * 1e6 / pace);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
 
     /** Emits the lap of one partition over and over, each lap shifted on by the lap's length in event time. */
@@ -179,7 +219,6 @@ final class ScenarioReplay implements AutoCloseable {
 
         private final String replayId;
         private final Kind kind;
-        private final int parallelism;
         private final SerializableSupplier<T> factory;
         private transient ScenarioReplay replay;
         private transient SpecificRecordBase[] records;
@@ -190,11 +229,11 @@ final class ScenarioReplay implements AutoCloseable {
         private transient long shift;
         private transient long lastBucket;
         private transient LongAdder counter;
+        private transient ConcurrentSkipListMap<Long, Long> clock;
 
-        ReplayGenerator(String replayId, Kind kind, int parallelism, SerializableSupplier<T> factory) {
+        ReplayGenerator(String replayId, Kind kind, SerializableSupplier<T> factory) {
             this.replayId = replayId;
             this.kind = kind;
-            this.parallelism = parallelism;
             this.factory = factory;
         }
 
@@ -205,13 +244,13 @@ final class ScenarioReplay implements AutoCloseable {
             int subtask = context.getIndexOfSubtask();
             List<Integer> mine = new ArrayList<>();
             for (int i = 0; i < lap.records.length; i++) {
-                if (Math.floorMod(lap.services[i].hashCode(), parallelism) == subtask) {
+                if (replay.partitionOf(lap.services[i]) == subtask) {
                     mine.add(i);
                 }
             }
             if (mine.isEmpty()) {
                 throw new IllegalStateException("no " + kind + " records for source subtask " + subtask + " of "
-                        + parallelism + ": lower the parallelism");
+                        + replay.parallelism + ": lower the parallelism");
             }
             records = new SpecificRecordBase[mine.size()];
             times = new long[mine.size()];
@@ -223,13 +262,18 @@ final class ScenarioReplay implements AutoCloseable {
             fields = records[0].getSchema().getFields().size();
             lastBucket = Long.MIN_VALUE;
             counter = replay.emitted.get(kind);
+            clock = replay.ingestClock.get(clockKey(kind, subtask));
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        public Either<DeadLetter, T> map(Long index) {
+        public Either<DeadLetter, T> map(Long index) throws InterruptedException {
             SpecificRecordBase original = records[cursor];
             long time = times[cursor] + shift;
+            long bucket = time / CLOCK_BUCKET_MILLIS;
+            if (bucket != lastBucket) {
+                replay.awaitPace(time);
+            }
             if (++cursor == records.length) {
                 cursor = 0;
                 shift += replay.lapMillis;
@@ -241,10 +285,9 @@ final class ScenarioReplay implements AutoCloseable {
             }
             copy.put(timeField, Instant.ofEpochMilli(time));
             counter.increment();
-            long bucket = time / CLOCK_BUCKET_MILLIS;
             if (bucket != lastBucket) {
                 lastBucket = bucket;
-                replay.ingestClock.get(kind).putIfAbsent(bucket, System.nanoTime());
+                clock.putIfAbsent(bucket, System.nanoTime());
                 replay.latestEventTime.get(kind).accumulate(time);
             }
             return Either.Right(copy);
@@ -254,9 +297,13 @@ final class ScenarioReplay implements AutoCloseable {
     /** A supplier that can travel inside the job graph. */
     interface SerializableSupplier<T> extends Supplier<T>, java.io.Serializable {}
 
-    /** Processing time since the first record of {@code eventTime}'s clock bucket left a source, or -1. */
-    private long sinceIngest(Kind kind, long eventTime, long now) {
-        Map.Entry<Long, Long> ingested = ingestClock.get(kind).floorEntry(eventTime / CLOCK_BUCKET_MILLIS);
+    /**
+     * Processing time since the first record of {@code eventTime}'s clock bucket left the source partition of
+     * {@code service}, or -1.
+     */
+    private long sinceIngest(Kind kind, String service, long eventTime, long now) {
+        Map.Entry<Long, Long> ingested = ingestClock.get(clockKey(kind, partitionOf(service)))
+                .floorEntry(eventTime / CLOCK_BUCKET_MILLIS);
         return ingested == null ? -1 : now - ingested.getValue();
     }
 
@@ -264,7 +311,7 @@ final class ScenarioReplay implements AutoCloseable {
         anomalies.increment();
         if (measuring && anomaly.getVersion() == 1) {
             long latency = sinceIngest(originOf(anomaly.getSignal(), anomaly.getMetric()),
-                    anomaly.getTime().toEpochMilli(), System.nanoTime());
+                    anomaly.getResource().getService(), anomaly.getTime().toEpochMilli(), System.nanoTime());
             if (latency >= 0) {
                 anomalyLatencies.add(latency);
             }
@@ -275,8 +322,8 @@ final class ScenarioReplay implements AutoCloseable {
         incidentVersions.increment();
         if (measuring && incident.getChange() == IncidentChange.OPENED && !incident.getAnomalies().isEmpty()) {
             AnomalyRef opening = incident.getAnomalies().get(0);
-            long latency = sinceIngest(originOf(null, opening.getMetric()), incident.getLastSeen().toEpochMilli(),
-                    System.nanoTime());
+            long latency = sinceIngest(originOf(null, opening.getMetric()), opening.getService(),
+                    incident.getLastSeen().toEpochMilli(), System.nanoTime());
             if (latency >= 0) {
                 incidentLatencies.add(latency);
             }
