@@ -35,7 +35,7 @@ public final class DetectorBench {
     private static final int BASE_POINTS_PER_PASS = 1_000;
     /** Samples per series before the heap is measured: past the detector's warm-up, as in steady state. */
     private static final int SAMPLES_BEFORE_HEAP = 30;
-    /** Series held when measuring heap: enough megabytes to dwarf the noise of a heap reading. */
+    /** Most series held when measuring heap: enough megabytes to dwarf the noise of a heap reading. */
     private static final int HEAP_SERIES = 100_000;
 
     private DetectorBench() {}
@@ -55,7 +55,9 @@ public final class DetectorBench {
         report.figure("active series", input.seriesCount(), "series")
                 .figure("anomaly versions emitted while measuring and warming up", sift.anomalies, "anomalies");
 
-        HeapFigures heap = heapPerSeries(config, Math.max(HEAP_SERIES, settings.series()));
+        // Ten times the active series (up to 100k, never fewer than asked): megabytes, so GC noise is small.
+        HeapFigures heap = heapPerSeries(config, Math.max(settings.series(), Math.min(HEAP_SERIES,
+                10 * settings.series())));
         report.figure("heap per active series (state + key + hash-map entry)", heap.withKeys, "bytes")
                 .figure("heap per active series (detector state only)", heap.stateOnly, "bytes")
                 .figure("checkpointed bytes per series (Flink POJO serializer, state only)", heap.serialized, "bytes")
