@@ -96,24 +96,29 @@ public final class CorrelatorBench {
 
         @Override
         public long pass() {
-            int end = Math.min(storm.size(), cursor + VERSIONS_PER_PASS);
-            for (int i = cursor; i < end; i++) {
-                Anomaly anomaly = storm.get(i);
-                count(correlator.onAnomaly(state, anomaly, estate.topology));
-                long time = anomaly.getTime().toEpochMilli();
-                if (i + 1 == storm.size() || storm.get(i + 1).getTime().toEpochMilli() > time) {
-                    count(correlator.advance(state, time, estate.topology));
-                    mostHeld = Math.max(mostHeld, state.incidents.size());
-                }
+            for (int i = 0; i < VERSIONS_PER_PASS; i++) {
+                step();
             }
-            long records = end - cursor;
-            anomalies += records;
-            cursor = end;
-            if (cursor == storm.size()) {
+            return VERSIONS_PER_PASS;
+        }
+
+        /**
+         * Folds in the next anomaly version and, when event time moves on after it, advances the correlator to it;
+         * after the last version the storm starts again from an empty state.
+         */
+        void step() {
+            Anomaly anomaly = storm.get(cursor);
+            count(correlator.onAnomaly(state, anomaly, estate.topology));
+            long time = anomaly.getTime().toEpochMilli();
+            if (cursor + 1 == storm.size() || storm.get(cursor + 1).getTime().toEpochMilli() > time) {
+                count(correlator.advance(state, time, estate.topology));
+                mostHeld = Math.max(mostHeld, state.incidents.size());
+            }
+            anomalies++;
+            if (++cursor == storm.size()) {
                 cursor = 0;
                 state = new CorrelationState();
             }
-            return records;
         }
 
         private void count(List<Incident> incidents) {
@@ -165,23 +170,25 @@ public final class CorrelatorBench {
 
         @Override
         public long pass() {
-            int end = Math.min(storm.size(), cursor + VERSIONS_PER_PASS);
-            for (int i = cursor; i < end; i++) {
-                Anomaly anomaly = storm.get(i);
-                long time = anomaly.getTime().toEpochMilli();
-                onAnomaly(anomaly, time);
-                if (i + 1 == storm.size() || storm.get(i + 1).getTime().toEpochMilli() > time) {
-                    advance(time);
-                }
+            for (int i = 0; i < VERSIONS_PER_PASS; i++) {
+                step();
             }
-            long records = end - cursor;
-            cursor = end;
-            if (cursor == storm.size()) {
+            return VERSIONS_PER_PASS;
+        }
+
+        /** Groups the next anomaly version, expiring groups when event time moves on; restarts after the last. */
+        void step() {
+            Anomaly anomaly = storm.get(cursor);
+            long time = anomaly.getTime().toEpochMilli();
+            onAnomaly(anomaly, time);
+            if (cursor + 1 == storm.size() || storm.get(cursor + 1).getTime().toEpochMilli() > time) {
+                advance(time);
+            }
+            if (++cursor == storm.size()) {
                 cursor = 0;
                 openByItem = new HashMap<>();
                 byAnomaly = new HashMap<>();
             }
-            return records;
         }
 
         private void onAnomaly(Anomaly anomaly, long time) {

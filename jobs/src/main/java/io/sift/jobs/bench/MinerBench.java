@@ -33,7 +33,7 @@ public final class MinerBench {
     public static final String STAGE = "miner";
 
     /** Lines per timed pass of the warm replay. */
-    private static final int LINES_PER_PASS = 4_000;
+    private static final int LINES_PER_PASS = 20_000;
     /** Copies of every service's state held when measuring heap (megabytes, not kilobytes, to read). */
     private static final int HEAP_COPIES = 40;
 
@@ -155,15 +155,20 @@ public final class MinerBench {
 
         @Override
         public long pass() {
-            int end = Math.min(input.lines.length, cursor + LINES_PER_PASS);
-            for (int i = cursor; i < end; i++) {
-                if (miner.mine(states[input.serviceOfLine[i]], input.lines[i], eventTime++).isNew()) {
-                    newTemplates++;
-                }
+            for (int i = 0; i < LINES_PER_PASS; i++) {
+                step();
             }
-            long records = end - cursor;
-            cursor = end == input.lines.length ? 0 : end;
-            return records;
+            return LINES_PER_PASS;
+        }
+
+        /** Mines the next line (after the last one, the first again). */
+        void step() {
+            if (miner.mine(states[input.serviceOfLine[cursor]], input.lines[cursor], eventTime++).isNew()) {
+                newTemplates++;
+            }
+            if (++cursor == input.lines.length) {
+                cursor = 0;
+            }
         }
 
         int templateCount() {
@@ -196,16 +201,29 @@ public final class MinerBench {
             return Measurement.Role.VARIANT;
         }
 
+        private TemplateMinerState[] states;
+        private int cursor;
+
         @Override
         public long pass() {
-            TemplateMinerState[] states = new TemplateMinerState[input.services.size()];
-            for (int i = 0; i < states.length; i++) {
-                states[i] = new TemplateMinerState();
-            }
             for (int i = 0; i < input.lines.length; i++) {
-                miner.mine(states[input.serviceOfLine[i]], input.lines[i], eventTime++);
+                step();
             }
             return input.lines.length;
+        }
+
+        /** Mines the next line; empty states again at the start of every replay. */
+        void step() {
+            if (cursor == 0) {
+                states = new TemplateMinerState[input.services.size()];
+                for (int i = 0; i < states.length; i++) {
+                    states[i] = new TemplateMinerState();
+                }
+            }
+            miner.mine(states[input.serviceOfLine[cursor]], input.lines[cursor], eventTime++);
+            if (++cursor == input.lines.length) {
+                cursor = 0;
+            }
         }
     }
 
@@ -235,13 +253,19 @@ public final class MinerBench {
 
         @Override
         public long pass() {
-            int end = Math.min(input.lines.length, cursor + LINES_PER_PASS);
-            for (int i = cursor; i < end; i++) {
-                groups.get(input.serviceOfLine[i]).computeIfAbsent(maskedKey(input.lines[i]), k -> new long[1])[0]++;
+            for (int i = 0; i < LINES_PER_PASS; i++) {
+                step();
             }
-            long records = end - cursor;
-            cursor = end == input.lines.length ? 0 : end;
-            return records;
+            return LINES_PER_PASS;
+        }
+
+        /** Groups the next line (after the last one, the first again). */
+        void step() {
+            groups.get(input.serviceOfLine[cursor]).computeIfAbsent(maskedKey(input.lines[cursor]),
+                    k -> new long[1])[0]++;
+            if (++cursor == input.lines.length) {
+                cursor = 0;
+            }
         }
 
         private String maskedKey(String line) {
