@@ -22,8 +22,8 @@ public final class BenchOutput {
             out.println("   skipped: " + report.skippedReason());
             return;
         }
-        out.printf(Locale.ROOT, "   load average %s before, %s after%n", report.loadAverageBefore(),
-                report.loadAverageAfter());
+        out.printf(Locale.ROOT, "   load average %s before, %s after%s%n", report.loadAverageBefore(),
+                report.loadAverageAfter(), report.cpuUse().isEmpty() ? "" : "; " + report.cpuUse());
         out.printf(Locale.ROOT, "   %-46s %11s %7s %12s %6s %12s %9s%n", "RUN", "RECORDS", "SECONDS", "RECORDS/S",
                 "CORES", "REC/S/CORE", "×BASELINE");
         for (Measurement m : report.measurements()) {
@@ -68,6 +68,7 @@ public final class BenchOutput {
             }
             stage.put("loadAverageBefore", report.loadAverageBefore());
             stage.put("loadAverageAfter", report.loadAverageAfter());
+            stage.put("cpuUse", report.cpuUse());
             ArrayNode runs = stage.putArray("runs");
             for (Measurement m : report.measurements()) {
                 ObjectNode run = runs.addObject();

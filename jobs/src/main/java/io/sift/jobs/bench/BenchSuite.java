@@ -46,11 +46,12 @@ public final class BenchSuite {
         return STAGES.keySet().stream().filter(names::contains).toList();
     }
 
-    /** Runs one stage, noting the load average before and after it. */
+    /** Runs one stage, noting the load average before and after it and what else used the CPU meanwhile. */
     public static StageReport run(String name, BenchSettings settings) throws Exception {
         String before = Machine.loadAverage();
+        Machine.CpuWindow cpu = new Machine.CpuWindow();
         StageReport report = STAGES.get(name).run(settings);
-        report.loadAverages(before, Machine.loadAverage());
+        report.loadAverages(before, Machine.loadAverage(), cpu.describe());
         return report;
     }
 }

@@ -21,6 +21,7 @@ public final class StageReport {
     private String skipped;
     private String loadAverageBefore;
     private String loadAverageAfter;
+    private String cpuUse = "";
 
     public StageReport(String stage, String description) {
         this.stage = stage;
@@ -48,9 +49,10 @@ public final class StageReport {
         return this;
     }
 
-    void loadAverages(String before, String after) {
+    void loadAverages(String before, String after, String cpuUse) {
         this.loadAverageBefore = before;
         this.loadAverageAfter = after;
+        this.cpuUse = cpuUse;
     }
 
     public String stage() {
@@ -84,6 +86,11 @@ public final class StageReport {
 
     public String loadAverageAfter() {
         return loadAverageAfter;
+    }
+
+    /** How busy the machine was during the stage, and how much of it was this JVM (empty off Linux). */
+    public String cpuUse() {
+        return cpuUse;
     }
 
     /** The baseline measurement, or null when the stage has none. */
