@@ -1,10 +1,11 @@
 package io.sift.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sift.jobs.bench.ElasticsearchBulkBench;
-import java.nio.file.Files;
+import io.sift.jobs.bench.BenchOutput;
+import io.sift.jobs.bench.BenchSettings;
+import io.sift.jobs.bench.BenchSuite;
+import io.sift.jobs.bench.Machine;
+import io.sift.jobs.bench.Measurement;
+import io.sift.jobs.bench.StageReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,52 +15,106 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sift bench [--json FILE]}: throughput figures with a baseline measured side by side in the same run.
- * Benchmarks are not tests: run them on a quiet machine and compare ratios, not absolute figures, across machines.
+ * {@code sift bench [--json FILE] [--stages a,b,c] [--seconds N]}: throughput per stage and per core, each with a
+ * baseline measured side by side in the same run, plus heap and latency figures. Benchmarks are not tests: run them
+ * on a quiet machine and compare ratios, not absolute figures, across machines.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure Sift's stages against a baseline in the same run; --json for scripts.")
+        description = "Measure Sift's stages (records/s, per core, against a baseline in the same run); --json for"
+                + " scripts. Stages: detector, miner, correlator, detection-job, log-job, job, elasticsearch.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--elasticsearch", description = "Elasticsearch URL (the launcher starts the local stack and sets it).",
-            defaultValue = "${env:SIFT_ELASTICSEARCH_URL:-http://127.0.0.1:19200}")
+    @Option(names = "--stages", split = ",", description = "Stages to run, comma-separated (default: all).")
+    List<String> stages;
+
+    @Option(names = "--seconds", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    double seconds;
+
+    @Option(names = "--warm-up", description = "Unmeasured seconds before each run (default: half of --seconds, at"
+            + " least 2).")
+    Double warmUp;
+
+    @Option(names = "--series", description = "Active series in the detector stage (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10000")
+    int series;
+
+    @Option(names = "--items", description = "Configuration items in the correlator's topology"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "10000")
+    int items;
+
+    @Option(names = "--parallelism", description = "Parallelism of the MiniCluster jobs (default: the cores).")
+    Integer parallelism;
+
+    @Option(names = "--elasticsearch", description = "Elasticsearch URL for the elasticsearch stage (skipped when"
+            + " unreachable).", defaultValue = "${env:SIFT_ELASTICSEARCH_URL:-http://127.0.0.1:19200}")
     String elasticsearch;
 
-    @Option(names = "--documents", description = "Documents per Elasticsearch stage.", defaultValue = "100000")
+    @Option(names = "--documents", description = "Documents per Elasticsearch run (default: ${DEFAULT-VALUE}).",
+            defaultValue = "100000")
     int documents;
 
-    @Option(names = "--bulk-size", description = "Documents per bulk request.", defaultValue = "1000")
+    @Option(names = "--bulk-size", description = "Documents per bulk request (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
     int bulkSize;
 
-    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+    @Option(names = "--json", description = "Also write every figure as JSON to this file.")
     Path json;
 
     @Override
     public Integer call() throws Exception {
-        int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "Sift bench on %d cores (Elasticsearch at %s, on the same machine)%n%n", cores,
-                elasticsearch);
-        List<ElasticsearchBulkBench.Result> results = new ArrayList<>(
-                ElasticsearchBulkBench.run(elasticsearch, documents, bulkSize));
-        double baseline = results.get(0).documentsPerSecond();
-        System.out.printf(Locale.ROOT, "%-48s %10s %9s %12s %10s%n", "STAGE", "RECORDS", "SECONDS", "RECORDS/S", "× BASELINE");
-        for (ElasticsearchBulkBench.Result result : results) {
-            System.out.printf(Locale.ROOT, "%-48s %10d %9.2f %12.0f %10.2f%n", result.stage(), result.documents(),
-                    result.seconds(), result.documentsPerSecond(), result.documentsPerSecond() / baseline);
-        }
-        if (json != null) {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode root = mapper.createObjectNode();
-            root.put("cores", cores);
-            ArrayNode stages = root.putArray("elasticsearchBulk");
-            for (ElasticsearchBulkBench.Result result : results) {
-                stages.addObject().put("stage", result.stage()).put("records", result.documents())
-                        .put("seconds", result.seconds()).put("recordsPerSecond", result.documentsPerSecond())
-                        .put("ratioToBaseline", result.documentsPerSecond() / baseline);
+        List<String> selected = stages == null || stages.isEmpty() ? BenchSuite.stageNames()
+                : BenchSuite.select(stages);
+        BenchSettings settings = new BenchSettings(seconds, warmUp != null ? warmUp : Math.max(2, seconds / 2),
+                series, items, parallelism != null ? parallelism : Machine.cores(), elasticsearch, documents,
+                bulkSize);
+        String loadBefore = Machine.loadAverage();
+        System.out.printf(Locale.ROOT, "Sift bench: %d cores, %s %s, max heap %d MiB, load average %s%n"
+                        + "stages: %s; %.0f s measured per run after %.0f s warm-up%n", Machine.cores(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20, loadBefore, String.join(", ", selected), settings.seconds(),
+                settings.warmUpSeconds());
+        System.out.println("Per core = records per CPU-second of this JVM (all its threads); × baseline compares"
+                + " per-core throughput with the stage's baseline from the same run.");
+        List<StageReport> reports = new ArrayList<>();
+        int failed = 0;
+        for (String stage : selected) {
+            StageReport report;
+            try {
+                report = BenchSuite.run(stage, settings);
+            } catch (Exception | LinkageError e) {
+                failed++;
+                System.err.printf(Locale.ROOT, "%nstage %s failed: %s%n", stage, e);
+                e.printStackTrace();
+                report = StageReport.skipped(stage, "failed", "failed: " + e);
             }
-            Files.write(json, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+            reports.add(report);
+            BenchOutput.print(report, System.out);
+            System.out.flush();
+        }
+        printSummary(reports);
+        if (json != null) {
+            BenchOutput.writeJson(json, reports, settings, loadBefore, Machine.loadAverage());
             System.out.println("\nFigures as JSON: " + json.toAbsolutePath());
         }
-        return 0;
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static void printSummary(List<StageReport> reports) {
+        System.out.printf(Locale.ROOT, "%n== Summary (subject of each stage)%n   %-15s %14s %6s %14s %10s  %s%n",
+                "STAGE", "RECORDS/S", "CORES", "REC/S/CORE", "×BASELINE", "BASELINE");
+        for (StageReport report : reports) {
+            Measurement subject = report.measurements().stream()
+                    .filter(m -> m.role() == Measurement.Role.SUBJECT).findFirst().orElse(null);
+            if (subject == null) {
+                System.out.printf(Locale.ROOT, "   %-15s %s%n", report.stage(),
+                        report.skippedReason() == null ? "no figures" : report.skippedReason());
+                continue;
+            }
+            Measurement baseline = report.baseline();
+            System.out.printf(Locale.ROOT, "   %-15s %,14.0f %6.2f %,14.0f %10.3f  %s%n", report.stage(),
+                    subject.recordsPerSecond(), subject.coresUsed(), subject.recordsPerCoreSecond(),
+                    report.ratioToBaselinePerCore(subject), baseline == null ? "" : baseline.name());
+        }
     }
 }

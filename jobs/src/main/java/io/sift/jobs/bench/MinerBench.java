@@ -1,0 +1,336 @@
+package io.sift.jobs.bench;
+
+import io.sift.core.logs.MinerConfig;
+import io.sift.core.logs.TemplateMiner;
+import io.sift.core.logs.TemplateMinerState;
+import io.sift.eval.EvalData;
+import io.sift.eval.loghub.LoghubSystem;
+import io.sift.scenario.ScenarioGenerator;
+import io.sift.schema.LogRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * Log template mining alone: Sift's miner (default configuration, one state per service as the job keys it) over
+ * the Loghub sample lines, interleaved across systems as a shared log stream would be. Replayed with the templates
+ * already learned ("warm": what a long-running job mostly does) and, as a variant, from empty states every pass
+ * ("cold": learning included). Baseline: tokenise on blanks, mask tokens holding a digit, group by the joined key.
+ */
+public final class MinerBench {
+
+    public static final String STAGE = "miner";
+
+    /** Lines per timed pass of the warm replay. */
+    private static final int LINES_PER_PASS = 20_000;
+    /** Copies of every service's state held when measuring heap (megabytes, not kilobytes, to read). */
+    private static final int HEAP_COPIES = 40;
+
+    private MinerBench() {}
+
+    public static StageReport run(BenchSettings settings) {
+        LogInput input = LogInput.load();
+        MinerConfig config = MinerConfig.defaults();
+        StageReport report = new StageReport(STAGE, "Log template mining alone (plain Java, one thread): "
+                + "TemplateMiner.mine per line, one state per service");
+        WarmMinerLoop warm = new WarmMinerLoop(input, config);
+        List<Throughput.Workload> workloads = List.of(warm, new NaiveGroupingLoop(input),
+                new ColdMinerLoop(input, config));
+        for (Measurement m : Throughput.alternate(settings.warmUpSeconds(), settings.seconds(), settings.rounds(),
+                workloads)) {
+            report.add(m);
+        }
+        int templates = warm.templateCount();
+        report.figure("services (log sources)", input.services.size(), "services")
+                .figure("lines per replay", input.lines.length, "lines")
+                .figure("templates mined (all services)", templates, "templates");
+
+        HeapFigures heap = heapPerTemplate(input, config);
+        report.figure("heap per template (state, index, shape cache)", heap.perTemplate, "bytes")
+                .figure("heap per service (its state)", heap.perService, "bytes")
+                .figure("templates per service (average)", (double) heap.templates / heap.services, "templates")
+                .figure("checkpointed bytes per template (Flink POJO serializer)", heap.serializedPerTemplate, "bytes")
+                .note("input: " + input.origin)
+                .note("baseline: split on blanks, tokens with a digit become <*>, count per joined key in a HashMap")
+                .note(String.format(Locale.ROOT, "heap measured on %d copies of the %d service states (used heap after"
+                        + " GC); a state's lookup index and shape cache count towards its templates",
+                        HEAP_COPIES, input.services.size()));
+        return report;
+    }
+
+    /** Log lines of several services, interleaved round-robin in the order each service logged them. */
+    static final class LogInput {
+        final List<String> services;
+        final String[] lines;
+        final int[] serviceOfLine;
+        final String origin;
+
+        private LogInput(Map<String, List<String>> byService, String origin) {
+            this.services = new ArrayList<>(byService.keySet());
+            this.origin = origin;
+            List<String> lines = new ArrayList<>();
+            List<Integer> owners = new ArrayList<>();
+            List<List<String>> columns = new ArrayList<>(byService.values());
+            int longest = columns.stream().mapToInt(List::size).max().orElse(0);
+            for (int row = 0; row < longest; row++) {
+                for (int service = 0; service < columns.size(); service++) {
+                    if (row < columns.get(service).size()) {
+                        lines.add(columns.get(service).get(row));
+                        owners.add(service);
+                    }
+                }
+            }
+            this.lines = lines.toArray(String[]::new);
+            this.serviceOfLine = owners.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The Loghub samples when the shared data is there, else lines of a generated estate. */
+        static LogInput load() {
+            try {
+                Path loghub = EvalData.dataset("loghub");
+                Map<String, List<String>> byService = new LinkedHashMap<>();
+                for (LoghubSystem system : LoghubSystem.discover(loghub)) {
+                    byService.put(system.name(), system.contents());
+                }
+                int lines = byService.values().stream().mapToInt(List::size).sum();
+                return new LogInput(byService, String.format(Locale.ROOT, "Loghub samples from %s (%d systems, %d"
+                        + " lines, interleaved)", loghub.toAbsolutePath().normalize(), byService.size(), lines));
+            } catch (IllegalArgumentException | UncheckedIOException missing) {
+                return generated(20_000, "no Loghub data (" + missing.getMessage() + "); ");
+            }
+        }
+
+        static LogInput generated(int wanted, String why) {
+            Map<String, List<String>> byService = new LinkedHashMap<>();
+            int count = 0;
+            for (java.util.Iterator<LogRecord> it = ScenarioGenerator.builder().seed(7).services(24)
+                    .duration(Duration.ofHours(12)).randomFaults(2).build().generate().logIterator();
+                    it.hasNext() && count < wanted; count++) {
+                LogRecord log = it.next();
+                byService.computeIfAbsent(log.getResource().getService(), s -> new ArrayList<>()).add(log.getBody());
+            }
+            return new LogInput(byService, why + "generated log lines of a 24-service estate (" + count + " lines, "
+                    + byService.size() + " services)");
+        }
+    }
+
+    /** The miner with templates learned: the first pass learns, later passes replay the same lines. */
+    static final class WarmMinerLoop implements Throughput.Workload {
+        private final LogInput input;
+        private final TemplateMiner miner;
+        private final TemplateMinerState[] states;
+        private int cursor;
+        private long eventTime;
+        long newTemplates;
+
+        WarmMinerLoop(LogInput input, MinerConfig config) {
+            this.input = input;
+            this.miner = new TemplateMiner(config);
+            this.states = new TemplateMinerState[input.services.size()];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = new TemplateMinerState();
+            }
+        }
+
+        @Override
+        public String name() {
+            return "Sift TemplateMiner (templates learned)";
+        }
+
+        @Override
+        public Measurement.Role role() {
+            return Measurement.Role.SUBJECT;
+        }
+
+        @Override
+        public long pass() {
+            for (int i = 0; i < LINES_PER_PASS; i++) {
+                step();
+            }
+            return LINES_PER_PASS;
+        }
+
+        /** Mines the next line (after the last one, the first again). */
+        void step() {
+            if (miner.mine(states[input.serviceOfLine[cursor]], input.lines[cursor], eventTime++).isNew()) {
+                newTemplates++;
+            }
+            if (++cursor == input.lines.length) {
+                cursor = 0;
+            }
+        }
+
+        int templateCount() {
+            int templates = 0;
+            for (TemplateMinerState state : states) {
+                templates += state.templates.size();
+            }
+            return templates;
+        }
+    }
+
+    /** The miner from empty states on every pass: every template is learned again. */
+    static final class ColdMinerLoop implements Throughput.Workload {
+        private final LogInput input;
+        private final TemplateMiner miner;
+        private long eventTime;
+
+        ColdMinerLoop(LogInput input, MinerConfig config) {
+            this.input = input;
+            this.miner = new TemplateMiner(config);
+        }
+
+        @Override
+        public String name() {
+            return "Sift TemplateMiner (empty states each pass)";
+        }
+
+        @Override
+        public Measurement.Role role() {
+            return Measurement.Role.VARIANT;
+        }
+
+        private TemplateMinerState[] states;
+        private int cursor;
+
+        @Override
+        public long pass() {
+            for (int i = 0; i < input.lines.length; i++) {
+                step();
+            }
+            return input.lines.length;
+        }
+
+        /** Mines the next line; empty states again at the start of every replay. */
+        void step() {
+            if (cursor == 0) {
+                states = new TemplateMinerState[input.services.size()];
+                for (int i = 0; i < states.length; i++) {
+                    states[i] = new TemplateMinerState();
+                }
+            }
+            miner.mine(states[input.serviceOfLine[cursor]], input.lines[cursor], eventTime++);
+            if (++cursor == input.lines.length) {
+                cursor = 0;
+            }
+        }
+    }
+
+    /** Digit masking and exact grouping: the least any template miner must do per line. */
+    static final class NaiveGroupingLoop implements Throughput.Workload {
+        private final LogInput input;
+        private final List<HashMap<String, long[]>> groups = new ArrayList<>();
+        private final StringBuilder key = new StringBuilder(256);
+        private int cursor;
+
+        NaiveGroupingLoop(LogInput input) {
+            this.input = input;
+            for (int i = 0; i < input.services.size(); i++) {
+                groups.add(new HashMap<>());
+            }
+        }
+
+        @Override
+        public String name() {
+            return "digit-mask + exact group-by (baseline)";
+        }
+
+        @Override
+        public Measurement.Role role() {
+            return Measurement.Role.BASELINE;
+        }
+
+        @Override
+        public long pass() {
+            for (int i = 0; i < LINES_PER_PASS; i++) {
+                step();
+            }
+            return LINES_PER_PASS;
+        }
+
+        /** Groups the next line (after the last one, the first again). */
+        void step() {
+            groups.get(input.serviceOfLine[cursor]).computeIfAbsent(maskedKey(input.lines[cursor]),
+                    k -> new long[1])[0]++;
+            if (++cursor == input.lines.length) {
+                cursor = 0;
+            }
+        }
+
+        private String maskedKey(String line) {
+            key.setLength(0);
+            int length = line.length();
+            int i = 0;
+            while (i < length) {
+                while (i < length && line.charAt(i) == ' ') {
+                    i++;
+                }
+                int start = i;
+                boolean digit = false;
+                while (i < length && line.charAt(i) != ' ') {
+                    digit |= Character.isDigit(line.charAt(i));
+                    i++;
+                }
+                if (i > start) {
+                    if (key.length() > 0) {
+                        key.append(' ');
+                    }
+                    if (digit) {
+                        key.append("<*>");
+                    } else {
+                        key.append(line, start, i);
+                    }
+                }
+            }
+            return key.toString();
+        }
+    }
+
+    private record HeapFigures(int services, int templates, double perTemplate, double perService,
+            double serializedPerTemplate) {}
+
+    private static HeapFigures heapPerTemplate(LogInput input, MinerConfig config) {
+        TemplateMiner miner = new TemplateMiner(config);
+        List<TemplateMinerState> states = new ArrayList<>();
+        long retained = Machine.retainedHeap(() -> {
+            for (int copy = 0; copy < HEAP_COPIES; copy++) {
+                TemplateMinerState[] copyStates = new TemplateMinerState[input.services.size()];
+                for (int i = 0; i < copyStates.length; i++) {
+                    copyStates[i] = new TemplateMinerState();
+                }
+                for (int i = 0; i < input.lines.length; i++) {
+                    miner.mine(copyStates[input.serviceOfLine[i]], input.lines[i], i);
+                }
+                states.addAll(List.of(copyStates));
+            }
+            return states;
+        });
+        int templates = states.stream().mapToInt(s -> s.templates.size()).sum();
+        TypeSerializer<TemplateMinerState> serializer = TypeInformation.of(TemplateMinerState.class)
+                .createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
+        long serialized = 0;
+        try {
+            for (TemplateMinerState state : states) {
+                out.clear();
+                serializer.serialize(state, out);
+                serialized += out.length();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new HeapFigures(states.size(), templates, (double) retained / templates,
+                (double) retained / states.size(), (double) serialized / templates);
+    }
+}
