@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -61,7 +63,7 @@ public final class DetectorBench {
         report.figure("heap per active series (state + key + hash-map entry)", heap.withKeys, "bytes")
                 .figure("heap per active series (detector state only)", heap.stateOnly, "bytes")
                 .figure("checkpointed bytes per series (Flink POJO serializer, state only)", heap.serialized, "bytes")
-                .note(String.format(java.util.Locale.ROOT, "input: %d scenario series x %d replicas (2 h of 10 s"
+                .note(String.format(Locale.ROOT, "input: %d scenario series x %d replicas (2 h of 10 s"
                         + " samples, replayed); baseline: EWMA mean/variance z-score (alpha %.3f, threshold %.1f) on the"
                         + " same points", input.baseSeries(), input.replicas(), config.alpha, config.threshold))
                 .note("heap measured with " + heap.series + " series after " + SAMPLES_BEFORE_HEAP
@@ -345,7 +347,7 @@ public final class DetectorBench {
     }
 
     private static void feed(MetricInput input, RobustBaselineDetector detector,
-            java.util.function.BiFunction<String, MetricPoint, SeriesState> stateOf) {
+            BiFunction<String, MetricPoint, SeriesState> stateOf) {
         int points = Math.min(input.points.length, SAMPLES_BEFORE_HEAP * input.baseSeries());
         for (int i = 0; i < points; i++) {
             MetricPoint point = input.points[i];

@@ -16,6 +16,7 @@ import io.sift.schema.Direction;
 import io.sift.schema.Resource;
 import io.sift.schema.SignalType;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -82,7 +84,7 @@ public final class ElasticsearchBulkBench {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(health))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,7 +143,7 @@ public final class ElasticsearchBulkBench {
     /** Notes the wall and CPU clocks when the first record passes (the job runs in this JVM). */
     private static final class FirstRecordClock<T> implements org.apache.flink.api.common.functions.MapFunction<T, T> {
         private static final long serialVersionUID = 1L;
-        static final Map<String, long[]> STARTED = new java.util.concurrent.ConcurrentHashMap<>();
+        static final Map<String, long[]> STARTED = new ConcurrentHashMap<>();
         private final String key;
         private transient boolean seen;
 

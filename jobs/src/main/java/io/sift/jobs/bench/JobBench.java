@@ -16,6 +16,7 @@ import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.TopologyUpdate;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -231,7 +232,7 @@ public final class JobBench {
         }
     }
 
-    private interface EventTime<T> extends java.io.Serializable {
+    private interface EventTime<T> extends Serializable {
         Instant of(T record);
     }
 

@@ -6,6 +6,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** What the bench needs to know about the machine and the JVM: CPU time, load, heap after a collection. */
 public final class Machine {
@@ -109,7 +110,7 @@ public final class Machine {
      * Heap retained by what {@code build} returns: used heap after GC with it alive minus before it was built.
      * Meaningful for objects of many megabytes (divide by the count of what they hold).
      */
-    public static long retainedHeap(java.util.function.Supplier<Object> build) {
+    public static long retainedHeap(Supplier<Object> build) {
         long before = usedHeapAfterGc();
         Object held = build.get();
         long after = usedHeapAfterGc();

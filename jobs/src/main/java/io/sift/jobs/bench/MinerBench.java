@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -114,7 +115,7 @@ public final class MinerBench {
         static LogInput generated(int wanted, String why) {
             Map<String, List<String>> byService = new LinkedHashMap<>();
             int count = 0;
-            for (java.util.Iterator<LogRecord> it = ScenarioGenerator.builder().seed(7).services(24)
+            for (Iterator<LogRecord> it = ScenarioGenerator.builder().seed(7).services(24)
                     .duration(Duration.ofHours(12)).randomFaults(2).build().generate().logIterator();
                     it.hasNext() && count < wanted; count++) {
                 LogRecord log = it.next();

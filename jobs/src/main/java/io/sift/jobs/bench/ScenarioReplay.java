@@ -12,6 +12,8 @@ import io.sift.schema.IncidentChange;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.SignalType;
+import java.io.Serializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -53,7 +58,7 @@ final class ScenarioReplay implements AutoCloseable {
     /** Event-time granularity of the ingest clock (and of pacing). */
     static final long CLOCK_BUCKET_MILLIS = 10_000;
     /** How far in event time a partition may run ahead of the slowest one. */
-    static final java.time.Duration MAX_DRIFT = java.time.Duration.ofMinutes(1);
+    static final Duration MAX_DRIFT = Duration.ofMinutes(1);
 
     /** The two replayed inputs. */
     enum Kind { METRICS, LOGS }
@@ -64,7 +69,7 @@ final class ScenarioReplay implements AutoCloseable {
     final int parallelism;
     /** Event-time seconds per wall-clock second the sources keep to, or 0 for as fast as they can. */
     final double pace;
-    private final java.util.concurrent.atomic.AtomicLong paceStartNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong paceStartNanos = new AtomicLong();
     private final Map<Kind, Lap> laps = new ConcurrentHashMap<>();
     private final Map<Kind, LongAdder> emitted = new ConcurrentHashMap<>();
     private final Map<Kind, LongAccumulator> latestEventTime = new ConcurrentHashMap<>();
@@ -105,7 +110,7 @@ final class ScenarioReplay implements AutoCloseable {
     }
 
     private static <T extends SpecificRecordBase> Lap lap(List<T> records,
-            java.util.function.Function<T, Instant> time, java.util.function.Function<T, String> service) {
+            Function<T, Instant> time, Function<T, String> service) {
         long[] times = new long[records.size()];
         String[] services = new String[records.size()];
         for (int i = 0; i < records.size(); i++) {
@@ -130,11 +135,6 @@ final class ScenarioReplay implements AutoCloseable {
 
     boolean has(Kind kind) {
         return laps.containsKey(kind);
-    }
-
-    int lapSize(Kind kind) {
-        Lap lap = laps.get(kind);
-        return lap == null ? 0 : lap.records.length;
     }
 
     long emitted(Kind kind) {
@@ -191,7 +191,7 @@ final class ScenarioReplay implements AutoCloseable {
             DataGeneratorSource<Either<DeadLetter, T>> source =
                     new DataGeneratorSource<>(generator, Long.MAX_VALUE, type);
             return env.fromSource(source, watermarks.withWatermarkAlignment("sift-bench-replay", MAX_DRIFT,
-                    java.time.Duration.ofMillis(50)), name).uid(uid).setParallelism(sourceParallelism);
+                    Duration.ofMillis(50)), name).uid(uid).setParallelism(sourceParallelism);
         };
     }
 
@@ -208,7 +208,7 @@ final class ScenarioReplay implements AutoCloseable {
         long due = start + (long) ((time - scenario.start().toEpochMilli()) * 1e6 / pace);
         long wait = due - System.nanoTime();
         if (wait > 0) {
-            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            TimeUnit.NANOSECONDS.sleep(wait);
         }
     }
 
@@ -295,7 +295,7 @@ final class ScenarioReplay implements AutoCloseable {
     }
 
     /** A supplier that can travel inside the job graph. */
-    interface SerializableSupplier<T> extends Supplier<T>, java.io.Serializable {}
+    interface SerializableSupplier<T> extends Supplier<T>, Serializable {}
 
     /**
      * Processing time since the first record of {@code eventTime}'s clock bucket left the source partition of
