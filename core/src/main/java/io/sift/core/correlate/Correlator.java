@@ -379,8 +379,8 @@ public final class Correlator implements Serializable {
     }
 
     private boolean topCauseChanged(IncidentState incident, CorrelationState state, Topology topology) {
-        List<RootCauseHint> hints = ranker.rank(incident.anomalies, state.recentChanges, topology);
-        return !hints.isEmpty() && !hints.get(0).getItem().equals(incident.lastTopCause);
+        String top = ranker.topCause(incident.anomalies, state.recentChanges, topology);
+        return top != null && !top.equals(incident.lastTopCause);
     }
 
     private Incident emitMerged(IncidentState absorbed, IncidentState survivor, CorrelationState state,

@@ -87,6 +87,31 @@ public final class RootCauseRanker implements Serializable {
      */
     public List<RootCauseHint> rank(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology,
             Collection<String> symptoms) {
+        List<Candidate> ranked = ranked(anomalies, changes, topology, symptoms);
+        double total = ranked.stream().mapToDouble(c -> c.raw).sum();
+        List<RootCauseHint> hints = new ArrayList<>();
+        for (int i = 0; i < Math.min(maxHints, ranked.size()); i++) {
+            Candidate c = ranked.get(i);
+            hints.add(RootCauseHint.newBuilder()
+                    .setItem(c.item)
+                    .setRank(i + 1)
+                    .setScore(total > 0 ? round(c.raw / total) : 0.0)
+                    .setReasons(c.reasonsLater.get())
+                    .setChanges(c.changeIds)
+                    .build());
+        }
+        return hints;
+    }
+
+    /** The item {@link #rank} would put first, or null for no anomalies; cheaper, as no hint is worded. */
+    public String topCause(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology) {
+        List<Candidate> ranked = ranked(anomalies, changes, topology, List.of());
+        return ranked.isEmpty() ? null : ranked.get(0).item;
+    }
+
+    /** Candidates best first, scored. */
+    private List<Candidate> ranked(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology,
+            Collection<String> symptoms) {
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (AnomalyEntry entry : anomalies) {
             candidates.computeIfAbsent(entry.item, Candidate::new).add(entry);
@@ -163,27 +188,20 @@ public final class RootCauseRanker implements Serializable {
             List<ChangeEvent> suspects = c.suspects;
             double change = c.change;
             c.raw = W_WALK * c.walk + W_TOPOLOGY * topo + W_ONSET * onset + W_STRENGTH * c.strength + W_CHANGE * change;
-            c.reasons = reasons(c, firstOnset, knowTopology, anomalousDependencies, explained, suspects,
-                    walkTotal > 0 ? walk[i] / walkTotal : 0.0);
+            // Reasons are worded later, only for the hints returned: formatting them for every candidate was
+            // most of the cost of ranking a large incident.
+            final int dependencies = anomalousDependencies;
+            final int explainedCount = explained;
+            final double walkShare = walkTotal > 0 ? walk[i] / walkTotal : 0.0;
+            c.reasonsLater = () -> reasons(c, firstOnset, knowTopology, dependencies, explainedCount, suspects,
+                    walkShare);
             c.changeIds = suspects.stream().map(ChangeEvent::getId).toList();
         }
 
         List<Candidate> ranked = new ArrayList<>(nodes.subList(0, anomalous));
         ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.raw).thenComparingLong(c -> c.onset)
                 .thenComparing(c -> c.item));
-        double total = ranked.stream().mapToDouble(c -> c.raw).sum();
-        List<RootCauseHint> hints = new ArrayList<>();
-        for (int i = 0; i < Math.min(maxHints, ranked.size()); i++) {
-            Candidate c = ranked.get(i);
-            hints.add(RootCauseHint.newBuilder()
-                    .setItem(c.item)
-                    .setRank(i + 1)
-                    .setScore(total > 0 ? round(c.raw / total) : 0.0)
-                    .setReasons(c.reasons)
-                    .setChanges(c.changeIds)
-                    .build());
-        }
-        return hints;
+        return ranked;
     }
 
     /**
@@ -507,7 +525,7 @@ public final class RootCauseRanker implements Serializable {
         double change;
         double walk;
         double raw;
-        List<String> reasons;
+        java.util.function.Supplier<List<String>> reasonsLater;
         List<String> changeIds;
 
         Candidate(String item) {
