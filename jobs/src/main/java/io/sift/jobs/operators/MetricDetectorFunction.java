@@ -9,7 +9,6 @@ import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
 import io.sift.schema.Anomaly;
 import io.sift.schema.MetricPoint;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -22,9 +21,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -240,61 +236,20 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
      * Keyed-state serializer of {@link MetricModel}: its own compact serial form, in which the Random Cut Forest is
      * written through randomcutforest's {@code RandomCutForestMapper} (trees, samplers and shingle, compressed).
      */
-    public static final class ModelSerializer extends TypeSerializerSingleton<MetricModel> {
+    public static final class ModelSerializer extends ByteFormSerializer<MetricModel> {
 
         private static final long serialVersionUID = 1L;
 
         public static final ModelSerializer INSTANCE = new ModelSerializer();
 
         @Override
-        public boolean isImmutableType() {
-            return false;
+        protected byte[] toBytes(MetricModel value) {
+            return value.toBytes();
         }
 
         @Override
-        public MetricModel createInstance() {
-            return null;
-        }
-
-        @Override
-        public MetricModel copy(MetricModel from) {
-            return from == null ? null : MetricModel.fromBytes(from.toBytes());
-        }
-
-        @Override
-        public MetricModel copy(MetricModel from, MetricModel reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public void serialize(MetricModel record, DataOutputView target) throws IOException {
-            byte[] bytes = record.toBytes();
-            target.writeInt(bytes.length);
-            target.write(bytes);
-        }
-
-        @Override
-        public MetricModel deserialize(DataInputView source) throws IOException {
-            byte[] bytes = new byte[source.readInt()];
-            source.readFully(bytes);
+        protected MetricModel fromBytes(byte[] bytes) {
             return MetricModel.fromBytes(bytes);
-        }
-
-        @Override
-        public MetricModel deserialize(MetricModel reuse, DataInputView source) throws IOException {
-            return deserialize(source);
-        }
-
-        @Override
-        public void copy(DataInputView source, DataOutputView target) throws IOException {
-            int length = source.readInt();
-            target.writeInt(length);
-            target.write(source, length);
         }
 
         @Override
@@ -304,61 +259,20 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     }
 
     /** Keyed-state serializer of {@link RuleState}: its Java serial form (a few KB per SLO, bytes per threshold). */
-    public static final class RuleStateSerializer extends TypeSerializerSingleton<RuleState> {
+    public static final class RuleStateSerializer extends ByteFormSerializer<RuleState> {
 
         private static final long serialVersionUID = 1L;
 
         public static final RuleStateSerializer INSTANCE = new RuleStateSerializer();
 
         @Override
-        public boolean isImmutableType() {
-            return false;
+        protected byte[] toBytes(RuleState value) {
+            return value.toBytes();
         }
 
         @Override
-        public RuleState createInstance() {
-            return null;
-        }
-
-        @Override
-        public RuleState copy(RuleState from) {
-            return from == null ? null : RuleState.fromBytes(from.toBytes());
-        }
-
-        @Override
-        public RuleState copy(RuleState from, RuleState reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public void serialize(RuleState record, DataOutputView target) throws IOException {
-            byte[] bytes = record.toBytes();
-            target.writeInt(bytes.length);
-            target.write(bytes);
-        }
-
-        @Override
-        public RuleState deserialize(DataInputView source) throws IOException {
-            byte[] bytes = new byte[source.readInt()];
-            source.readFully(bytes);
+        protected RuleState fromBytes(byte[] bytes) {
             return RuleState.fromBytes(bytes);
-        }
-
-        @Override
-        public RuleState deserialize(RuleState reuse, DataInputView source) throws IOException {
-            return deserialize(source);
-        }
-
-        @Override
-        public void copy(DataInputView source, DataOutputView target) throws IOException {
-            int length = source.readInt();
-            target.writeInt(length);
-            target.write(source, length);
         }
 
         @Override
