@@ -92,20 +92,9 @@ flink_lib_present() {
     compgen -G "$FLINK_LIB/flink-rpc-akka-loader-*.jar" >/dev/null
 }
 
-# ensure_flink_lib: gather the jars with Maven when they are missing (a fresh clone); one build at a time.
+# ensure_flink_lib: gather the Flink jars with Maven when they are missing (a fresh clone).
 ensure_flink_lib() {
-  flink_lib_present && return 0
-  mkdir -p "$HERE/target"
-  (
-    flock -w 900 9 || die "timed out waiting for another build of deploy/cluster"
-    if ! flink_lib_present; then
-      log "Flink jars missing: running mvn -pl deploy/cluster generate-resources (downloads ~70 MB once)"
-      command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven to fetch the Flink jars"
-      mvn -q -f "$SIFT_REPO_ROOT/pom.xml" -pl deploy/cluster generate-resources >&2 \
-        || die "mvn -pl deploy/cluster generate-resources failed"
-      flink_lib_present || die "Flink jars still missing after the build (looked in $FLINK_LIB)"
-    fi
-  ) 9>"$HERE/target/.build.lock"
+  ensure_module_resources deploy/cluster "$HERE/target" flink_lib_present "Flink jars"
 }
 
 tm_pid_file() { printf '%s/taskmanager-%s.pid\n' "$CLUSTER_DIR" "$1"; }

@@ -123,21 +123,28 @@ binaries_present() {
   compgen -G "$SIFT_KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null && [ -x "$(es_distribution)/bin/elasticsearch" ]
 }
 
-# ensure_binaries: fetch the Kafka jars and the Elasticsearch server with Maven when they are missing.
-# Serialised with a lock because kafka.sh and elasticsearch.sh may run at the same time.
-ensure_binaries() {
-  binaries_present && return 0
-  mkdir -p "$SIFT_TARGET"
+# ensure_module_resources MODULE TARGET PRESENT_FN WHAT: when PRESENT_FN fails, run the Maven module's
+# generate-resources (which fetches the jars or servers) once, serialised with a lock in TARGET, since several
+# scripts may start at the same time on a fresh clone.
+ensure_module_resources() {
+  local module="$1" target="$2" present="$3" what="$4"
+  "$present" && return 0
+  mkdir -p "$target"
   (
-    flock -w 900 9 || die "timed out waiting for another build of deploy/local"
-    if ! binaries_present; then
-      log "Kafka/Elasticsearch binaries missing: running mvn -pl deploy/local generate-resources (downloads ~200 MB once)"
-      command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven to fetch the binaries"
-      mvn -q -f "$SIFT_REPO_ROOT/pom.xml" -pl deploy/local generate-resources >&2 \
-        || die "mvn -pl deploy/local generate-resources failed"
-      binaries_present || die "binaries still missing after the build (looked in $SIFT_TARGET)"
+    flock -w 900 9 || die "timed out waiting for another build of $module"
+    if ! "$present"; then
+      log "$what missing: running mvn -pl $module generate-resources (downloads once)"
+      command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven to fetch the $what"
+      mvn -q -f "$SIFT_REPO_ROOT/pom.xml" -pl "$module" generate-resources >&2 \
+        || die "mvn -pl $module generate-resources failed"
+      "$present" || die "$what still missing after the build (looked in $target)"
     fi
-  ) 9>"$SIFT_TARGET/.build.lock"
+  ) 9>"$target/.build.lock"
+}
+
+# ensure_binaries: the Kafka jars and the Elasticsearch server, fetched when missing.
+ensure_binaries() {
+  ensure_module_resources deploy/local "$SIFT_TARGET" binaries_present "Kafka/Elasticsearch binaries"
 }
 
 # Prints one service's state line (name, port, pid or empty, dir); returns 0 when up, 3 otherwise.
