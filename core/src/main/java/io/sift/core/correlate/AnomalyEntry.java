@@ -20,6 +20,39 @@ public class AnomalyEntry {
 
     public AnomalyEntry() {}
 
+    /** The entry of an anomaly's first version seen. */
+    public static AnomalyEntry of(io.sift.schema.Anomaly anomaly) {
+        AnomalyEntry entry = new AnomalyEntry();
+        entry.id = anomaly.getId();
+        entry.series = anomaly.getSeriesKey();
+        entry.item = anomaly.getResource().getService();
+        entry.metric = anomaly.getMetric();
+        entry.onset = anomaly.getOnset().toEpochMilli();
+        entry.time = anomaly.getTime().toEpochMilli();
+        entry.end = anomaly.getEnd() == null ? -1 : anomaly.getEnd().toEpochMilli();
+        entry.score = anomaly.getScore();
+        entry.deviation = anomaly.getDeviation();
+        entry.observed = anomaly.getObserved();
+        entry.expected = anomaly.getExpected();
+        entry.up = anomaly.getDirection() == io.sift.schema.Direction.UP;
+        return entry;
+    }
+
+    /** Folds in a later version of the same anomaly: latest time and end, values of the strongest version. */
+    public void update(io.sift.schema.Anomaly anomaly) {
+        time = Math.max(time, anomaly.getTime().toEpochMilli());
+        if (anomaly.getEnd() != null) {
+            end = anomaly.getEnd().toEpochMilli();
+        }
+        if (anomaly.getScore() >= score) {
+            score = anomaly.getScore();
+            deviation = anomaly.getDeviation();
+            observed = anomaly.getObserved();
+            expected = anomaly.getExpected();
+            up = anomaly.getDirection() == io.sift.schema.Direction.UP;
+        }
+    }
+
     boolean ongoing() {
         return end < 0;
     }

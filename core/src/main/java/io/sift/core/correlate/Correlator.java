@@ -98,7 +98,7 @@ public final class Correlator implements Serializable {
             if (known != null) {
                 boolean wasResolved = incident.resolved;
                 double peakBefore = incident.peakScore;
-                update(known, anomaly);
+                known.update(anomaly);
                 touch(incident, anomaly, time);
                 if (wasResolved) {
                     reopen(incident, time);
@@ -140,7 +140,7 @@ public final class Correlator implements Serializable {
             incident.fingerprint = fingerprint;
             incident.openedAt = onset;
             incident.lastSeen = time;
-            incident.anomalies.add(entry(anomaly));
+            incident.anomalies.add(AnomalyEntry.of(anomaly));
             incident.anomalyUpdates = 1;
             incident.peakScore = anomaly.getScore();
             state.incidents.add(incident);
@@ -160,7 +160,7 @@ public final class Correlator implements Serializable {
             out.add(emitMerged(absorbed, survivor, state, topology));
         }
         boolean wasResolved = survivor.resolved;
-        survivor.anomalies.add(entry(anomaly));
+        survivor.anomalies.add(AnomalyEntry.of(anomaly));
         touch(survivor, anomaly, time);
         if (wasResolved) {
             reopen(survivor, time);
@@ -315,19 +315,6 @@ public final class Correlator implements Serializable {
         return false;
     }
 
-    private static void update(AnomalyEntry entry, Anomaly anomaly) {
-        entry.time = Math.max(entry.time, anomaly.getTime().toEpochMilli());
-        if (anomaly.getEnd() != null) {
-            entry.end = anomaly.getEnd().toEpochMilli();
-        }
-        if (anomaly.getScore() >= entry.score) {
-            entry.score = anomaly.getScore();
-            entry.deviation = anomaly.getDeviation();
-            entry.observed = anomaly.getObserved();
-            entry.expected = anomaly.getExpected();
-        }
-    }
-
     private static void touch(IncidentState incident, Anomaly anomaly, long time) {
         incident.anomalyUpdates++;
         incident.lastSeen = Math.max(incident.lastSeen, time);
@@ -351,23 +338,6 @@ public final class Correlator implements Serializable {
     private void recordTransition(IncidentState incident, long time) {
         incident.transitions.add(time);
         incident.transitions.removeIf(t -> t < time - config.flapWindowMillis);
-    }
-
-    private static AnomalyEntry entry(Anomaly anomaly) {
-        AnomalyEntry entry = new AnomalyEntry();
-        entry.id = anomaly.getId();
-        entry.series = anomaly.getSeriesKey();
-        entry.item = anomaly.getResource().getService();
-        entry.metric = anomaly.getMetric();
-        entry.onset = anomaly.getOnset().toEpochMilli();
-        entry.time = anomaly.getTime().toEpochMilli();
-        entry.end = anomaly.getEnd() == null ? -1 : anomaly.getEnd().toEpochMilli();
-        entry.score = anomaly.getScore();
-        entry.deviation = anomaly.getDeviation();
-        entry.observed = anomaly.getObserved();
-        entry.expected = anomaly.getExpected();
-        entry.up = anomaly.getDirection() == Direction.UP;
-        return entry;
     }
 
     private static Set<String> items(IncidentState incident) {

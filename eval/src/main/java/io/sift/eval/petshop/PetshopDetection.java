@@ -112,23 +112,9 @@ public final class PetshopDetection {
     private static void fold(Map<String, AnomalyEntry> episodes, Anomaly anomaly) {
         AnomalyEntry entry = episodes.get(anomaly.getId());
         if (entry == null) {
-            entry = new AnomalyEntry();
-            entry.id = anomaly.getId();
-            entry.item = anomaly.getResource().getService();
-            entry.metric = anomaly.getMetric();
-            entry.onset = anomaly.getOnset().toEpochMilli();
-            episodes.put(entry.id, entry);
-        }
-        entry.time = Math.max(entry.time, anomaly.getTime().toEpochMilli());
-        if (anomaly.getEnd() != null) {
-            entry.end = anomaly.getEnd().toEpochMilli();
-        }
-        if (anomaly.getScore() >= entry.score) {
-            entry.score = anomaly.getScore();
-            entry.deviation = anomaly.getDeviation();
-            entry.observed = anomaly.getObserved();
-            entry.expected = anomaly.getExpected();
-            entry.up = anomaly.getDeviation() >= 0;
+            episodes.put(anomaly.getId(), AnomalyEntry.of(anomaly));
+        } else {
+            entry.update(anomaly);
         }
     }
 }
