@@ -126,49 +126,84 @@ public final class MinerBench {
         }
     }
 
-    /** The miner with templates learned: the first pass learns, later passes replay the same lines. */
-    static final class WarmMinerLoop implements Throughput.Workload {
-        private final LogInput input;
-        private final TemplateMiner miner;
-        private final TemplateMinerState[] states;
+    /**
+     * Replays the log lines one at a time, in a loop: each step handles the line under the cursor, then moves on (after
+     * the last line, the first again). Subclasses say what handling a line means.
+     */
+    abstract static class LineLoop implements Throughput.Workload {
+        final LogInput input;
+        private final String name;
+        private final Measurement.Role role;
+        private final int linesPerPass;
         private int cursor;
-        private long eventTime;
-        long newTemplates;
 
-        WarmMinerLoop(LogInput input, MinerConfig config) {
+        LineLoop(LogInput input, String name, Measurement.Role role, int linesPerPass) {
             this.input = input;
-            this.miner = new TemplateMiner(config);
-            this.states = new TemplateMinerState[input.services.size()];
-            for (int i = 0; i < states.length; i++) {
-                states[i] = new TemplateMinerState();
-            }
+            this.name = name;
+            this.role = role;
+            this.linesPerPass = linesPerPass;
         }
 
         @Override
         public String name() {
-            return "Sift TemplateMiner (templates learned)";
+            return name;
         }
 
         @Override
         public Measurement.Role role() {
-            return Measurement.Role.SUBJECT;
+            return role;
         }
 
         @Override
         public long pass() {
-            for (int i = 0; i < LINES_PER_PASS; i++) {
+            for (int i = 0; i < linesPerPass; i++) {
                 step();
             }
-            return LINES_PER_PASS;
+            return linesPerPass;
         }
 
-        /** Mines the next line (after the last one, the first again). */
+        /** Handles the next line. */
         void step() {
-            if (miner.mine(states[input.serviceOfLine[cursor]], input.lines[cursor], eventTime++).isNew()) {
-                newTemplates++;
+            if (cursor == 0) {
+                replayStarts();
             }
+            handle(input.serviceOfLine[cursor], input.lines[cursor]);
             if (++cursor == input.lines.length) {
                 cursor = 0;
+            }
+        }
+
+        /** Called before the first line of every replay. */
+        void replayStarts() {}
+
+        abstract void handle(int service, String line);
+
+        static TemplateMinerState[] emptyStates(int services) {
+            TemplateMinerState[] states = new TemplateMinerState[services];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = new TemplateMinerState();
+            }
+            return states;
+        }
+    }
+
+    /** The miner with templates learned: the first pass learns, later passes replay the same lines. */
+    static final class WarmMinerLoop extends LineLoop {
+        private final TemplateMiner miner;
+        private final TemplateMinerState[] states;
+        private long eventTime;
+        long newTemplates;
+
+        WarmMinerLoop(LogInput input, MinerConfig config) {
+            super(input, "Sift TemplateMiner (templates learned)", Measurement.Role.SUBJECT, LINES_PER_PASS);
+            this.miner = new TemplateMiner(config);
+            this.states = emptyStates(input.services.size());
+        }
+
+        @Override
+        void handle(int service, String line) {
+            if (miner.mine(states[service], line, eventTime++).isNew()) {
+                newTemplates++;
             }
         }
 
@@ -182,91 +217,42 @@ public final class MinerBench {
     }
 
     /** The miner from empty states on every pass: every template is learned again. */
-    static final class ColdMinerLoop implements Throughput.Workload {
-        private final LogInput input;
+    static final class ColdMinerLoop extends LineLoop {
         private final TemplateMiner miner;
+        private TemplateMinerState[] states;
         private long eventTime;
 
         ColdMinerLoop(LogInput input, MinerConfig config) {
-            this.input = input;
+            super(input, "Sift TemplateMiner (empty states each pass)", Measurement.Role.VARIANT, input.lines.length);
             this.miner = new TemplateMiner(config);
         }
 
         @Override
-        public String name() {
-            return "Sift TemplateMiner (empty states each pass)";
+        void replayStarts() {
+            states = emptyStates(input.services.size());
         }
 
         @Override
-        public Measurement.Role role() {
-            return Measurement.Role.VARIANT;
-        }
-
-        private TemplateMinerState[] states;
-        private int cursor;
-
-        @Override
-        public long pass() {
-            for (int i = 0; i < input.lines.length; i++) {
-                step();
-            }
-            return input.lines.length;
-        }
-
-        /** Mines the next line; empty states again at the start of every replay. */
-        void step() {
-            if (cursor == 0) {
-                states = new TemplateMinerState[input.services.size()];
-                for (int i = 0; i < states.length; i++) {
-                    states[i] = new TemplateMinerState();
-                }
-            }
-            miner.mine(states[input.serviceOfLine[cursor]], input.lines[cursor], eventTime++);
-            if (++cursor == input.lines.length) {
-                cursor = 0;
-            }
+        void handle(int service, String line) {
+            miner.mine(states[service], line, eventTime++);
         }
     }
 
     /** Digit masking and exact grouping: the least any template miner must do per line. */
-    static final class NaiveGroupingLoop implements Throughput.Workload {
-        private final LogInput input;
+    static final class NaiveGroupingLoop extends LineLoop {
         private final List<HashMap<String, long[]>> groups = new ArrayList<>();
         private final StringBuilder key = new StringBuilder(256);
-        private int cursor;
 
         NaiveGroupingLoop(LogInput input) {
-            this.input = input;
+            super(input, "digit-mask + exact group-by (baseline)", Measurement.Role.BASELINE, LINES_PER_PASS);
             for (int i = 0; i < input.services.size(); i++) {
                 groups.add(new HashMap<>());
             }
         }
 
         @Override
-        public String name() {
-            return "digit-mask + exact group-by (baseline)";
-        }
-
-        @Override
-        public Measurement.Role role() {
-            return Measurement.Role.BASELINE;
-        }
-
-        @Override
-        public long pass() {
-            for (int i = 0; i < LINES_PER_PASS; i++) {
-                step();
-            }
-            return LINES_PER_PASS;
-        }
-
-        /** Groups the next line (after the last one, the first again). */
-        void step() {
-            groups.get(input.serviceOfLine[cursor]).computeIfAbsent(maskedKey(input.lines[cursor]),
-                    k -> new long[1])[0]++;
-            if (++cursor == input.lines.length) {
-                cursor = 0;
-            }
+        void handle(int service, String line) {
+            groups.get(service).computeIfAbsent(maskedKey(line), k -> new long[1])[0]++;
         }
 
         private String maskedKey(String line) {
