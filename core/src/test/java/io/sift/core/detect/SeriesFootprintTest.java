@@ -45,7 +45,8 @@ class SeriesFootprintTest {
     }
 
     @Test
-    void printsBytesPerSeries() {
+    /** Issue 3's budget: at most 2 KiB of heap per active series without a forest (figures printed for the note). */
+    void seriesStateStaysWithinTwoKibWithoutAForest() {
         DetectorConfig noForest = DetectorConfig.builder().randomCutForest(false).changePoint(true)
                 .baselineScoring(true).build();
         DetectorConfig forest = DetectorConfig.builder().changePoint(true).baselineScoring(true).build();
@@ -63,6 +64,9 @@ class SeriesFootprintTest {
         System.out.printf("heap bytes per series: robust-baseline %d, baseline+cusum %d, baseline+cusum+rcf"
                 + " (30 trees x 256) %d; checkpoint bytes: baseline+cusum %d, +rcf %d%n", robust, model, rcf,
                 m.toBytes().length, f.toBytes().length);
+        assertTrue(robust <= 2048, "robust-baseline state " + robust + " B per series");
+        assertTrue(model <= 2048, "baseline+cusum state " + model + " B per series");
+        assertTrue(rcf > model, "a forest costs more than the baseline it sits on: " + rcf + " vs " + model);
     }
 
     private static long robustHeapPerSeries(int seriesCount) {
