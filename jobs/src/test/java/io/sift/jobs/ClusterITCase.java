@@ -145,6 +145,10 @@ class ClusterITCase {
         }
         assertTrue(incident != null, () -> "the resumed job opens an incident naming " + fault.rootCauseItem()
                 + "; incidents: " + safeIncidents(run));
+        // The incident is still growing while the job reads the rest of the scenario: judge its root cause once
+        // everything is read and its version has stopped moving, not at whichever early version the poll saw.
+        awaitCommittedToEnd(settings, Duration.ofMinutes(2));
+        incident = settled(run, fault, Duration.ofMinutes(1));
         assertNamesFault(incident, fault);
         cli("savepoint", resumed, "--stop", "--rest", cluster.restUrl());
     }
@@ -287,6 +291,21 @@ class ClusterITCase {
             }
             throw new AssertionError("group " + group + " committed " + committed + ", not the ends " + ends);
         }
+    }
+
+    /** The fault's incident once its version has stayed the same for three polls a second apart. */
+    private JsonNode settled(String run, InjectedFault fault, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode incident = findFaultIncident(run, fault);
+        int unchanged = 0;
+        while (unchanged < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            JsonNode now = findFaultIncident(run, fault);
+            unchanged = now != null && incident != null
+                    && now.at("/sift/version").asLong() == incident.at("/sift/version").asLong() ? unchanged + 1 : 0;
+            incident = now;
+        }
+        return incident;
     }
 
     private static void assertNamesFault(JsonNode incident, InjectedFault fault) {
