@@ -140,6 +140,51 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> CHANGE_LOOKBACK = ConfigOptions.key("sift.correlate.change-lookback")
             .durationType().defaultValue(Duration.ofMinutes(30))
             .withDescription("Changes this long before an anomaly's onset are suspects.");
+    public static final ConfigOption<Duration> CORRELATE_LINK_GAP = ConfigOptions.key("sift.correlate.link-gap")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("An anomaly joins through the topology only while a linked anomaly of the incident is"
+                    + " ongoing or ended at most this long before its onset (detection granularity); zero or more.");
+    public static final ConfigOption<Duration> CORRELATE_ONSET_TOLERANCE =
+            ConfigOptions.key("sift.correlate.onset-tolerance").durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("A cause may be detected up to this long after its effects (sampling phases, log"
+                    + " windows); zero or more.");
+    public static final ConfigOption<Duration> CORRELATE_MERGE_WINDOW = ConfigOptions.key("sift.correlate.merge-window")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("An anomaly linked to several open incidents merges them only when its onset is within"
+                    + " this time of the linked anomalies' onsets; otherwise it joins the most closely linked one.");
+    public static final ConfigOption<Integer> CORRELATE_MAX_ANOMALY_REFS =
+            ConfigOptions.key("sift.correlate.max-anomaly-refs").intType().defaultValue(50)
+            .withDescription("Anomaly references listed per incident version, earliest onset first (at least 1;"
+                    + " anomalyCount stays exact).");
+    public static final ConfigOption<Integer> CORRELATE_MAX_HINTS = ConfigOptions.key("sift.correlate.max-hints")
+            .intType().defaultValue(3)
+            .withDescription("Root-cause hints per incident version (at least 1).");
+    public static final ConfigOption<Integer> CORRELATE_FLAP_COUNT = ConfigOptions.key("sift.correlate.flap-count")
+            .intType().defaultValue(3)
+            .withDescription("An incident that resolves or reopens more than this many times within the flap window"
+                    + " is flapping (field flapping; at least 1), as ServiceNow's flap_frequency.");
+    public static final ConfigOption<Duration> CORRELATE_FLAP_WINDOW = ConfigOptions.key("sift.correlate.flap-window")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("The period in which resolutions and reopenings are counted for flapping, as"
+                    + " ServiceNow's flap_interval (positive).");
+    public static final ConfigOption<Duration> CORRELATE_FLAP_QUIET = ConfigOptions.key("sift.correlate.flap-quiet-period")
+            .durationType().noDefaultValue()
+            .withDescription("A flapping incident resolves only after this much quiet, which also ends the flapping;"
+                    + " at least the quiet period. Default: 3 x sift.correlate.quiet-period.");
+    public static final ConfigOption<String> CORRELATE_GROUP_BY = ConfigOptions.key("sift.correlate.group-by")
+            .stringType().defaultValue("")
+            .withDescription("Attributes separated by ',' (as Alertmanager's group_by), e.g. 'cluster,region':"
+                    + " anomalies with equal values of all of them that overlap in time (within sift.correlate.gap)"
+                    + " join one incident even without a topology path; anomalies lacking one are not grouped by it."
+                    + " Attributes: service, host, instance, metric, signal, detector, or a label of the series"
+                    + " (label.<name> for a label with one of those names). Empty: topology and time only.");
+    public static final ConfigOption<String> CORRELATE_RULES = ConfigOptions.key("sift.correlate.rules")
+            .stringType().defaultValue("")
+            .withDescription("Grouping rules, separated by ';', each adding a grouping key for the anomalies it"
+                    + " matches: '<name>: group-by=<attribute>[,<attribute>...] [match=<attribute>:<glob>[,...]]"
+                    + " [window=<duration>]', e.g. 'db-cluster: match=metric:db.* group-by=cluster window=5m'. All"
+                    + " matchers must match ('*' in a glob: any characters); window (default sift.correlate.gap) bounds"
+                    + " how far apart grouped anomalies may be. Attributes as for sift.correlate.group-by.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sift.checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10))

@@ -146,6 +146,9 @@ class ElasticsearchTemplatesTest {
                     case "text":
                         assertTrue(value.isTextual(), path + " is a string: " + value);
                         break;
+                    case "boolean":
+                        assertTrue(value.isBoolean(), path + " is a boolean: " + value);
+                        break;
                     default:
                         fail("unexpected type " + type + " for " + path);
                 }

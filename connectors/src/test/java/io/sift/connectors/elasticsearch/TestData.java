@@ -89,6 +89,9 @@ public final class TestData {
                                         .setChangeRequest("CHG0012345")
                                         .build()))
                 .setMergedInto(null)
+                .setFlapping(true)
+                .setFingerprint("fp-4c1d2e3f4a5b6c7d8e9f")
+                .setGroupKey("db-cluster{cluster=eu-1}")
                 .build();
     }
 
