@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,32 @@ class StateUpgradeTest {
         List<String> resumed = new ArrayList<>(before);
         resumed.addAll(after);
         assertEquals(straight, resumed, c.name() + ": outputs after the restore are those of the uninterrupted run");
+    }
+
+    static Stream<String> cases() {
+        return StateFixtures.CASES.stream().map(Case::name);
+    }
+
+    /**
+     * The production backend: each operator on RocksDB (its serializers, the byte forms, timers in RocksDB), with a
+     * snapshot and restore at the split, gives exactly the outputs of the uninterrupted run on the heap.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void onRocksDbTheOperatorsRestoreAndMatchTheHeapRun(String name) throws Exception {
+        onRocksDb(byName(name));
+    }
+
+    private static <I, B, O> void onRocksDb(Case<I, B, O> c) throws Exception {
+        List<String> heap = StateFixtures.uninterrupted(c, null);
+        StateFixtures.Snapshot split = StateFixtures.snapshotAtSplit(c, new EmbeddedRocksDBStateBackend(true));
+        List<String> resumed = new ArrayList<>(split.outputs());
+        try (var harness = StateFixtures.open(c, new EmbeddedRocksDBStateBackend(true), split.state())) {
+            StateFixtures.run(c, harness, c.split(), c.input().size());
+            StateFixtures.finish(c, harness);
+            resumed.addAll(c.outputs(harness));
+        }
+        assertEquals(heap, resumed, c.name() + " on RocksDB (incremental snapshot) against the heap");
     }
 
     /** The latency anomalies (not the error ratio's rules) among a detector's outputs. */
