@@ -13,7 +13,6 @@ import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +35,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An upgrade in the middle of a scenario changes no incident: the job reads the first half from Kafka and is stopped
@@ -48,7 +48,7 @@ class UpgradeITCase {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void aSavepointUpgradeInTheMiddleLeavesTheIncidentsOfAnUninterruptedRun() throws Exception {
+    void aSavepointUpgradeInTheMiddleLeavesTheIncidentsOfAnUninterruptedRun(@TempDir Path savepoints) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String environment = "upgrade-" + run;
         Scenario scenario = ScenarioGenerator.builder()
@@ -82,7 +82,6 @@ class UpgradeITCase {
                     conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
             kafka.sendScenario(conf, scenario, before(metrics, half), before(logs, half));
         }
-        Path savepoints = Files.createTempDirectory("sift-upgrade-");
 
         // The old build on the first half, stopped with a savepoint (not drained: timers stay in the state).
         JobClient first = start(settings, "upgraded", null, false);
