@@ -19,8 +19,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -235,12 +233,24 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     /**
      * Keyed-state serializer of {@link MetricModel}: its own compact serial form, in which the Random Cut Forest is
      * written through randomcutforest's {@code RandomCutForestMapper} (trees, samplers and shingle, compressed).
+     * Form 1: {@link MetricModel#toBytes()} (Java serialization; fields added later read as their defaults).
      */
     public static final class ModelSerializer extends ByteFormSerializer<MetricModel> {
 
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+        /** The form this build writes. */
+        static final int FORM = 1;
 
-        public static final ModelSerializer INSTANCE = new ModelSerializer();
+        public static final ModelSerializer INSTANCE = new ModelSerializer(FORM);
+
+        private ModelSerializer(int readForm) {
+            super(readForm);
+        }
+
+        @Override
+        protected int currentForm() {
+            return FORM;
+        }
 
         @Override
         protected byte[] toBytes(MetricModel value) {
@@ -248,22 +258,44 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         }
 
         @Override
-        protected MetricModel fromBytes(byte[] bytes) {
+        protected MetricModel fromBytes(int form, byte[] bytes) {
+            if (form != 1) {
+                throw new IllegalArgumentException("unknown metric model form " + form);
+            }
             return MetricModel.fromBytes(bytes);
         }
 
         @Override
-        public TypeSerializerSnapshot<MetricModel> snapshotConfiguration() {
+        protected ModelSerializer reading(int form) {
+            return form == FORM ? INSTANCE : new ModelSerializer(form);
+        }
+
+        @Override
+        public ModelSerializerSnapshot snapshotConfiguration() {
             return new ModelSerializerSnapshot();
         }
     }
 
-    /** Keyed-state serializer of {@link RuleState}: its Java serial form (a few KB per SLO, bytes per threshold). */
+    /**
+     * Keyed-state serializer of {@link RuleState}: its Java serial form (a few KB per SLO, bytes per threshold).
+     * Form 1: {@link RuleState#toBytes()}.
+     */
     public static final class RuleStateSerializer extends ByteFormSerializer<RuleState> {
 
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+        /** The form this build writes. */
+        static final int FORM = 1;
 
-        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer();
+        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer(FORM);
+
+        private RuleStateSerializer(int readForm) {
+            super(readForm);
+        }
+
+        @Override
+        protected int currentForm() {
+            return FORM;
+        }
 
         @Override
         protected byte[] toBytes(RuleState value) {
@@ -271,27 +303,37 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         }
 
         @Override
-        protected RuleState fromBytes(byte[] bytes) {
+        protected RuleState fromBytes(int form, byte[] bytes) {
+            if (form != 1) {
+                throw new IllegalArgumentException("unknown rule state form " + form);
+            }
             return RuleState.fromBytes(bytes);
         }
 
         @Override
-        public TypeSerializerSnapshot<RuleState> snapshotConfiguration() {
+        protected RuleStateSerializer reading(int form) {
+            return form == FORM ? INSTANCE : new RuleStateSerializer(form);
+        }
+
+        @Override
+        public RuleStateSerializerSnapshot snapshotConfiguration() {
             return new RuleStateSerializerSnapshot();
         }
     }
 
-    /** Snapshot of {@link RuleStateSerializer} (no parameters). */
-    public static final class RuleStateSerializerSnapshot extends SimpleTypeSerializerSnapshot<RuleState> {
-        public RuleStateSerializerSnapshot() {
-            super(() -> RuleStateSerializer.INSTANCE);
+    /** Snapshot of {@link RuleStateSerializer}: the form version (savepoints of builds before it: form 1). */
+    public static final class RuleStateSerializerSnapshot extends ByteFormSerializer.FormSnapshot<RuleState> {
+        @Override
+        protected RuleStateSerializer current() {
+            return RuleStateSerializer.INSTANCE;
         }
     }
 
-    /** Snapshot of {@link ModelSerializer} (no parameters). */
-    public static final class ModelSerializerSnapshot extends SimpleTypeSerializerSnapshot<MetricModel> {
-        public ModelSerializerSnapshot() {
-            super(() -> ModelSerializer.INSTANCE);
+    /** Snapshot of {@link ModelSerializer}: the form version (savepoints of builds before it: form 1). */
+    public static final class ModelSerializerSnapshot extends ByteFormSerializer.FormSnapshot<MetricModel> {
+        @Override
+        protected ModelSerializer current() {
+            return ModelSerializer.INSTANCE;
         }
     }
 }
