@@ -16,6 +16,9 @@ public final class KpiSummary implements Serializable {
 
     public String environment;
     public String service;
+    /** The window summed up, [start, end) in ms (set when the window closes). */
+    public long windowStart;
+    public long windowEnd;
     public double errorRatioSum;
     public int errorRatioCount;
     public boolean successRatio;
