@@ -16,7 +16,14 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
+import io.sift.schema.ServiceHealth;
+import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
+import io.sift.core.detect.SloRule;
+import io.sift.core.health.KpiSummary;
+import io.sift.jobs.operators.ServiceHealthFunction;
+import io.sift.jobs.operators.ServiceKpiWindow;
+import io.sift.jobs.operators.SloBudgetFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +47,13 @@ import org.apache.flink.types.Either;
  */
 public final class SiftJob {
 
-    /** The streams the job produces, for callers that attach more outputs (e.g. collect in the demo). */
+    /**
+     * The streams the job produces, for callers that attach more outputs (e.g. collect in the demo). SLO statuses
+     * are null without SLOs (sift.slo.objectives), service health without windows (sift.health.windows).
+     */
     public record Streams(DataStream<Anomaly> anomalies, DataStream<Incident> incidents,
-            DataStream<DeadLetter> deadLetters) {}
+            DataStream<DeadLetter> deadLetters, DataStream<SloStatus> sloStatuses,
+            DataStream<ServiceHealth> serviceHealth) {}
 
     /** The job's inputs. Changes and topology may be empty sources but must be given. */
     public record Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
@@ -50,7 +61,14 @@ public final class SiftJob {
 
     /** Where results go; any list may be empty. */
     public record Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
-            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes) {
+            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
+            List<Sink<ServiceHealth>> serviceHealth) {
+
+        /** Without SLO and service-health outputs. */
+        public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
+                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes) {
+            this(anomalies, incidents, deadLetters, changes, List.of(), List.of());
+        }
 
         /** Without a changes output (changes still feed correlation). */
         public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
@@ -130,6 +148,10 @@ public final class SiftJob {
                 .process(new CorrelateFunction(correlator), new AvroTypeInfo<>(Incident.class))
                 .uid(CorrelateFunction.UID).name(CorrelateFunction.NAME);
 
+        DataStream<SloStatus> sloStatuses = sloStatuses(metrics, settings);
+        DataStream<ServiceHealth> serviceHealth = serviceHealth(metrics.union(logErrors), anomalies, topologyBroadcast,
+                settings);
+
         DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);
         for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
             allDeadLetters = allDeadLetters.union(more);
@@ -156,7 +178,74 @@ public final class SiftJob {
             changes.sinkTo(sink).uid("sink-changes-" + i).name("Changes → " + sink.getClass().getSimpleName());
             i++;
         }
-        return new Streams(anomalies, incidents, allDeadLetters);
+        i = 0;
+        for (Sink<SloStatus> sink : outputs.sloStatuses()) {
+            if (sloStatuses == null) {
+                break;
+            }
+            sloStatuses.sinkTo(sink).uid("sink-slo-" + i).name("SLO statuses → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        i = 0;
+        for (Sink<ServiceHealth> sink : outputs.serviceHealth()) {
+            if (serviceHealth == null) {
+                break;
+            }
+            serviceHealth.sinkTo(sink).uid("sink-service-health-" + i)
+                    .name("Service health → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        return new Streams(anomalies, incidents, allDeadLetters, sloStatuses, serviceHealth);
+    }
+
+    /** Error budgets of the configured SLOs, a status per SLO and minute; null without SLOs. */
+    private static DataStream<SloStatus> sloStatuses(DataStream<MetricPoint> metrics, SiftSettings settings) {
+        List<SloRule> slos = settings.detection.rules.slos;
+        if (slos.isEmpty()) {
+            return null;
+        }
+        return metrics
+                .flatMap(SloBudgetFunction.samples(slos, settings.correlation.defaultEnvironment),
+                        SloBudgetFunction.INPUT_TYPE)
+                .uid("slo-samples").name("SLI samples")
+                .keyBy(t -> t.f0)
+                .process(new SloBudgetFunction(slos), new AvroTypeInfo<>(SloStatus.class))
+                .uid(SloBudgetFunction.UID).name(SloBudgetFunction.NAME);
+    }
+
+    /**
+     * Service KPIs per window and service, and health per window propagated through the topology (one pair of
+     * operators per configured window); null without windows.
+     */
+    private static DataStream<ServiceHealth> serviceHealth(DataStream<MetricPoint> metrics,
+            DataStream<Anomaly> anomalies, BroadcastStream<TopologyUpdate> topology, SiftSettings settings) {
+        var conf = settings.configuration;
+        String defaultEnv = settings.correlation.defaultEnvironment;
+        long stale = conf.get(SiftOptions.SERIES_TTL).toMillis();
+        DataStream<ServiceHealth> all = null;
+        for (Duration window : conf.get(SiftOptions.HEALTH_WINDOWS)) {
+            String label = ServiceKpiWindow.label(window);
+            DataStream<KpiSummary> kpis = metrics
+                    .filter(ServiceKpiWindow::feedsKpi).uid("kpi-samples-" + label).name("KPI samples (" + label + ")")
+                    .keyBy(p -> ServiceKpiWindow.key(p, defaultEnv))
+                    .window(TumblingEventTimeWindows.of(window))
+                    .aggregate(new ServiceKpiWindow.Summarise(defaultEnv), new ServiceKpiWindow.Stamp(),
+                            TypeInformation.of(KpiSummary.class), TypeInformation.of(KpiSummary.class),
+                            TypeInformation.of(KpiSummary.class))
+                    .uid(ServiceKpiWindow.UID + "-" + label).name(ServiceKpiWindow.NAME + " (" + label + ")");
+            DataStream<ServiceHealth> health = kpis
+                    .map(k -> Either.<KpiSummary, Anomaly>Left(k), ServiceHealthFunction.INPUT_TYPE)
+                    .uid("kpis-to-health-" + label).name("KPIs → health (" + label + ")")
+                    .union(anomalies.map(a -> Either.<KpiSummary, Anomaly>Right(a), ServiceHealthFunction.INPUT_TYPE)
+                            .uid("anomalies-to-health-" + label).name("Anomalies → health (" + label + ")"))
+                    .keyBy(e -> ServiceHealthFunction.environment(e, defaultEnv))
+                    .connect(topology)
+                    .process(new ServiceHealthFunction(settings.health, label, window.toMillis(), stale),
+                            new AvroTypeInfo<>(ServiceHealth.class))
+                    .uid(ServiceHealthFunction.UID + "-" + label).name(ServiceHealthFunction.NAME + " (" + label + ")");
+            all = all == null ? health : all.union(health);
+        }
+        return all;
     }
 
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> validated(StreamExecutionEnvironment env,

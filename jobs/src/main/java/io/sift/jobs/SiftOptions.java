@@ -108,9 +108,27 @@ public final class SiftOptions {
     public static final ConfigOption<String> SLO_OBJECTIVES = ConfigOptions.key("sift.slo.objectives")
             .stringType().defaultValue("")
             .withDescription("SLOs on error-ratio series (value = share of bad events), separated by ';':"
-                    + " '<service>:<metric>:<objective %>', e.g. 'checkout:http.server.error.ratio:99.9'. Alerted by"
-                    + " multi-window burn rates (detector slo-burn-rate, 30-day budget): page (score 90+) at >= 14.4"
-                    + " over 1h and 5m or >= 6 over 6h and 30m; ticket (score 60+) at >= 1 over 3d and 6h.");
+                    + " '[<name>=]<service>:<metric>:<objective %>[/<window>]', the rolling budget window in d, h or m"
+                    + " (default 28d), e.g. 'checkout:http.server.error.ratio:99.9' or"
+                    + " 'checkout-availability=checkout:http.server.error.ratio:99.9/28d'. Alerted by multi-window burn"
+                    + " rates (detector slo-burn-rate): page (score 90+) at >= 14.4 over 1h and 5m or >= 6 over 6h and"
+                    + " 30m; ticket (score 60+) at >= 1 over 3d and 6h. The error budget (minutes of full outage"
+                    + " left in the window), burn rates and status per minute are indexed in sift-slo.");
+    public static final ConfigOption<java.util.List<Duration>> HEALTH_WINDOWS = ConfigOptions.key("sift.health.windows")
+            .durationType().asList().defaultValues(Duration.ofMinutes(1))
+            .withDescription("Event-time windows in which service KPIs (availability, latency, errors, throughput,"
+                    + " saturation) and health scores are computed and indexed (sift-service-health), separated by ';',"
+                    + " e.g. '1 min;5 min;1 h'. Empty: no service health.");
+    public static final ConfigOption<String> HEALTH_WEIGHTS = ConfigOptions.key("sift.health.weights")
+            .stringType().defaultValue("")
+            .withDescription("How much of a service's health (0-1) one KPI at full severity takes away, overriding the"
+                    + " defaults availability:1.0, latency:0.6, errors:0.5, saturation:0.4, throughput:0.3, e.g."
+                    + " 'latency:0.8,throughput:0.1'. Own health = 100 x product of (1 - weight x severity / 100), a"
+                    + " KPI's severity the peak score of the anomalies hurting it in the window.");
+    public static final ConfigOption<Double> HEALTH_DEPENDENCY_IMPACT = ConfigOptions.key("sift.health.dependency-impact")
+            .doubleType().defaultValue(0.5)
+            .withDescription("How much a dependency's health lowers its callers' (0-1): health = min(own, 100 -"
+                    + " impact x (100 - health of the worst dependency)); 0 ignores dependencies, 1 passes them on whole.");
     public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("An open anomaly of a series that sends nothing for this long ends.");

@@ -36,6 +36,9 @@ public final class SiftSettings implements Serializable {
     /** Which detectors run on which metric, with the gap policy, warm-up and series cap (sift.detect.*). */
     public final DetectionConfig detection;
 
+    /** Service health: KPI weights and dependency impact (sift.health.*). */
+    public final io.sift.core.health.HealthModel health;
+
     public SiftSettings(Configuration configuration) {
         this.configuration = configuration;
         this.baseline = BaselineConfig.builder()
@@ -72,6 +75,20 @@ public final class SiftSettings implements Serializable {
                 GapPolicy.parse(configuration.get(SiftOptions.DETECT_GAP_POLICY)),
                 configuration.get(SiftOptions.DETECT_GAP_MAX_FILL), configuration.get(SiftOptions.DETECT_MAX_SERIES))
                 .withRules(rules(configuration));
+        try {
+            this.health = new io.sift.core.health.HealthModel(
+                    io.sift.core.health.HealthModel.parseWeights(configuration.get(SiftOptions.HEALTH_WEIGHTS)),
+                    configuration.get(SiftOptions.HEALTH_DEPENDENCY_IMPACT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.HEALTH_WEIGHTS.key() + " / "
+                    + SiftOptions.HEALTH_DEPENDENCY_IMPACT.key() + ": " + e.getMessage(), e);
+        }
+        for (java.time.Duration w : configuration.get(SiftOptions.HEALTH_WINDOWS)) {
+            if (w.toMillis() < 1000 || w.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException(SiftOptions.HEALTH_WINDOWS.key() + ": windows are whole seconds,"
+                        + " at least one, e.g. '1 min;5 min'; got " + w);
+            }
+        }
         this.correlation = correlation(configuration);
     }
 

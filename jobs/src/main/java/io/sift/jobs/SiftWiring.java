@@ -5,6 +5,8 @@ import io.sift.connectors.elasticsearch.ChangeDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchSinkBuilder;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
+import io.sift.connectors.elasticsearch.ServiceHealthDocumentEmitter;
+import io.sift.connectors.elasticsearch.SloStatusDocumentEmitter;
 import io.sift.connectors.itsm.IncidentWebhookConverter;
 import io.sift.connectors.itsm.WebhookFormat;
 import io.sift.connectors.itsm.WebhookSink;
@@ -17,6 +19,8 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
+import io.sift.schema.ServiceHealth;
+import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +65,8 @@ public final class SiftWiring {
         List<Sink<Incident>> incidents = new ArrayList<>();
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
         List<Sink<ChangeEvent>> changes = new ArrayList<>();
+        List<Sink<SloStatus>> sloStatuses = new ArrayList<>();
+        List<Sink<ServiceHealth>> serviceHealth = new ArrayList<>();
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         Properties producerSecurity = new Properties();
         producerSecurity.putAll(security);
@@ -92,12 +98,20 @@ public final class SiftWiring {
             changes.add(elasticsearch(conf, url).setEmitter(new ChangeDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
+            // SLO budgets and service health: time series for the "SLOs and error budgets" and "Service health"
+            // dashboards.
+            sloStatuses.add(elasticsearch(conf, url).setEmitter(new SloStatusDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
+            serviceHealth.add(elasticsearch(conf, url).setEmitter(new ServiceHealthDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
         }
         String webhookUrl = conf.get(DeliveryOptions.WEBHOOK_URL);
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security)));
         }
-        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes);
+        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth);
     }
 
     /** An Elasticsearch sink builder with the connection, credentials and bulk sizing from the settings. */

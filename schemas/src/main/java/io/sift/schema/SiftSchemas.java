@@ -24,7 +24,7 @@ public final class SiftSchemas {
     /** Top-level record schemas, in the order their files must be parsed (named types used later come first). */
     public static final List<String> FILES = List.of(
             "Resource", "Anomaly", "MetricPoint", "LogRecord", "ChangeEvent", "TopologyUpdate", "Incident",
-            "DeadLetter");
+            "DeadLetter", "SloStatus", "ServiceHealth");
 
     private static final Map<String, Map<String, Schema>> RELEASED = loadReleased();
 
@@ -33,6 +33,12 @@ public final class SiftSchemas {
     /** Released versions kept in the repository, oldest first. */
     public static List<String> releasedVersions() {
         return List.copyOf(RELEASED.keySet());
+    }
+
+    /** Whether release {@code version} had the record {@code name} (records added later did not exist then). */
+    public static boolean isReleased(String version, String name) {
+        Map<String, Schema> schemas = RELEASED.get(version);
+        return schemas != null && schemas.containsKey(name);
     }
 
     /** The schema of record {@code name} as release {@code version} wrote it. */
@@ -93,7 +99,11 @@ public final class SiftSchemas {
     private static Map<String, Schema> parseAll(String folder) {
         Schema.Parser parser = new Schema.Parser();
         Map<String, Schema> schemas = new LinkedHashMap<>();
+        boolean released = folder.contains("/released/");
         for (String name : FILES) {
+            if (released && SiftSchemas.class.getClassLoader().getResource(folder + name + ".avsc") == null) {
+                continue; // a schema added after that release
+            }
             try (InputStream in = resource(folder + name + ".avsc")) {
                 schemas.put(name, parser.parse(in));
             } catch (IOException e) {

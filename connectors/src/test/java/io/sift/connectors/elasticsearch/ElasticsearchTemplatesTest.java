@@ -113,6 +113,8 @@ class ElasticsearchTemplatesTest {
         checkDocument("sift-incidents", new IncidentDocumentEmitter().toRequest(TestData.incident("i", 3)));
         checkDocument("sift-anomalies", new AnomalyDocumentEmitter().toRequest(TestData.anomaly("a", 2)));
         checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sample("c")));
+        checkDocument("sift-slo", new SloStatusDocumentEmitter().toRequest(TestData.sloStatus("s")));
+        checkDocument("sift-service-health", new ServiceHealthDocumentEmitter().toRequest(TestData.serviceHealth("h")));
     }
 
     private static void checkDocument(String indexTemplate, IndexRequestEntry entry) throws IOException {

@@ -162,30 +162,18 @@ public final class RuleSet implements Serializable {
     private void slo(SloRule rule, RuleState.Slo s, String seriesKey, MetricPoint point, long time, double value,
             Consumer<Anomaly> out) {
         s.windows.add(time, value);
-        SloRule.Condition firing = null;
-        double score = 0.0;
-        double longBurn = 0.0;
-        double shortBurn = 0.0;
-        for (SloRule.Condition c : SloRule.CONDITIONS) {
-            double lb = rule.burnRate(s.windows.ratio(c.longMinutes()));
-            double sb = rule.burnRate(s.windows.ratio(c.shortMinutes()));
-            if (lb >= c.burnRate() && sb >= c.burnRate()) {
-                double cs = SloRule.score(c, lb, sb);
-                if (cs > score) {
-                    firing = c;
-                    score = cs;
-                    longBurn = lb;
-                    shortBurn = sb;
-                }
-            }
-        }
-        if (firing == null) {
+        SloRule.Firing f = SloRule.firing(minutes -> rule.burnRate(s.windows.ratio(minutes)));
+        if (f == null) {
             if (s.episode != null) {
                 out.accept(close(s.episode, point.getTime()));
                 s.episode = null;
             }
             return;
         }
+        SloRule.Condition firing = f.condition();
+        double score = f.score();
+        double longBurn = f.longBurn();
+        double shortBurn = f.shortBurn();
         Map<String, String> labels = new HashMap<>(labelsOf(point));
         labels.put("slo", rule.name);
         labels.put("slo.objective", SloRule.percent(rule.objective));
@@ -194,7 +182,8 @@ public final class RuleSet implements Serializable {
         labels.put("slo.burn.long", format(longBurn));
         labels.put("slo.burn.short", format(shortBurn));
         labels.put("slo.budget.consumed",
-                format(100.0 * SloRule.budgetConsumed(longBurn, firing.longMinutes())) + "%");
+                format(100.0 * rule.budgetSpent(longBurn, firing.longMinutes())) + "%");
+        labels.put("slo.window", rule.windowText());
         double ratio = s.windows.ratio(firing.longMinutes());
         if (s.episode == null) {
             s.episode = Anomaly.newBuilder()

@@ -42,8 +42,7 @@ public final class CorrelateFunction
     public static final String UID = "correlate";
     public static final String NAME = "Correlate anomalies into incidents";
 
-    public static final MapStateDescriptor<String, TopologyUpdate> TOPOLOGY = new MapStateDescriptor<>(
-            "topology", Types.STRING, new AvroTypeInfo<>(TopologyUpdate.class));
+    public static final MapStateDescriptor<String, TopologyUpdate> TOPOLOGY = TopologyBroadcast.DESCRIPTOR;
 
     public static final TypeInformation<Either<ChangeEvent, Anomaly>> INPUT_TYPE = new EitherTypeInfo<>(
             new AvroTypeInfo<>(ChangeEvent.class), new AvroTypeInfo<>(Anomaly.class));
@@ -94,34 +93,7 @@ public final class CorrelateFunction
     public void processBroadcastElement(TopologyUpdate update, Context ctx, Collector<Incident> out) throws Exception {
         BroadcastState<String, TopologyUpdate> state = ctx.getBroadcastState(TOPOLOGY);
         Topology current = topology(state);
-        if (update.getItem() != null) {
-            String key = "item:" + update.getItem().getId();
-            if (update.getOperation() == TopologyOperation.DELETE) {
-                state.remove(key);
-                // Deleting an item deletes its edges; keep the broadcast state consistent for restores.
-                List<String> edges = new ArrayList<>();
-                for (Map.Entry<String, TopologyUpdate> e : state.entries()) {
-                    TopologyUpdate u = e.getValue();
-                    if (u.getEdge() != null && (u.getEdge().getFrom().equals(update.getItem().getId())
-                            || u.getEdge().getTo().equals(update.getItem().getId()))) {
-                        edges.add(e.getKey());
-                    }
-                }
-                for (String edge : edges) {
-                    state.remove(edge);
-                }
-            } else {
-                state.put(key, update);
-            }
-        }
-        if (update.getEdge() != null) {
-            String key = "edge:" + update.getEdge().getFrom() + "|" + update.getEdge().getTo();
-            if (update.getOperation() == TopologyOperation.DELETE) {
-                state.remove(key);
-            } else {
-                state.put(key, update);
-            }
-        }
+        TopologyBroadcast.store(state, update);
         current.apply(update);
     }
 
@@ -215,18 +187,8 @@ public final class CorrelateFunction
 
     private Topology topology(ReadOnlyBroadcastState<String, TopologyUpdate> state) throws Exception {
         if (topology == null) {
-            // After a restore the broadcast state is back but this cache is not: rebuild it, items before edges.
-            Topology rebuilt = new Topology();
-            List<TopologyUpdate> edges = new ArrayList<>();
-            for (Map.Entry<String, TopologyUpdate> entry : state.immutableEntries()) {
-                if (entry.getValue().getItem() != null) {
-                    rebuilt.apply(entry.getValue());
-                } else {
-                    edges.add(entry.getValue());
-                }
-            }
-            edges.forEach(rebuilt::apply);
-            topology = rebuilt;
+            // After a restore the broadcast state is back but this cache is not: rebuild it.
+            topology = TopologyBroadcast.rebuild(state);
         }
         return topology;
     }
