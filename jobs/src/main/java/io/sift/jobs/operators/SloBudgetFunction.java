@@ -16,8 +16,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -180,12 +178,26 @@ public final class SloBudgetFunction extends KeyedProcessFunction<String, Tuple2
                 .build();
     }
 
-    /** Keyed-state serializer of {@link ErrorBudget}: its Java serial form (about 30 KB for a 28-day window). */
+    /**
+     * Keyed-state serializer of {@link ErrorBudget}: its Java serial form (about 30 KB for a 28-day window).
+     * Form 1: Java serialization of {@link ErrorBudget}.
+     */
     public static final class BudgetSerializer extends ByteFormSerializer<ErrorBudget> {
 
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+        /** The form this build writes. */
+        static final int FORM = 1;
 
-        public static final BudgetSerializer INSTANCE = new BudgetSerializer();
+        public static final BudgetSerializer INSTANCE = new BudgetSerializer(FORM);
+
+        private BudgetSerializer(int readForm) {
+            super(readForm);
+        }
+
+        @Override
+        protected int currentForm() {
+            return FORM;
+        }
 
         @Override
         protected byte[] toBytes(ErrorBudget value) {
@@ -199,7 +211,10 @@ public final class SloBudgetFunction extends KeyedProcessFunction<String, Tuple2
         }
 
         @Override
-        protected ErrorBudget fromBytes(byte[] bytes) {
+        protected ErrorBudget fromBytes(int form, byte[] bytes) {
+            if (form != 1) {
+                throw new IllegalArgumentException("unknown error budget form " + form);
+            }
             try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
                 return (ErrorBudget) in.readObject();
             } catch (java.io.IOException e) {
@@ -210,15 +225,21 @@ public final class SloBudgetFunction extends KeyedProcessFunction<String, Tuple2
         }
 
         @Override
-        public TypeSerializerSnapshot<ErrorBudget> snapshotConfiguration() {
+        protected BudgetSerializer reading(int form) {
+            return form == FORM ? INSTANCE : new BudgetSerializer(form);
+        }
+
+        @Override
+        public BudgetSerializerSnapshot snapshotConfiguration() {
             return new BudgetSerializerSnapshot();
         }
     }
 
-    /** Snapshot of {@link BudgetSerializer} (no parameters). */
-    public static final class BudgetSerializerSnapshot extends SimpleTypeSerializerSnapshot<ErrorBudget> {
-        public BudgetSerializerSnapshot() {
-            super(() -> BudgetSerializer.INSTANCE);
+    /** Snapshot of {@link BudgetSerializer}: the form version. */
+    public static final class BudgetSerializerSnapshot extends ByteFormSerializer.FormSnapshot<ErrorBudget> {
+        @Override
+        protected BudgetSerializer current() {
+            return BudgetSerializer.INSTANCE;
         }
     }
 }
