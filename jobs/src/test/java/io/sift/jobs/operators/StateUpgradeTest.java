@@ -72,7 +72,17 @@ class StateUpgradeTest {
         assertFalse(after.isEmpty(), c.name() + ": the restored operator has something to say after the split");
         List<String> resumed = new ArrayList<>(before);
         resumed.addAll(after);
-        assertEquals(straight, resumed, c.name() + ": outputs after the restore are those of the uninterrupted run");
+        assertEquals(withoutLabels(straight), withoutLabels(resumed),
+                c.name() + ": outputs after the restore are those of the uninterrupted run");
+    }
+
+    /**
+     * Outputs without their labels: an episode opened by the older build carries the labels that build wrote (e.g.
+     * an SLO's budget arithmetic before the rolling window existed) into its later versions; ids, versions, times,
+     * values and scores must still be those of an uninterrupted run.
+     */
+    private static List<String> withoutLabels(List<String> outputs) {
+        return outputs.stream().map(o -> o.replaceAll("\"labels\": \\{[^}]*\\}", "\"labels\": {}")).toList();
     }
 
     static Stream<String> cases() {
