@@ -90,13 +90,9 @@ class ServiceHealthSloITCase {
                         .setEmitter(new ServiceHealthDocumentEmitter())
                         .setRejectedDocumentHandler(new CollectingRejectedDocumentHandler(handler)).build()));
         SiftJob.Inputs inputs = new SiftJob.Inputs(SiftSource.of(metrics(environment), MetricPoint.class),
-                // One ordinary log line and one unrelated change: in-memory sources cannot be empty.
-                SiftSource.of(List.of(LogRecord.newBuilder().setTime(T0).setSeverityNumber(9).setSeverityText("INFO")
-                        .setBody("started").setResource(Resource.newBuilder().setService("inventory")
-                                .setEnvironment(environment).build()).build()), LogRecord.class),
-                SiftSource.of(List.of(ChangeEvent.newBuilder().setId(environment + "-chg").setTime(T0)
-                        .setType(io.sift.schema.ChangeType.CONFIGURATION).setConfigurationItem("inventory")
-                        .setEnvironment(environment).setSummary("log level").build()), ChangeEvent.class),
+                // No logs and no changes: empty in-memory inputs must not stop the job.
+                SiftSource.of(List.of(), LogRecord.class),
+                SiftSource.of(List.of(), ChangeEvent.class),
                 SiftSource.of(topology(environment), TopologyUpdate.class));
         long started = System.nanoTime();
         SiftJob.build(env, inputs, outputs, new SiftSettings(conf));
