@@ -118,8 +118,14 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
 
     /** Sift's defaults, and per-template counts in {@code countWindowMillis} windows (zeros for 10 quiet windows). */
     public static LogTemplateFunction withTemplateCounts(String defaultEnvironment, long countWindowMillis) {
-        return new LogTemplateFunction(MinerConfig.defaults(), 45 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment,
-                new TemplateRates(countWindowMillis, QUIET_WINDOWS, 3));
+        return withTemplateCounts(defaultEnvironment, countWindowMillis, MinerConfig.defaults().maxTemplates());
+    }
+
+    /** As {@link #withTemplateCounts(String, long)}, keeping at most {@code maxTemplates} templates per service. */
+    public static LogTemplateFunction withTemplateCounts(String defaultEnvironment, long countWindowMillis,
+            int maxTemplates) {
+        return new LogTemplateFunction(MinerConfig.defaults().withMaxTemplates(maxTemplates), 45 * 60_000L,
+                5 * 60_000L, 3, 3, defaultEnvironment, new TemplateRates(countWindowMillis, QUIET_WINDOWS, 3));
     }
 
     /** Windows without lines after which a template gets no more zero counts. */
