@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -98,6 +99,7 @@ class BadInputITCase {
         String changesTopic = conf.get(SiftOptions.TOPIC_CHANGES);
         String topologyTopic = conf.get(SiftOptions.TOPIC_TOPOLOGY);
 
+        List<Pending> pending = new ArrayList<>();
         List<Sent> bad = new ArrayList<>();
         try (ScenarioKafka kafka = new ScenarioKafka(LocalServices.kafkaBootstrap());
                 KafkaProducer<byte[], byte[]> producer = rawProducer()) {
@@ -124,10 +126,10 @@ class BadInputITCase {
                     first = point;
                 }
                 if (i == 5_000) {
-                    bad.add(sent(ErrorKinds.DUPLICATE, send(producer, metricsTopic, key, bytes), bytes, true));
+                    pending.add(sent(ErrorKinds.DUPLICATE, send(producer, metricsTopic, key, bytes), bytes, true));
                     byte[] other = encode.of(MetricPoint.newBuilder(point).setValue(point.getValue() + 1).build());
                     send(producer, metricsTopic, key, other);
-                    bad.add(new Sent(ErrorKinds.DUPLICATE, null, -1, -1, other, false));
+                    pending.add(() -> new Sent(ErrorKinds.DUPLICATE, null, -1, -1, other, false));
                 }
             }
             for (LogRecord log : (Iterable<LogRecord>) scenario.logs()::iterator) {
@@ -137,50 +139,54 @@ class BadInputITCase {
             String key = first.getResource().getService();
             // Late: the first point again, with another value, after its partition has moved on by hours.
             byte[] late = encode.of(MetricPoint.newBuilder(first).setValue(first.getValue() + 7).build());
-            bad.add(sent(ErrorKinds.LATE, send(producer, metricsTopic, key, late), late, true));
+            pending.add(sent(ErrorKinds.LATE, send(producer, metricsTopic, key, late), late, true));
             byte[] valid = encode.of(first);
             byte[] truncated = java.util.Arrays.copyOf(valid, valid.length / 2);
-            bad.add(sent(ErrorKinds.MALFORMED_AVRO, send(producer, metricsTopic, key, truncated), truncated, true));
+            pending.add(sent(ErrorKinds.MALFORMED_AVRO, send(producer, metricsTopic, key, truncated), truncated, true));
             byte[] noAvro = "cpu=0.93 service=checkout".getBytes(StandardCharsets.UTF_8);
-            bad.add(sent(ErrorKinds.NOT_SINGLE_OBJECT_AVRO, send(producer, metricsTopic, key, noAvro), noAvro, true));
+            pending.add(sent(ErrorKinds.NOT_SINGLE_OBJECT_AVRO, send(producer, metricsTopic, key, noAvro), noAvro, true));
             byte[] foreign = valid.clone();
             for (int i = 2; i < 10; i++) {
                 foreign[i] = (byte) (0x5A + i); // another schema's fingerprint
             }
-            bad.add(sent(ErrorKinds.UNKNOWN_SCHEMA, send(producer, metricsTopic, key, foreign), foreign, true));
-            bad.add(sent(ErrorKinds.EMPTY_RECORD, send(producer, metricsTopic, key, null), null, true));
+            pending.add(sent(ErrorKinds.UNKNOWN_SCHEMA, send(producer, metricsTopic, key, foreign), foreign, true));
+            pending.add(sent(ErrorKinds.EMPTY_RECORD, send(producer, metricsTopic, key, null), null, true));
             for (double value : new double[] {Double.NaN, Double.NEGATIVE_INFINITY}) {
                 byte[] b = encode.of(MetricPoint.newBuilder(first).setValue(value).build());
-                bad.add(sent(ErrorKinds.INVALID_VALUE, send(producer, metricsTopic, key, b), b, true));
+                pending.add(sent(ErrorKinds.INVALID_VALUE, send(producer, metricsTopic, key, b), b, true));
             }
             byte[] noName = encode.of(MetricPoint.newBuilder(first).setName("").build());
-            bad.add(sent(ErrorKinds.MISSING_FIELD, send(producer, metricsTopic, key, noName), noName, true));
+            pending.add(sent(ErrorKinds.MISSING_FIELD, send(producer, metricsTopic, key, noName), noName, true));
             byte[] future = encode.of(MetricPoint.newBuilder(first).setTime(Instant.now().plus(Duration.ofDays(30)))
                     .build());
-            bad.add(sent(ErrorKinds.TIMESTAMP_IN_FUTURE, send(producer, metricsTopic, key, future), future, true));
+            pending.add(sent(ErrorKinds.TIMESTAMP_IN_FUTURE, send(producer, metricsTopic, key, future), future, true));
             byte[] epoch = encode.of(MetricPoint.newBuilder(first).setTime(Instant.ofEpochSecond(1_762_074_000L))
                     .build()); // seconds sent as milliseconds: January 1970
-            bad.add(sent(ErrorKinds.TIMESTAMP_TOO_OLD, send(producer, metricsTopic, key, epoch), epoch, true));
+            pending.add(sent(ErrorKinds.TIMESTAMP_TOO_OLD, send(producer, metricsTopic, key, epoch), epoch, true));
 
             LogRecord line = scenario.logs().filter(l -> l.getResource().getService().equals(key)).findFirst()
                     .orElseThrow();
             Instant end = scenario.start().plus(Duration.ofMinutes(110));
             byte[] huge = encode.of(LogRecord.newBuilder(line).setTime(end).setBody("x".repeat(1_000_000)).build());
-            bad.add(sent(ErrorKinds.TOO_LARGE, send(producer, logsTopic, key, huge), huge, true));
+            pending.add(sent(ErrorKinds.TOO_LARGE, send(producer, logsTopic, key, huge), huge, true));
             byte[] utf8 = encode.of(LogRecord.newBuilder(line).setTime(end).setBody("caf\u00e9 closed").build());
             int at = indexOf(utf8, new byte[] {(byte) 0xC3, (byte) 0xA9});
             utf8[at + 1] = '(';
-            bad.add(sent(ErrorKinds.INVALID_UTF8, send(producer, logsTopic, key, utf8), utf8, true));
+            pending.add(sent(ErrorKinds.INVALID_UTF8, send(producer, logsTopic, key, utf8), utf8, true));
 
             byte[] noItem = encode.of(ChangeEvent.newBuilder(scenario.changes().get(0)).setConfigurationItem("")
                     .build());
-            bad.add(sent(ErrorKinds.MISSING_FIELD, send(producer, changesTopic, "x", noItem), noItem, true));
+            pending.add(sent(ErrorKinds.MISSING_FIELD, send(producer, changesTopic, "x", noItem), noItem, true));
             byte[] ghost = encode.of(TopologyUpdate.newBuilder().setTime(end).setOperation(TopologyOperation.DELETE)
-                    .setItem(null).setEdge(TopologyEdge.newBuilder().setFrom("ghost-a").setTo("ghost-b").build())
+                    .setItem(null).setEdge(TopologyEdge.newBuilder().setFrom("ghost-a").setTo("ghost-b")
+                            .setType(io.sift.schema.EdgeType.CALLS).build())
                     .build());
             send(producer, topologyTopic, "ghost-a", ghost);
-            bad.add(new Sent(ErrorKinds.UNKNOWN_REFERENCE, null, -1, -1, ghost, false));
+            pending.add(() -> new Sent(ErrorKinds.UNKNOWN_REFERENCE, null, -1, -1, ghost, false));
             producer.flush();
+            for (Pending p : pending) {
+                bad.add(p.resolve());
+            }
         }
 
         long started = System.nanoTime();
@@ -235,13 +241,23 @@ class BadInputITCase {
         return position;
     }
 
-    private static Sent sent(String kind, RecordMetadata at, byte[] bytes, boolean positioned) {
-        return new Sent(kind, at.topic(), at.partition(), at.offset(), bytes, positioned);
+    /** A bad record sent; its position is known once the broker acknowledged it (after the flush). */
+    private static Pending sent(String kind, Future<RecordMetadata> at, byte[] bytes, boolean positioned) {
+        return () -> {
+            RecordMetadata m = at.get();
+            return new Sent(kind, m.topic(), m.partition(), m.offset(), bytes, positioned);
+        };
     }
 
-    private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value)
-            throws Exception {
-        return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+    @FunctionalInterface
+    private interface Pending {
+        Sent resolve() throws Exception;
+    }
+
+    /** Asynchronous, one request in flight: the records of a partition stay in the order sent. */
+    private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
+            byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
     private static KafkaProducer<byte[], byte[]> rawProducer() {
@@ -250,7 +266,8 @@ class BadInputITCase {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -82,6 +82,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private transient ValueState<Long> firstLine;
     private transient MapState<String, NewTemplate> newTemplates;
     private transient Counter evictions;
+    private transient org.apache.flink.api.common.accumulators.LongCounter evictionsTotal;
 
     /**
      * @param minerConfig        the miner's settings
@@ -140,6 +141,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         newTemplates = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("new-templates", Types.STRING, TypeInformation.of(NewTemplate.class)));
         evictions = getRuntimeContext().getMetricGroup().counter(EVICTIONS_METRIC);
+        evictionsTotal = new org.apache.flink.api.common.accumulators.LongCounter();
+        getRuntimeContext().addAccumulator(EVICTIONS_METRIC, evictionsTotal);
         rateState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("template-rates", TypeInformation.of(TemplateRateState.class)));
     }
@@ -156,6 +159,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         templates.update(state);
         if (result.evictedId() != null) {
             evictions.inc();
+            evictionsTotal.add(1);
         }
         MinedTemplate template = result.template();
         switch (result.outcome()) {
