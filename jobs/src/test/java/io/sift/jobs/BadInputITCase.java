@@ -160,7 +160,7 @@ class BadInputITCase {
             byte[] future = encode.of(MetricPoint.newBuilder(first).setTime(Instant.now().plus(Duration.ofDays(30)))
                     .build());
             pending.add(sent(ErrorKinds.TIMESTAMP_IN_FUTURE, send(producer, metricsTopic, key, future), future, true));
-            byte[] epoch = encode.of(MetricPoint.newBuilder(first).setTime(Instant.ofEpochSecond(1_762_074_000L))
+            byte[] epoch = encode.of(MetricPoint.newBuilder(first).setTime(Instant.ofEpochMilli(1_762_074_000L))
                     .build()); // seconds sent as milliseconds: January 1970
             pending.add(sent(ErrorKinds.TIMESTAMP_TOO_OLD, send(producer, metricsTopic, key, epoch), epoch, true));
 
