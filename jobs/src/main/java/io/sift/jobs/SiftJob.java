@@ -86,7 +86,7 @@ public final class SiftJob {
     public static Streams build(StreamExecutionEnvironment env, Inputs inputs, Outputs outputs,
             SiftSettings settings) {
         var conf = settings.configuration;
-        InputValidator validator = new InputValidator(conf.get(SiftOptions.MAX_FUTURE).toMillis());
+        InputValidator validator = validator(conf);
         Duration lateness = conf.get(SiftOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(SiftOptions.IDLENESS);
         long maxFuture = conf.get(SiftOptions.MAX_FUTURE).toMillis();
@@ -116,8 +116,8 @@ public final class SiftJob {
 
         SingleOutputStreamOperator<Anomaly> newLogTemplates = logs
                 .keyBy(log -> LogErrorRate.key(log, defaultEnv))
-                .process(LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis()),
-                        new AvroTypeInfo<>(Anomaly.class))
+                .process(LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis(),
+                        conf.get(SiftOptions.LOG_MAX_TEMPLATES)), new AvroTypeInfo<>(Anomaly.class))
                 .uid(LogTemplateFunction.UID).name(LogTemplateFunction.NAME);
         // Lines per template and window: the metric detector finds a template's rate spikes and drops.
         DataStream<MetricPoint> templateCounts = newLogTemplates.getSideOutput(LogTemplateFunction.TEMPLATE_COUNTS);
@@ -152,6 +152,9 @@ public final class SiftJob {
         DataStream<ServiceHealth> serviceHealth = serviceHealth(metrics.union(logErrors), anomalies, topologyBroadcast,
                 settings);
 
+        // Repeated or out-of-order samples of a series, and topology deletes of unknown items, found after the shuffle.
+        deadLetters.add(metricAnomalies.getSideOutput(DeadLetterTag.DEAD_LETTERS));
+        deadLetters.add(incidents.getSideOutput(DeadLetterTag.DEAD_LETTERS));
         DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);
         for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
             allDeadLetters = allDeadLetters.union(more);
@@ -246,6 +249,19 @@ public final class SiftJob {
             all = all == null ? health : all.union(health);
         }
         return all;
+    }
+
+    /** The record checks of the settings (max-future, min-event-time). */
+    public static InputValidator validator(org.apache.flink.configuration.Configuration conf) {
+        String floor = conf.get(SiftOptions.MIN_EVENT_TIME);
+        long minTime;
+        try {
+            minTime = java.time.Instant.parse(floor.trim()).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(SiftOptions.MIN_EVENT_TIME.key() + " must be an ISO-8601 instant such as"
+                    + " 2000-01-01T00:00:00Z, was '" + floor + "'", e);
+        }
+        return new InputValidator(conf.get(SiftOptions.MAX_FUTURE).toMillis(), minTime);
     }
 
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> validated(StreamExecutionEnvironment env,

@@ -43,6 +43,13 @@ public final class SiftOptions {
             .stringType().defaultValue("sift.deadletter")
             .withDescription("Topic of DeadLetter envelopes: every record Sift could not use, with the reason.");
 
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> DEAD_LETTER_MAX_REQUEST_SIZE =
+            ConfigOptions.key("sift.kafka.dead-letter.max-request-size").memoryType()
+            .defaultValue(org.apache.flink.configuration.MemorySize.parse("4 mb"))
+            .withDescription("max.request.size of the dead-letter producer: a dead letter carries the original record, so"
+                    + " it must exceed the input topics' max.message.bytes (the dead-letter topic's max.message.bytes"
+                    + " must be as large; deploy/kafka/topics.json: 4 MiB). Payloads above 3 MiB are cut, with a note.");
+
     public static final ConfigOption<String> ELASTICSEARCH_URL = ConfigOptions.key("sift.elasticsearch.url")
             .stringType().noDefaultValue()
             .withDescription("Elasticsearch URL, e.g. http://127.0.0.1:19200. When unset, nothing is sent to Elasticsearch.");
@@ -56,6 +63,23 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("sift.validate.max-future")
             .durationType().defaultValue(Duration.ofDays(1))
             .withDescription("Records time-stamped further ahead of the wall clock are dead-lettered.");
+
+    public static final ConfigOption<String> MIN_EVENT_TIME = ConfigOptions.key("sift.validate.min-event-time")
+            .stringType().defaultValue("2000-01-01T00:00:00Z")
+            .withDescription("Records time-stamped before this instant (ISO-8601) are dead-lettered (TIMESTAMP_TOO_OLD):"
+                    + " epoch-zero clocks and seconds sent as milliseconds. Old data replayed later is not refused"
+                    + " for its age; records later than the out-of-orderness behind their partition are (LATE).");
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> MAX_RECORD_SIZE =
+            ConfigOptions.key("sift.validate.max-record-size").memoryType()
+            .defaultValue(org.apache.flink.configuration.MemorySize.parse("256 kb"))
+            .withDescription("Input records larger than this (e.g. a 1 MB log line) are dead-lettered undecoded"
+                    + " (TOO_LARGE), with their bytes, so one huge record cannot blow up the state or the outputs;"
+                    + " 0 = no limit.");
+    public static final ConfigOption<Integer> DUPLICATE_MEMORY = ConfigOptions.key("sift.validate.duplicate-memory")
+            .intType().defaultValue(20_000)
+            .withDescription("Recent records remembered per input partition (about 100 bytes each, none older than the"
+                    + " out-of-orderness) to dead-letter byte-identical repeats (DUPLICATE), e.g. a producer's retry;"
+                    + " 0 = off. Repeated samples of a series the memory missed are dead-lettered by the detector.");
 
     public static final ConfigOption<Double> DETECT_THRESHOLD = ConfigOptions.key("sift.detect.threshold")
             .doubleType().defaultValue(6.0)
@@ -139,6 +163,10 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> LOG_WINDOW = ConfigOptions.key("sift.logs.error-window")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Tumbling event-time window in which error log lines are counted per service.");
+    public static final ConfigOption<Integer> LOG_MAX_TEMPLATES = ConfigOptions.key("sift.logs.max-templates")
+            .intType().defaultValue(2_000)
+            .withDescription("Log templates kept per service; past it the least recently used one is evicted and counted"
+                    + " (metric logTemplateEvictions), so a storm of new templates keeps memory bounded.");
     public static final ConfigOption<Double> LOG_MIN_ERRORS = ConfigOptions.key("sift.logs.min-error-increase")
             .doubleType().defaultValue(5.0)
             .withDescription("Smallest rise in error lines per window, above the baseline, that may be anomalous.");

@@ -1,6 +1,7 @@
 package io.sift.jobs;
 
 import io.sift.connectors.kafka.AvroRecordDeserializer;
+import io.sift.connectors.kafka.SourceScreen;
 import io.sift.schema.DeadLetter;
 import java.io.Serializable;
 import java.util.List;
@@ -33,6 +34,13 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     /** A Kafka topic read with extra client properties (security: {@link KafkaSecurityOptions}). */
     static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
             Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, SourceScreen.none());
+    }
+
+    /** A Kafka topic whose records are screened (size, UTF-8, validity, lateness, duplicates) as they are read. */
+    static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
+            SourceScreen screen) {
         java.util.Map<String, String> properties = java.util.Map.copyOf(clientProperties);
         return (env, watermarks, name, uid) -> {
             var builder = KafkaSource.<Either<DeadLetter, T>>builder()
@@ -41,7 +49,7 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
                     .setGroupId(groupId)
                     .setStartingOffsets(OffsetsInitializer.committedOffsets(
                             org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                    .setDeserializer(new AvroRecordDeserializer<>(recordClass))
+                    .setDeserializer(new AvroRecordDeserializer<>(recordClass, screen))
                     .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "60000");
             properties.forEach(builder::setProperty);
             if (bounded) {

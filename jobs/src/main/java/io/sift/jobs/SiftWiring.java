@@ -13,6 +13,7 @@ import io.sift.connectors.itsm.WebhookSink;
 import io.sift.connectors.itsm.WebhookSinkBuilder;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.KafkaDeadLetterHandler;
+import io.sift.connectors.kafka.SourceScreen;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
@@ -48,13 +49,34 @@ public final class SiftWiring {
         String group = conf.get(SiftOptions.KAFKA_GROUP_ID);
         boolean bounded = conf.get(SiftOptions.KAFKA_BOUNDED);
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
+        // Metrics and logs feed event-time operators (windows, per-series order): late records and repeats are
+        // refused at the source. Changes are applied even when late, and the compacted topology topic replays old
+        // updates on every start, so neither is judged by event time.
+        SourceScreen ordered = screen(conf, true);
+        SourceScreen unordered = screen(conf, false);
         return new SiftJob.Inputs(
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded, security),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded, security),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded,
+                        security, ordered),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded, security,
+                        ordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
-                        security),
+                        security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
-                        security));
+                        security, unordered));
+    }
+
+    /** The source screen of an input: size, validation and, for event-time ordered inputs, lateness and repeats. */
+    static SourceScreen screen(Configuration conf, boolean eventTimeOrdered) {
+        long maxBytes = conf.get(SiftOptions.MAX_RECORD_SIZE).getBytes();
+        if (maxBytes > conf.get(SiftOptions.DEAD_LETTER_MAX_REQUEST_SIZE).getBytes()) {
+            throw new IllegalArgumentException(SiftOptions.MAX_RECORD_SIZE.key() + " (" + maxBytes + " bytes) must not"
+                    + " exceed " + SiftOptions.DEAD_LETTER_MAX_REQUEST_SIZE.key() + ": a record refused for its size is"
+                    + " dead-lettered whole; raise the dead-letter request size (and the topic's max.message.bytes)");
+        }
+        return eventTimeOrdered
+                ? new SourceScreen(maxBytes, SiftJob.validator(conf), conf.get(SiftOptions.OUT_OF_ORDERNESS).toMillis(),
+                        conf.get(SiftOptions.DUPLICATE_MEMORY))
+                : new SourceScreen(maxBytes, SiftJob.validator(conf), -1, 0);
     }
 
     /** Kafka incident and dead-letter topics, and Elasticsearch when {@code sift.elasticsearch.url} is set. */
@@ -70,6 +92,11 @@ public final class SiftWiring {
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         Properties producerSecurity = new Properties();
         producerSecurity.putAll(security);
+        // A dead letter carries the original record: it may be larger than Kafka's default 1 MB request.
+        Properties deadLetterProducer = new Properties();
+        deadLetterProducer.putAll(security);
+        deadLetterProducer.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Long.toString(conf.get(SiftOptions.DEAD_LETTER_MAX_REQUEST_SIZE).getBytes()));
 
         incidents.add(KafkaSink.<Incident>builder()
                 .setBootstrapServers(bootstrap)
@@ -83,7 +110,7 @@ public final class SiftWiring {
                 .setRecordSerializer(new AvroRecordSerializer<>(deadLetterTopic, DeadLetter.class,
                         dl -> dl.getSourceTopic() == null ? dl.getStage() : dl.getSourceTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setKafkaProducerConfig(producerSecurity)
+                .setKafkaProducerConfig(deadLetterProducer)
                 .build());
 
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);

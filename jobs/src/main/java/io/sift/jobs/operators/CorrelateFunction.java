@@ -3,7 +3,10 @@ package io.sift.jobs.operators;
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.Topology;
+import io.sift.connectors.kafka.DeadLetters;
+import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
+import io.sift.schema.DeadLetter;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;
 import io.sift.schema.TopologyOperation;
@@ -41,6 +44,8 @@ public final class CorrelateFunction
 
     public static final String UID = "correlate";
     public static final String NAME = "Correlate anomalies into incidents";
+    /** Stage of the dead letters of this operator (topology updates that cannot take effect). */
+    public static final String STAGE = "topology";
 
     public static final MapStateDescriptor<String, TopologyUpdate> TOPOLOGY = TopologyBroadcast.DESCRIPTOR;
 
@@ -54,6 +59,8 @@ public final class CorrelateFunction
     private transient ValueState<Long> deadline;
     private transient Topology topology;
     private transient Counter incidentVersions;
+    private transient DeadLetterCounter deadLettered;
+    private transient org.apache.avro.message.BinaryMessageEncoder<TopologyUpdate> encoder;
 
     public CorrelateFunction(Correlator correlator) {
         this.correlator = correlator;
@@ -67,6 +74,7 @@ public final class CorrelateFunction
                 new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(INPUT_TYPE)));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         incidentVersions = getRuntimeContext().getMetricGroup().counter("incidentVersions");
+        deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
     @Override
@@ -93,8 +101,27 @@ public final class CorrelateFunction
     public void processBroadcastElement(TopologyUpdate update, Context ctx, Collector<Incident> out) throws Exception {
         BroadcastState<String, TopologyUpdate> state = ctx.getBroadcastState(TOPOLOGY);
         Topology current = topology(state);
+        String unknown = current.unknownReference(update);
+        if (unknown != null) {
+            // Every instance sees every update; one reports it, so it is dead-lettered once.
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                deadLetterUnknown(update, unknown, ctx);
+            }
+            return;
+        }
         TopologyBroadcast.store(state, update);
         current.apply(update);
+    }
+
+    /** A delete of something the topology does not hold has no effect; it is dead-lettered rather than ignored. */
+    private void deadLetterUnknown(TopologyUpdate update, String reason, Context ctx) {
+        if (encoder == null) {
+            encoder = io.sift.connectors.kafka.AvroRecordSerializer.encoderFor(TopologyUpdate.class);
+        }
+        DeadLetter deadLetter = DeadLetters.invalid(STAGE, ErrorKinds.UNKNOWN_REFERENCE, reason, null,
+                io.sift.connectors.kafka.AvroRecordSerializer.encode(encoder, update));
+        deadLettered.count(deadLetter);
+        ctx.output(DeadLetterTag.DEAD_LETTERS, deadLetter);
     }
 
     @Override

@@ -7,7 +7,10 @@ import io.sift.core.detect.RuleSet;
 import io.sift.core.detect.RuleState;
 import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
+import io.sift.connectors.kafka.DeadLetters;
+import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
+import io.sift.schema.DeadLetter;
 import io.sift.schema.MetricPoint;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +51,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     public static final String ACCUMULATOR = "anomalyVersions";
     /** Name of the metric and accumulator counting points dropped because their metric had too many series. */
     public static final String CAP_DROPPED = "seriesCapDroppedPoints";
+    /** Stage of the dead letters of this operator. */
+    public static final String STAGE = "detect";
 
     private final DetectionConfig detection;
     private final long silenceMillis;
@@ -64,6 +69,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private transient LongCounter anomalyTotal;
     private transient Counter capDropped;
     private transient LongCounter capDroppedTotal;
+    private transient DeadLetterCounter deadLettered;
+    private transient org.apache.avro.message.BinaryMessageEncoder<MetricPoint> encoder;
 
     /** Robust baseline only (the detector before the metric model). */
     public MetricDetectorFunction(BaselineConfig defaults, Map<String, BaselineConfig> byMetric, long silenceMillis,
@@ -95,6 +102,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         capDropped = getRuntimeContext().getMetricGroup().counter(CAP_DROPPED);
         capDroppedTotal = new LongCounter();
         getRuntimeContext().addAccumulator(CAP_DROPPED, capDroppedTotal);
+        deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
     @Override
@@ -138,6 +146,10 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             }
             activeByMetric.put(metric, active + 1);
             state = new SeriesState();
+        } else if (state.samples > 0 && point.getTime().toEpochMilli() <= state.lastSeen) {
+            // The detector scores a series in time order only: a sample not newer than the latest is unusable.
+            deadLetter(point, state.lastSeen, ctx);
+            return;
         }
         MetricModel m = null;
         if (detector.usesModel()) {
@@ -171,6 +183,26 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         if (scheduled == null || deadline(state, open) < scheduled) {
             schedule(ctx.timerService(), state, open);
         }
+    }
+
+    /**
+     * A second sample of the series at the same time (kind DUPLICATE; e.g. a resend with another value, which the
+     * source's byte-level duplicate check cannot see), or an older one (OUT_OF_ORDER). Stage "detect": after the
+     * shuffle by series the Kafka position is gone, so the payload is the point re-encoded.
+     */
+    private void deadLetter(MetricPoint point, long lastSeen, Context ctx) {
+        long time = point.getTime().toEpochMilli();
+        String kind = time == lastSeen ? ErrorKinds.DUPLICATE : ErrorKinds.OUT_OF_ORDER;
+        String message = (time == lastSeen ? "second sample at " + point.getTime()
+                : "sample at " + point.getTime() + " is older than the latest, " + java.time.Instant.ofEpochMilli(lastSeen))
+                + ", of series " + ctx.getCurrentKey() + "; the detector scores a series in time order only";
+        if (encoder == null) {
+            encoder = io.sift.connectors.kafka.AvroRecordSerializer.encoderFor(MetricPoint.class);
+        }
+        DeadLetter deadLetter = DeadLetters.invalid(STAGE, kind, message, null,
+                io.sift.connectors.kafka.AvroRecordSerializer.encode(encoder, point));
+        deadLettered.count(deadLetter);
+        ctx.output(DeadLetterTag.DEAD_LETTERS, deadLetter);
     }
 
     private void emit(Anomaly anomaly, Collector<Anomaly> out) {

@@ -102,6 +102,25 @@ class MetricDetectorFunctionTest {
     }
 
     @Test
+    void repeatedAndOlderSamplesOfASeriesAreDeadLetteredNotIgnored() throws Exception {
+        try (var h = harness(detection("robust-baseline", 0, GapPolicy.SKIP))) {
+            h.open();
+            h.processElement(point("orders", 20, 1.0), T0.toEpochMilli() + 20_000);
+            h.processElement(point("orders", 20, 2.0), T0.toEpochMilli() + 20_000);
+            h.processElement(point("orders", 10, 1.0), T0.toEpochMilli() + 10_000);
+            h.processElement(point("orders", 30, 1.0), T0.toEpochMilli() + 30_000);
+            var deadLetters = new ArrayList<>(h.getSideOutput(DeadLetterTag.DEAD_LETTERS)).stream()
+                    .map(r -> r.getValue().getErrorKind()).toList();
+            assertEquals(List.of("DUPLICATE", "OUT_OF_ORDER"), deadLetters);
+            var context = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator())
+                    .getRuntimeContext();
+            assertEquals(1L, context.getAccumulator(DeadLetterCounter.accumulatorName("DUPLICATE")).getLocalValue());
+            assertEquals(1L, context.getAccumulator(DeadLetterCounter.accumulatorName("OUT_OF_ORDER")).getLocalValue());
+            assertEquals(2L, context.getAccumulator(DeadLetterTag.COUNTER).getLocalValue(), "counted in total");
+        }
+    }
+
+    @Test
     void theCapDropsSeriesBeyondItAndCountsThem() throws Exception {
         try (var h = harness(detection("robust-baseline", 2, GapPolicy.SKIP))) {
             h.open();
