@@ -56,16 +56,19 @@ class ByteFormSerializerTest {
     }
 
     @Test
-    void snapshotsOfTheBuildBeforeVersioningAreForm1AndCompatibleAsIs() throws Exception {
+    void snapshotsOfTheBuildBeforeVersioningAreForm1() throws Exception {
         TypeSerializerSnapshot<MetricModel> model = read(unversioned(MetricDetectorFunction.ModelSerializerSnapshot.class));
         assertEquals(1, assertInstanceOf(MetricDetectorFunction.ModelSerializerSnapshot.class, model).form());
         assertTrue(MetricDetectorFunction.ModelSerializer.INSTANCE.snapshotConfiguration()
                 .resolveSchemaCompatibility(model).isCompatibleAsIs());
         assertEquals(MetricDetectorFunction.ModelSerializer.INSTANCE, model.restoreSerializer());
 
+        // The rule state's form moved on to 2 (Avro episodes): form 1 is migrated, read by the form 1 serializer.
         TypeSerializerSnapshot<RuleState> rules = read(unversioned(MetricDetectorFunction.RuleStateSerializerSnapshot.class));
+        assertEquals(1, assertInstanceOf(MetricDetectorFunction.RuleStateSerializerSnapshot.class, rules).form());
         assertTrue(MetricDetectorFunction.RuleStateSerializer.INSTANCE.snapshotConfiguration()
-                .resolveSchemaCompatibility(rules).isCompatibleAsIs());
+                .resolveSchemaCompatibility(rules).isCompatibleAfterMigration());
+        assertEquals(1, ((MetricDetectorFunction.RuleStateSerializer) rules.restoreSerializer()).readForm());
         // And this build's own snapshot round-trips with its form.
         TypeSerializerSnapshot<MetricModel> current = read(write(MetricDetectorFunction.ModelSerializer.INSTANCE
                 .snapshotConfiguration()));
