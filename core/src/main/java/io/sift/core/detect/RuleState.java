@@ -72,8 +72,8 @@ public final class RuleState implements Serializable {
         } catch (java.io.InvalidClassException e) {
             throw new IllegalStateException("rule state in Java serial form (form 1) holds a class of another version"
                     + " (" + e.getMessage() + "); an open episode of an older Anomaly schema cannot be read by this"
-                    + " build: restore the savepoint with a build of that schema that writes form 2 (any build since"
-                    + " form 2), take a new savepoint and upgrade from that", e);
+                    + " build: restore the savepoint with a build that has the Anomaly schema it was written with and"
+                    + " writes rule state form 2, take a savepoint there and restore this build from that one", e);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (ClassNotFoundException e) {

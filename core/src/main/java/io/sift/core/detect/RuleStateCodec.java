@@ -36,7 +36,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * </pre>
  *
  * A codec writes and reads episodes of one schema: this build's ({@link #current()}), or the schema of the build
- * that wrote the bytes ({@link #of(Schema)}), which is also how a test plays an older build.
+ * that wrote the bytes ({@link #of(Schema)}), which is also how a test plays an older build. Codecs are immutable and
+ * may be shared between threads (Avro's datum readers keep their schema resolvers per thread).
  */
 public final class RuleStateCodec {
 
@@ -44,6 +45,8 @@ public final class RuleStateCodec {
     private static final RuleStateCodec CURRENT = new RuleStateCodec(Anomaly.getClassSchema());
 
     private final Schema episodeSchema;
+    /** Whether the episodes are in this build's schema (else projected onto the other one when written). */
+    private final boolean own;
     private final DatumWriter<Object> writer;
     private final SpecificDatumReader<Anomaly> reader;
 
@@ -58,10 +61,11 @@ public final class RuleStateCodec {
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new IllegalArgumentException("episodes written with this Anomaly schema cannot be read by this"
                     + " build's (" + compatibility.getDescription() + "): restore with a build whose Anomaly schema"
-                    + " gives new fields defaults");
+                    + " gives the fields it added defaults");
         }
         this.episodeSchema = episodeSchema;
-        this.writer = episodeSchema.equals(Anomaly.getClassSchema())
+        this.own = episodeSchema.equals(Anomaly.getClassSchema());
+        this.writer = own
                 ? new SpecificDatumWriter<>(episodeSchema, MODEL)
                 : new GenericDatumWriter<>(episodeSchema, MODEL);
         this.reader = new SpecificDatumReader<>(episodeSchema, Anomaly.getClassSchema(), MODEL);
@@ -146,7 +150,7 @@ public final class RuleStateCodec {
             return;
         }
         out.writeIndex(1);
-        writer.write(episodeSchema == Anomaly.getClassSchema() ? episode : project(episode), out);
+        writer.write(own ? episode : project(episode), out);
     }
 
     private Anomaly readEpisode(Decoder in) throws IOException {
@@ -161,8 +165,8 @@ public final class RuleStateCodec {
     private GenericData.Record project(Anomaly episode) {
         GenericData.Record record = new GenericData.Record(episodeSchema);
         for (Schema.Field f : episodeSchema.getFields()) {
-            Schema.Field own = Anomaly.getClassSchema().getField(f.name());
-            record.put(f.pos(), own == null ? GenericData.get().getDefaultValue(f) : episode.get(own.pos()));
+            Schema.Field current = Anomaly.getClassSchema().getField(f.name());
+            record.put(f.pos(), current == null ? GenericData.get().getDefaultValue(f) : episode.get(current.pos()));
         }
         return record;
     }

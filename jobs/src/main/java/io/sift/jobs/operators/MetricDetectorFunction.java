@@ -377,12 +377,6 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         }
 
         @Override
-        public RuleStateSerializer duplicate() {
-            // The codec's Avro reader and writer are not shared between threads.
-            return new RuleStateSerializer(readForm(), episodeSchema);
-        }
-
-        @Override
         public RuleStateSerializerSnapshot snapshotConfiguration() {
             return new RuleStateSerializerSnapshot(episodeSchema());
         }

@@ -226,4 +226,38 @@ class ByteFormSerializerTest {
             assertEquals(List.of("4 none"), h.extractOutputValues());
         }
     }
+
+    /**
+     * The model's form 1 is Java serialization: safe across Anomaly/MetricPoint schema changes only while no Avro
+     * record is inside it (a generated record's serial id is its schema's fingerprint, as the rule state's episodes
+     * in form 1 were). A warmed model with every part (baseline, forest, CUSUM) holds none.
+     */
+    @Test
+    void theModelsJavaSerialFormHoldsNoAvroRecord() throws Exception {
+        MetricModel model = new MetricModel(io.sift.core.detect.DetectorConfig.builder().warmUpSamples(50)
+                .forestTrees(5).forestSampleSize(32).changePoint(true).build());
+        java.util.Random random = new java.util.Random(4);
+        for (int i = 0; i < 200; i++) {
+            model.assess(60_000L * i, 10 + random.nextGaussian());
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        try (var out = new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream()) {
+            {
+                enableReplaceObject(true);
+            }
+
+            @Override
+            protected Object replaceObject(Object obj) {
+                seen.add(obj.getClass().getName());
+                if (obj instanceof org.apache.avro.generic.IndexedRecord || obj instanceof Enum<?> e
+                        && e.getDeclaringClass().getPackageName().equals("io.sift.schema")) {
+                    throw new AssertionError("an Avro type in the model's serial form: " + obj.getClass());
+                }
+                return obj;
+            }
+        }) {
+            out.writeObject(model);
+        }
+        assertTrue(seen.contains(io.sift.core.detect.ShingledForest.class.getName()), seen.toString());
+    }
 }
