@@ -141,7 +141,14 @@ abstract class ByteFormSerializer<T> extends TypeSerializer<T> {
         @Override
         public void writeSnapshot(DataOutputView out) throws IOException {
             out.writeInt(form());
+            writeFormDetails(form(), out);
         }
+
+        /** What else a form needs recorded to be read (after the form number; nothing by default). */
+        protected void writeFormDetails(int form, DataOutputView out) throws IOException {}
+
+        /** Reads what {@link #writeFormDetails} wrote for this form. */
+        protected void readFormDetails(int form, DataInputView in) throws IOException {}
 
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
@@ -152,7 +159,10 @@ abstract class ByteFormSerializer<T> extends TypeSerializer<T> {
                     form = 1;
                 }
                 case UNVERSIONED_FORM_SNAPSHOT -> form = 1;
-                case VERSION -> form = in.readInt();
+                case VERSION -> {
+                    form = in.readInt();
+                    readFormDetails(form, in);
+                }
                 default -> throw new IOException(getClass().getName() + ": unknown snapshot version " + readVersion
                         + " (written by a later build?)");
             }
@@ -165,7 +175,17 @@ abstract class ByteFormSerializer<T> extends TypeSerializer<T> {
                         + " is newer than this build's form " + current().currentForm()
                         + ": restore the savepoint with the build that wrote it or a later one");
             }
-            return current().reading(form());
+            return restoreSerializer(form());
+        }
+
+        /** The serializer reading state of this (not newer) form. */
+        protected TypeSerializer<T> restoreSerializer(int form) {
+            return current().reading(form);
+        }
+
+        /** Compatibility with an older snapshot of the same form (as is, unless the form's details differ). */
+        protected TypeSerializerSchemaCompatibility<T> resolveSameForm(FormSnapshot<T> old) {
+            return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }
 
         @Override
@@ -176,7 +196,7 @@ abstract class ByteFormSerializer<T> extends TypeSerializer<T> {
             int oldForm = ((FormSnapshot<T>) old).form();
             int currentForm = current().currentForm();
             if (oldForm == currentForm) {
-                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+                return resolveSameForm((FormSnapshot<T>) old);
             }
             return oldForm < currentForm ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
                     : TypeSerializerSchemaCompatibility.incompatible();

@@ -5,6 +5,7 @@ import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.MetricModel;
 import io.sift.core.detect.RuleSet;
 import io.sift.core.detect.RuleState;
+import io.sift.core.detect.RuleStateCodec;
 import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
 import io.sift.connectors.kafka.DeadLetters;
@@ -12,8 +13,11 @@ import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.MetricPoint;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -22,12 +26,17 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.StringUtils;
 
 /**
  * Holds one series' detector state (keyed by series key) and calls the plain-Java detector of its metric for each
@@ -57,6 +66,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private final DetectionConfig detection;
     private final long silenceMillis;
     private final long ttlMillis;
+    /** This build's; a test plays an older build (another Anomaly schema) with {@link #withEpisodeSchema}. */
+    private RuleStateSerializer ruleStateSerializer = RuleStateSerializer.INSTANCE;
 
     private transient Map<String, SeriesDetector> detectors;
     private transient Map<String, Integer> activeByMetric;
@@ -88,6 +99,12 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         this.ttlMillis = ttlMillis;
     }
 
+    /** This function as a build whose {@link Anomaly} schema is the given one writes its rule state (tests). */
+    MetricDetectorFunction withEpisodeSchema(Schema anomalySchema) {
+        ruleStateSerializer = RuleStateSerializer.withEpisodeSchema(RuleStateSerializer.FORM, anomalySchema);
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         detectors = new HashMap<>();
@@ -95,7 +112,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
         model = getRuntimeContext().getState(new ValueStateDescriptor<>("model", ModelSerializer.INSTANCE));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
-        rules = getRuntimeContext().getState(new ValueStateDescriptor<>("rules", RuleStateSerializer.INSTANCE));
+        rules = getRuntimeContext().getState(new ValueStateDescriptor<>("rules", ruleStateSerializer));
         anomalyVersions = getRuntimeContext().getMetricGroup().counter(ACCUMULATOR);
         anomalyTotal = new LongCounter();
         getRuntimeContext().addAccumulator(ACCUMULATOR, anomalyTotal);
@@ -227,7 +244,17 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             }
             series.update(state);
         }
-        RuleState r = detection.rules.isEmpty() ? null : rules.value();
+        RuleState r = rules.value();
+        if (r != null && !detection.rules.isCurrent(r)) {
+            // State of rules the configuration no longer has on this series (restored after a change).
+            detection.rules.retire(r, anomaly -> emit(anomaly, out));
+            if (r.isEmpty()) {
+                rules.clear();
+                r = null;
+            } else {
+                rules.update(r);
+            }
+        }
         if (r != null && r.hasOpenEpisode() && timestamp >= state.lastSeen + silenceMillis) {
             detection.rules.onSilence(r, anomaly -> emit(anomaly, out));
             rules.update(r);
@@ -309,19 +336,52 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     }
 
     /**
-     * Keyed-state serializer of {@link RuleState}: its Java serial form (a few KB per SLO, bytes per threshold).
-     * Form 1: {@link RuleState#toBytes()}.
+     * Keyed-state serializer of {@link RuleState}. Form 1: {@link RuleState#toBytes()} (Java serialization, its open
+     * episodes in the generated {@link Anomaly} class's serial form, readable only with the same {@link Anomaly}
+     * schema; read, no longer written). Form 2: {@link RuleStateCodec} (Avro binary, a fraction of form 1's bytes),
+     * the episodes in the {@link Anomaly} schema this serializer names, which its snapshot records: a later build
+     * resolves them into its own {@link Anomaly} (fields added with defaults read as the default).
      */
     public static final class RuleStateSerializer extends ByteFormSerializer<RuleState> {
 
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
         /** The form this build writes. */
-        static final int FORM = 1;
+        static final int FORM = 2;
 
-        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer(FORM);
+        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer(FORM, null);
 
-        private RuleStateSerializer(int readForm) {
+        /** The {@link Anomaly} schema of the episodes (form 2) as JSON; null: this build's. */
+        private final String episodeSchema;
+        private transient RuleStateCodec codec;
+
+        private RuleStateSerializer(int readForm, String episodeSchema) {
             super(readForm);
+            this.episodeSchema = episodeSchema == null || parse(episodeSchema).equals(Anomaly.getClassSchema())
+                    ? null : episodeSchema;
+        }
+
+        /**
+         * The serializer of a build whose {@link Anomaly} schema is the given one: it writes and reads form 2 with
+         * episodes in that schema (the restore serializer of its savepoints; tests play an older build with it).
+         */
+        static RuleStateSerializer withEpisodeSchema(int readForm, Schema schema) {
+            return new RuleStateSerializer(readForm, schema.toString());
+        }
+
+        private static Schema parse(String json) {
+            return new Schema.Parser().parse(json);
+        }
+
+        /** The {@link Anomaly} schema of this serializer's episodes. */
+        Schema episodeSchema() {
+            return episodeSchema == null ? Anomaly.getClassSchema() : codec().episodeSchema();
+        }
+
+        private RuleStateCodec codec() {
+            if (codec == null) {
+                codec = episodeSchema == null ? RuleStateCodec.current() : RuleStateCodec.of(parse(episodeSchema));
+            }
+            return codec;
         }
 
         @Override
@@ -331,33 +391,98 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
 
         @Override
         protected byte[] toBytes(RuleState value) {
-            return value.toBytes();
+            return codec().encode(value);
         }
 
         @Override
         protected RuleState fromBytes(int form, byte[] bytes) {
-            if (form != 1) {
-                throw new IllegalArgumentException("unknown rule state form " + form);
-            }
-            return RuleState.fromBytes(bytes);
+            return switch (form) {
+                case 1 -> RuleState.fromBytes(bytes);
+                case 2 -> codec().decode(bytes);
+                default -> throw new IllegalArgumentException("unknown rule state form " + form);
+            };
         }
 
         @Override
         protected RuleStateSerializer reading(int form) {
-            return form == FORM ? INSTANCE : new RuleStateSerializer(form);
+            return form == FORM ? INSTANCE : new RuleStateSerializer(form, null);
         }
 
         @Override
         public RuleStateSerializerSnapshot snapshotConfiguration() {
-            return new RuleStateSerializerSnapshot();
+            return new RuleStateSerializerSnapshot(episodeSchema());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return super.equals(other)
+                    && java.util.Objects.equals(episodeSchema, ((RuleStateSerializer) other).episodeSchema);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * super.hashCode() + java.util.Objects.hashCode(episodeSchema);
         }
     }
 
-    /** Snapshot of {@link RuleStateSerializer}: the form version (savepoints of builds before it: form 1). */
+    /**
+     * Snapshot of {@link RuleStateSerializer}: the form version (savepoints of builds before it: form 1) and, from
+     * form 2, the {@link Anomaly} schema of the episodes. A savepoint of another {@link Anomaly} schema is compatible
+     * after migration when this build's schema can read it (its restore serializer reads the old schema, Flink
+     * rewrites the state in this one) and incompatible, with the reason, when it cannot.
+     */
     public static final class RuleStateSerializerSnapshot extends ByteFormSerializer.FormSnapshot<RuleState> {
+
+        /** The episodes' schema (form 2); null: this build's, or form 1. */
+        private Schema episodeSchema;
+
+        public RuleStateSerializerSnapshot() {}
+
+        RuleStateSerializerSnapshot(Schema episodeSchema) {
+            this.episodeSchema = episodeSchema;
+        }
+
         @Override
         protected RuleStateSerializer current() {
             return RuleStateSerializer.INSTANCE;
+        }
+
+        /** The {@link Anomaly} schema of the state's episodes (this build's for form 1, which holds the class). */
+        Schema episodeSchema() {
+            return episodeSchema == null ? Anomaly.getClassSchema() : episodeSchema;
+        }
+
+        @Override
+        protected void writeFormDetails(int form, DataOutputView out) throws IOException {
+            if (form >= 2) {
+                StringUtils.writeString(episodeSchema().toString(), out);
+            }
+        }
+
+        @Override
+        protected void readFormDetails(int form, DataInputView in) throws IOException {
+            if (form >= 2) {
+                episodeSchema = new Schema.Parser().parse(StringUtils.readString(in));
+            }
+        }
+
+        @Override
+        protected TypeSerializer<RuleState> restoreSerializer(int form) {
+            return form == 2 ? RuleStateSerializer.withEpisodeSchema(form, episodeSchema())
+                    : current().reading(form);
+        }
+
+        @Override
+        protected TypeSerializerSchemaCompatibility<RuleState> resolveSameForm(ByteFormSerializer.FormSnapshot<RuleState> old) {
+            Schema written = ((RuleStateSerializerSnapshot) old).episodeSchema();
+            if (written.equals(Anomaly.getClassSchema())) {
+                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            }
+            SchemaCompatibility.SchemaPairCompatibility pair =
+                    SchemaCompatibility.checkReaderWriterCompatibility(Anomaly.getClassSchema(), written);
+            return pair.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+                    ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 

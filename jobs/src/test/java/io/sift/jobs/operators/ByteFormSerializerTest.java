@@ -56,16 +56,19 @@ class ByteFormSerializerTest {
     }
 
     @Test
-    void snapshotsOfTheBuildBeforeVersioningAreForm1AndCompatibleAsIs() throws Exception {
+    void snapshotsOfTheBuildBeforeVersioningAreForm1() throws Exception {
         TypeSerializerSnapshot<MetricModel> model = read(unversioned(MetricDetectorFunction.ModelSerializerSnapshot.class));
         assertEquals(1, assertInstanceOf(MetricDetectorFunction.ModelSerializerSnapshot.class, model).form());
         assertTrue(MetricDetectorFunction.ModelSerializer.INSTANCE.snapshotConfiguration()
                 .resolveSchemaCompatibility(model).isCompatibleAsIs());
         assertEquals(MetricDetectorFunction.ModelSerializer.INSTANCE, model.restoreSerializer());
 
+        // The rule state's form moved on to 2 (Avro episodes): form 1 is migrated, read by the form 1 serializer.
         TypeSerializerSnapshot<RuleState> rules = read(unversioned(MetricDetectorFunction.RuleStateSerializerSnapshot.class));
+        assertEquals(1, assertInstanceOf(MetricDetectorFunction.RuleStateSerializerSnapshot.class, rules).form());
         assertTrue(MetricDetectorFunction.RuleStateSerializer.INSTANCE.snapshotConfiguration()
-                .resolveSchemaCompatibility(rules).isCompatibleAsIs());
+                .resolveSchemaCompatibility(rules).isCompatibleAfterMigration());
+        assertEquals(1, ((MetricDetectorFunction.RuleStateSerializer) rules.restoreSerializer()).readForm());
         // And this build's own snapshot round-trips with its form.
         TypeSerializerSnapshot<MetricModel> current = read(write(MetricDetectorFunction.ModelSerializer.INSTANCE
                 .snapshotConfiguration()));
@@ -222,5 +225,39 @@ class ByteFormSerializerTest {
             h.processElement("a", 3);
             assertEquals(List.of("4 none"), h.extractOutputValues());
         }
+    }
+
+    /**
+     * The model's form 1 is Java serialization: safe across Anomaly/MetricPoint schema changes only while no Avro
+     * record is inside it (a generated record's serial id is its schema's fingerprint, as the rule state's episodes
+     * in form 1 were). A warmed model with every part (baseline, forest, CUSUM) holds none.
+     */
+    @Test
+    void theModelsJavaSerialFormHoldsNoAvroRecord() throws Exception {
+        MetricModel model = new MetricModel(io.sift.core.detect.DetectorConfig.builder().warmUpSamples(50)
+                .forestTrees(5).forestSampleSize(32).changePoint(true).build());
+        java.util.Random random = new java.util.Random(4);
+        for (int i = 0; i < 200; i++) {
+            model.assess(60_000L * i, 10 + random.nextGaussian());
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        try (var out = new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream()) {
+            {
+                enableReplaceObject(true);
+            }
+
+            @Override
+            protected Object replaceObject(Object obj) {
+                seen.add(obj.getClass().getName());
+                if (obj instanceof org.apache.avro.generic.IndexedRecord || obj instanceof Enum<?> e
+                        && e.getDeclaringClass().getPackageName().equals("io.sift.schema")) {
+                    throw new AssertionError("an Avro type in the model's serial form: " + obj.getClass());
+                }
+                return obj;
+            }
+        }) {
+            out.writeObject(model);
+        }
+        assertTrue(seen.contains(io.sift.core.detect.ShingledForest.class.getName()), seen.toString());
     }
 }

@@ -59,11 +59,16 @@ import org.apache.flink.types.Either;
  *
  * <pre>
  * mvn -o -q -B -pl jobs -am test-compile -DskipTests
- * java -cp "$(cat jobs/target/test-classpath.txt):jobs/target/classes:jobs/target/test-classes" \
- *     io.sift.jobs.operators.StateFixtures jobs/src/test/resources/state-fixtures/v1
+ * MODULES=$(for m in schemas core eval connectors testing jobs; do printf '%s/target/classes:' $m; done)
+ * java -cp "${MODULES}jobs/target/test-classes:$(cat jobs/target/test-classpath.txt)" \
+ *     io.sift.jobs.operators.StateFixtures jobs/src/test/resources/state-fixtures/v2
  * </pre>
  *
- * (the class path file comes from {@code mvn -pl jobs dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt}).
+ * (the class path file comes from {@code mvn -pl jobs dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt};
+ * it names the Sift modules' jars in the shared local repository, so this build's module classes go first).
+ *
+ * <p>v1: rule state in form 1 (Java serialization). v2: rule state in form 2 (Avro, the episodes' schema in the
+ * serializer snapshot).
  */
 public final class StateFixtures {
 
@@ -71,7 +76,7 @@ public final class StateFixtures {
     static final long MINUTE = 60_000;
     static final long HOUR = 3_600_000;
     /** The form version the fixtures of this build are written as. */
-    static final String CURRENT = "v1";
+    static final String CURRENT = "v2";
 
     private StateFixtures() {}
 

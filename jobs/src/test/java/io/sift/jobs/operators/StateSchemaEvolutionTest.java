@@ -144,7 +144,7 @@ class StateSchemaEvolutionTest {
     }
 
     /** The record's schema without the given field (or its last field that has a default). */
-    private static Schema without(Schema schema, String name) {
+    static Schema without(Schema schema, String name) {
         List<Schema.Field> fields = new ArrayList<>();
         Schema.Field dropped = null;
         for (Schema.Field f : schema.getFields()) {

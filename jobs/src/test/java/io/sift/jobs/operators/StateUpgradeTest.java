@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StateUpgradeTest {
 
     /** Every fixture version kept in the repository: each must still restore. */
-    static final List<String> VERSIONS = List.of("v1");
+    static final List<String> VERSIONS = List.of("v1", "v2");
 
     static Stream<Object[]> fixtures() {
         List<Object[]> all = new ArrayList<>();
