@@ -106,7 +106,7 @@ class KibanaSavedObjectsTest {
             assertTrue(!objects.ofType(type).isEmpty(), "no " + type + " objects");
         }
         assertEquals(Set.of("[Sift] Incident overview", "[Sift] Noise reduction", "[Sift] Root causes and changes",
-                        "[Sift] Detector health"),
+                        "[Sift] Detector health", "[Sift] Service health", "[Sift] SLOs and error budgets"),
                 objects.ofType("dashboard").stream().map(SavedObject::title).collect(Collectors.toSet()));
     }
 
@@ -194,6 +194,13 @@ class KibanaSavedObjectsTest {
                         layer.path("metrics").forEach(a -> accessor(lens, layers, shown, id, a, false));
                     }
                     break;
+                case "lnsHeatmap": {
+                    String id = vis.path("layerId").asText();
+                    accessor(lens, layers, shown, id, vis.path("xAccessor"), true);
+                    accessor(lens, layers, shown, id, vis.path("yAccessor"), true);
+                    accessor(lens, layers, shown, id, vis.path("valueAccessor"), false);
+                    break;
+                }
                 case "lnsDatatable": {
                     String id = vis.path("layerId").asText();
                     vis.path("columns").forEach(c -> accessor(lens, layers, shown, id, c.path("columnId"), null));

@@ -179,6 +179,25 @@ final class SavedObjectQueries {
                 agg.putObject("cardinality").put("field", field);
                 valuePath = "value";
                 break;
+            case "last_value": {
+                // Lens runs top_metrics (field of the latest document by params.sortField). top_metrics is in the
+                // x-pack analytics module, which the tests' trimmed Elasticsearch lacks; top_hits of size 1 on the same
+                // sort reads the same value for the single-valued fields used here.
+                q.need(field, Need.AGGREGATABLE, dataTypeNeed(q, column));
+                String sortField = column.at("/params/sortField").asText("");
+                if (sortField.isEmpty() || column.at("/params/showArrayValues").asBoolean(false)) {
+                    throw new AssertionError(q + ": last_value column " + id + " needs params.sortField and"
+                            + " showArrayValues false (array values are not translated by this test)");
+                }
+                q.need(sortField, Need.AGGREGATABLE, Need.DATE);
+                ObjectNode top = agg.putObject("top_hits");
+                top.put("size", 1);
+                top.putArray("sort").addObject().putObject(sortField).put("order", "desc");
+                top.put("_source", false);
+                top.putArray("docvalue_fields").add(field);
+                valuePath = "hits/hits/0/fields/" + field + "/0";
+                break;
+            }
             default:
                 throw new AssertionError(q + ": Lens operation " + operation + " (column " + id
                         + ") is not translated by this test; add it to SavedObjectQueries");
@@ -322,11 +341,11 @@ final class SavedObjectQueries {
         }
     }
 
-    /** Reads a value along a slash-separated path ("values/50.0"); null when absent or JSON null. */
+    /** Reads a value along a slash-separated path ("values/50.0", "hits/hits/0/..."); null when absent or JSON null. */
     static JsonNode valueAt(JsonNode node, String path) {
         JsonNode current = node;
         for (String part : path.split("/")) {
-            current = current.path(part);
+            current = current.isArray() && part.matches("\\d+") ? current.path(Integer.parseInt(part)) : current.path(part);
         }
         return current.isMissingNode() || current.isNull() ? null : current;
     }

@@ -17,12 +17,16 @@ import io.sift.connectors.elasticsearch.ElasticsearchConnection;
 import io.sift.connectors.elasticsearch.ElasticsearchTemplates;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
 import io.sift.connectors.elasticsearch.IndexRequestEntry;
+import io.sift.connectors.elasticsearch.ServiceHealthDocumentEmitter;
+import io.sift.connectors.elasticsearch.SloStatusDocumentEmitter;
 import io.sift.connectors.kibana.PlannedQuery.LensMetric;
 import io.sift.connectors.kibana.PlannedQuery.Need;
 import io.sift.connectors.kibana.SavedObjects.SavedObject;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;
+import io.sift.schema.ServiceHealth;
+import io.sift.schema.SloStatus;
 import io.sift.testing.LocalServices;
 
 import org.apache.http.entity.ContentType;
@@ -76,6 +80,8 @@ class SavedObjectsITCase {
     private static final String INCIDENTS_PREFIX = "sift-incidents-" + RUN + "-";
     private static final String ANOMALIES_PREFIX = "sift-anomalies-" + RUN + "-";
     private static final String CHANGES_PREFIX = "sift-changes-" + RUN + "-";
+    private static final String SERVICE_HEALTH_PREFIX = "sift-service-health-" + RUN + "-";
+    private static final String SLO_PREFIX = "sift-slo-" + RUN + "-";
     private static final Set<String> NUMERIC_TYPES =
             Set.of("long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long");
     private static final Set<String> KEYWORD_TYPES = Set.of("keyword", "constant_keyword", "wildcard");
@@ -103,8 +109,24 @@ class SavedObjectsITCase {
         for (ChangeEvent change : data.changes) {
             entries.add(changes.toRequest(change));
         }
+        entries.addAll(serviceHealthAndSloEntries());
         bulk(entries);
         objects = SavedObjects.load();
+    }
+
+    /** Service health per minute and SLO statuses per minute ("Service health", "SLOs and error budgets"). */
+    private static List<IndexRequestEntry> serviceHealthAndSloEntries() {
+        HealthAndSloSampleData data = new HealthAndSloSampleData();
+        List<IndexRequestEntry> entries = new ArrayList<>();
+        ServiceHealthDocumentEmitter health = new ServiceHealthDocumentEmitter(SERVICE_HEALTH_PREFIX);
+        for (ServiceHealth h : data.health) {
+            entries.add(health.toRequest(h));
+        }
+        SloStatusDocumentEmitter slo = new SloStatusDocumentEmitter(SLO_PREFIX);
+        for (SloStatus s : data.slo) {
+            entries.add(slo.toRequest(s));
+        }
+        return entries;
     }
 
     @AfterAll
@@ -140,7 +162,8 @@ class SavedObjectsITCase {
     @Test
     void dataViewsTimeFieldsAndFieldFormatsAreMapped() throws IOException {
         List<SavedObject> dataViews = objects.ofType("index-pattern");
-        assertEquals(3, dataViews.size(), "a data view per index family: incidents, anomalies, changes");
+        assertEquals(5, dataViews.size(),
+                "a data view per index family: incidents, anomalies, changes, service health, SLO statuses");
         for (SavedObject dataView : dataViews) {
             PlannedQuery named = new PlannedQuery(dataView.type() + " " + dataView.id(), dataView, dataView);
             dataView.stringified("/fieldFormatMap").fieldNames().forEachRemaining(named::need);
@@ -296,7 +319,8 @@ class SavedObjectsITCase {
                 JsonNode value = metric.aggregation == null
                         ? LongNode.valueOf(docCount)
                         : SavedObjectQueries.valueAt(container.path(metric.aggregation), metric.valuePath);
-                boolean present = value != null && value.isNumber()
+                // last_value of a keyword field gives a string.
+                boolean present = value != null && (value.isNumber() || value.isTextual() && !value.asText().isEmpty())
                         && (!metric.operation.equals("count") || value.asLong() > 0);
                 if (present) {
                     metricValues.merge(metric.columnId, 1, Integer::sum);
@@ -355,7 +379,9 @@ class SavedObjectsITCase {
         bool.putArray("should")
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", INCIDENTS_PREFIX)))
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", ANOMALIES_PREFIX)))
-                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", CHANGES_PREFIX)));
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", CHANGES_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", SERVICE_HEALTH_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", SLO_PREFIX)));
         bool.set("minimum_should_match", IntNode.valueOf(1));
         return filter;
     }
