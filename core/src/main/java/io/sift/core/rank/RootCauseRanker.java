@@ -8,12 +8,10 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -268,32 +266,31 @@ public final class RootCauseRanker implements Serializable {
         return e.end >= 0 ? e.end : Math.max(e.time, e.onset);
     }
 
-    /** {@code reaches[i][j]}: node i depends on node j within the hop limit (one breadth-first search per node). */
+    /**
+     * {@code reaches[i][j]}: node i depends on node j within the hop limit. The topology keeps each item's
+     * neighbourhood between rankings, so this is a look-up per pair rather than a search per node.
+     */
     private static boolean[][] reach(List<Candidate> nodes, Topology topology) {
         int n = nodes.size();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) {
             index.put(nodes.get(i).item, i);
         }
+        // A symptom named twice is two nodes of one item: only the last one counts as reached.
+        boolean[] reachable = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            reachable[j] = index.get(nodes.get(j).item) == j;
+        }
         boolean[][] reaches = new boolean[n][n];
         for (int i = 0; i < n; i++) {
-            Set<String> seen = new HashSet<>();
-            seen.add(nodes.get(i).item);
-            ArrayDeque<String> frontier = new ArrayDeque<>(List.of(nodes.get(i).item));
-            for (int hop = 0; hop < DEPENDENCY_HOPS && !frontier.isEmpty(); hop++) {
-                ArrayDeque<String> next = new ArrayDeque<>();
-                for (String item : frontier) {
-                    for (String dependency : topology.dependenciesOf(item)) {
-                        if (seen.add(dependency)) {
-                            next.add(dependency);
-                            Integer j = index.get(dependency);
-                            if (j != null) {
-                                reaches[i][j] = true;
-                            }
-                        }
-                    }
-                }
-                frontier = next;
+            String from = nodes.get(i).item;
+            Set<String> dependencies = topology.dependenciesWithin(from, DEPENDENCY_HOPS);
+            if (dependencies.isEmpty()) {
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                String to = nodes.get(j).item;
+                reaches[i][j] = reachable[j] && !to.equals(from) && dependencies.contains(to);
             }
         }
         return reaches;
