@@ -49,8 +49,9 @@ public class IncidentState {
     }
 
     boolean hasOngoing() {
-        for (AnomalyEntry entry : anomalies) {
-            if (entry.ongoing()) {
+        // From the newest: anomalies are appended, and the ongoing ones are usually the latest.
+        for (int i = anomalies.size() - 1; i >= 0; i--) {
+            if (anomalies.get(i).ongoing()) {
                 return true;
             }
         }
