@@ -21,7 +21,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -432,8 +431,7 @@ public final class Correlator implements Serializable {
 
         List<ChangeRef> changes = new ArrayList<>();
         for (String item : items) {
-            long itemOnset = byOnset.stream().filter(a -> a.item.equals(item)).mapToLong(a -> a.onset).min()
-                    .orElse(incident.openedAt);
+            long itemOnset = earliestOnset(byOnset, item, incident.openedAt);
             for (ChangeEvent c : ranker.suspectChanges(item, itemOnset, state.recentChanges)) {
                 changes.add(ChangeRef.newBuilder().setId(c.getId()).setItem(c.getConfigurationItem())
                         .setTime(c.getTime()).setSummary(c.getSummary()).setChangeRequest(c.getChangeRequest())
@@ -479,8 +477,21 @@ public final class Correlator implements Serializable {
         }
         String what = strongest == null ? "anomalous" : strongest.metric + (strongest.up ? " up" : " down");
         int others = items.size() - 1;
-        return String.format(Locale.ROOT, "%s: %s%s", top, what,
-                others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");
+        return top + ": " + what
+                + (others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");
+    }
+
+    /** The earliest onset among the item's anomalies, or {@code otherwise} (a loop: once per item per version). */
+    private static long earliestOnset(List<AnomalyEntry> anomalies, String item, long otherwise) {
+        long earliest = Long.MAX_VALUE;
+        boolean any = false;
+        for (AnomalyEntry a : anomalies) {
+            if (a.item.equals(item)) {
+                earliest = Math.min(earliest, a.onset);
+                any = true;
+            }
+        }
+        return any ? earliest : otherwise;
     }
 
     /** ITIL priority: impact (criticality and breadth) × urgency (peak score). */

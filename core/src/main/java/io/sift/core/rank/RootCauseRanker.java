@@ -128,8 +128,13 @@ public final class RootCauseRanker implements Serializable {
                 nodes.add(new Candidate(symptom));
             }
         }
-        long firstOnset = candidates.values().stream().mapToLong(c -> c.onset).min().orElse(0);
-        double maxEvidence = candidates.values().stream().mapToDouble(Candidate::evidence).max().orElse(1);
+        long earliest = Long.MAX_VALUE;
+        double maxEvidence = Double.NEGATIVE_INFINITY;
+        for (Candidate c : candidates.values()) {
+            earliest = Math.min(earliest, c.onset);
+            maxEvidence = Math.max(maxEvidence, c.evidence());
+        }
+        long firstOnset = earliest;
         for (Candidate c : nodes) {
             c.strength = c.peak == null || maxEvidence <= 0 ? 0.0 : c.evidence() / maxEvidence;
         }
@@ -192,7 +197,7 @@ public final class RootCauseRanker implements Serializable {
             final double walkShare = walkTotal > 0 ? walk[i] / walkTotal : 0.0;
             c.reasonsLater = () -> reasons(c, firstOnset, knowTopology, dependencies, explainedCount, suspects,
                     walkShare);
-            c.changeIds = suspects.stream().map(ChangeEvent::getId).toList();
+            c.changeIds = suspects.isEmpty() ? List.of() : suspects.stream().map(ChangeEvent::getId).toList();
         }
 
         List<Candidate> ranked = new ArrayList<>(nodes.subList(0, anomalous));
