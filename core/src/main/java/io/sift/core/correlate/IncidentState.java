@@ -31,8 +31,10 @@ public class IncidentState {
     public IncidentState() {}
 
     AnomalyEntry find(String anomalyId) {
+        // Hash codes first: a String keeps its own, and ids of one detector differ mostly in their last characters.
+        int hash = anomalyId.hashCode();
         for (AnomalyEntry entry : anomalies) {
-            if (entry.id.equals(anomalyId)) {
+            if (entry.id.hashCode() == hash && entry.id.equals(anomalyId)) {
                 return entry;
             }
         }
