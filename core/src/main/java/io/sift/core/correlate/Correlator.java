@@ -18,9 +18,10 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -56,11 +57,21 @@ public final class Correlator implements Serializable {
 
     private static final long UNRELATED = Long.MAX_VALUE;
 
+    /** Anomaly ids remembered with their incident at most (see {@link #holderHints}); beyond, the hints restart. */
+    private static final int MAX_HOLDER_HINTS = 100_000;
+
     /** A peak this many points higher is worth a new incident version. */
     private static final double PEAK_STEP = 5.0;
 
     private final CorrelationConfig config;
     private final RootCauseRanker ranker;
+    /**
+     * Anomaly id → the incident last seen holding it. Most anomaly versions update a known anomaly, and finding its
+     * incident by scanning every held incident's anomalies was a sixth of the correlator's time. Only a hint, checked
+     * on use (see {@link #holderOf}), so it may go stale or be dropped at any time; not checkpointed, and shared by
+     * the environments (keys) of an operator instance, hence bounded.
+     */
+    private transient Map<String, IncidentState> holderHints;
 
     public Correlator(CorrelationConfig config) {
         this.config = config;
@@ -96,21 +107,20 @@ public final class Correlator implements Serializable {
         String item = anomaly.getResource().getService();
         long time = anomaly.getTime().toEpochMilli();
 
-        for (IncidentState incident : state.incidents) {
-            AnomalyEntry known = incident.find(anomaly.getId());
-            if (known != null) {
-                boolean wasResolved = incident.resolved;
-                double peakBefore = incident.peakScore;
-                known.update(anomaly);
-                touch(incident, anomaly, time);
-                if (wasResolved) {
-                    reopen(incident, time);
-                    out.add(emit(incident, IncidentChange.REOPENED, state, topology));
-                } else if (incident.peakScore >= peakBefore + PEAK_STEP || topCauseChanged(incident, state, topology)) {
-                    out.add(emit(incident, IncidentChange.UPDATED, state, topology));
-                }
-                return out;
+        IncidentState holder = holderOf(state, anomaly.getId());
+        if (holder != null) {
+            AnomalyEntry known = holder.find(anomaly.getId());
+            boolean wasResolved = holder.resolved;
+            double peakBefore = holder.peakScore;
+            known.update(anomaly);
+            touch(holder, anomaly, time);
+            if (wasResolved) {
+                reopen(holder, time);
+                out.add(emit(holder, IncidentChange.REOPENED, state, topology));
+            } else if (holder.peakScore >= peakBefore + PEAK_STEP || topCauseChanged(holder, state, topology)) {
+                out.add(emit(holder, IncidentChange.UPDATED, state, topology));
             }
+            return out;
         }
 
         long onset = anomaly.getOnset().toEpochMilli();
@@ -150,6 +160,7 @@ public final class Correlator implements Serializable {
             incident.anomalyUpdates = 1;
             incident.peakScore = anomaly.getScore();
             state.incidents.add(incident);
+            rememberHolder(anomaly.getId(), incident);
             out.add(emit(incident, IncidentChange.OPENED, state, topology));
             return out;
         }
@@ -167,6 +178,7 @@ public final class Correlator implements Serializable {
         }
         boolean wasResolved = survivor.resolved;
         survivor.anomalies.add(entry(anomaly, groups));
+        rememberHolder(anomaly.getId(), survivor);
         touch(survivor, anomaly, time);
         if (wasResolved) {
             reopen(survivor, time);
@@ -175,6 +187,40 @@ public final class Correlator implements Serializable {
             out.add(emit(survivor, IncidentChange.UPDATED, state, topology));
         }
         return out;
+    }
+
+    /**
+     * The incident of the state holding the anomaly, or null. An anomaly is held by one incident at most (a merge
+     * moves the absorbed incident's anomalies to the survivor and drops the absorbed one), so a hinted incident that
+     * is still held and holds it is the one a scan would find.
+     */
+    private IncidentState holderOf(CorrelationState state, String anomalyId) {
+        IncidentState hinted = holderHints == null ? null : holderHints.get(anomalyId);
+        if (hinted != null && hinted.find(anomalyId) != null && state.incidents.contains(hinted)) {
+            return hinted;
+        }
+        for (IncidentState incident : state.incidents) {
+            if (incident.find(anomalyId) != null) {
+                rememberHolder(anomalyId, incident);
+                return incident;
+            }
+        }
+        return null;
+    }
+
+    private void rememberHolder(String anomalyId, IncidentState incident) {
+        if (holderHints == null || holderHints.size() >= MAX_HOLDER_HINTS) {
+            holderHints = new HashMap<>();
+        }
+        holderHints.put(anomalyId, incident);
+    }
+
+    private void forgetHolder(IncidentState incident) {
+        if (holderHints != null) {
+            for (AnomalyEntry entry : incident.anomalies) {
+                holderHints.remove(entry.id, incident);
+            }
+        }
     }
 
     /** The dedup key of an incident opened by an anomaly of this series. */
@@ -234,8 +280,9 @@ public final class Correlator implements Serializable {
             } else if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
                 linked = false;
             } else {
-                linked = links.dependencies.contains(entry.item) && entry.onset <= onset + config.onsetToleranceMillis
-                        || links.dependents.contains(entry.item) && onset <= entry.onset + config.onsetToleranceMillis;
+                // The onset tests first: they are cheaper than the set look-ups and often decide.
+                linked = entry.onset <= onset + config.onsetToleranceMillis && links.dependencies.contains(entry.item)
+                        || onset <= entry.onset + config.onsetToleranceMillis && links.dependents.contains(entry.item);
             }
             if (linked) {
                 closest = Math.min(closest, Math.abs(onset - entry.onset));
@@ -302,6 +349,7 @@ public final class Correlator implements Serializable {
             }
             if (incident.resolved && watermark >= incident.resolvedAt + config.reopenMillis) {
                 it.remove();
+                forgetHolder(incident);
             }
         }
         state.recentChanges.removeIf(change -> watermark >= expiry(change) && !usedByLive(state, change));
@@ -410,8 +458,7 @@ public final class Correlator implements Serializable {
 
         List<ChangeRef> changes = new ArrayList<>();
         for (String item : items) {
-            long itemOnset = byOnset.stream().filter(a -> a.item.equals(item)).mapToLong(a -> a.onset).min()
-                    .orElse(incident.openedAt);
+            long itemOnset = earliestOnset(byOnset, item, incident.openedAt);
             for (ChangeEvent c : ranker.suspectChanges(item, itemOnset, state.recentChanges)) {
                 changes.add(ChangeRef.newBuilder().setId(c.getId()).setItem(c.getConfigurationItem())
                         .setTime(c.getTime()).setSummary(c.getSummary()).setChangeRequest(c.getChangeRequest())
@@ -460,8 +507,21 @@ public final class Correlator implements Serializable {
         }
         String what = strongest == null ? "anomalous" : strongest.metric + (strongest.up ? " up" : " down");
         int others = items.size() - 1;
-        return String.format(Locale.ROOT, "%s: %s%s", top, what,
-                others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");
+        return top + ": " + what
+                + (others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");
+    }
+
+    /** The earliest onset among the item's anomalies, or {@code otherwise} (a loop: once per item per version). */
+    private static long earliestOnset(List<AnomalyEntry> anomalies, String item, long otherwise) {
+        long earliest = Long.MAX_VALUE;
+        boolean any = false;
+        for (AnomalyEntry a : anomalies) {
+            if (a.item.equals(item)) {
+                earliest = Math.min(earliest, a.onset);
+                any = true;
+            }
+        }
+        return any ? earliest : otherwise;
     }
 
     /** ITIL priority: impact (criticality and breadth) × urgency (peak score). */

@@ -31,8 +31,10 @@ public class IncidentState {
     public IncidentState() {}
 
     AnomalyEntry find(String anomalyId) {
+        // Hash codes first: a String keeps its own, and ids of one detector differ mostly in their last characters.
+        int hash = anomalyId.hashCode();
         for (AnomalyEntry entry : anomalies) {
-            if (entry.id.equals(anomalyId)) {
+            if (entry.id.hashCode() == hash && entry.id.equals(anomalyId)) {
                 return entry;
             }
         }
@@ -49,8 +51,9 @@ public class IncidentState {
     }
 
     boolean hasOngoing() {
-        for (AnomalyEntry entry : anomalies) {
-            if (entry.ongoing()) {
+        // From the newest: anomalies are appended, and the ongoing ones are usually the latest.
+        for (int i = anomalies.size() - 1; i >= 0; i--) {
+            if (anomalies.get(i).ongoing()) {
                 return true;
             }
         }

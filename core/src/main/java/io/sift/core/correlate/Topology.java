@@ -17,16 +17,35 @@ import java.util.Set;
  * The configuration items and the dependencies between them, kept current from topology updates. An edge
  * {@code from -> to} means {@code from} calls, depends on or runs on {@code to}: faults travel from {@code to} to
  * {@code from}.
+ *
+ * <p>Hop-limited neighbourhoods ({@link #dependenciesWithin}, {@link #dependentsWithin}) are kept once searched, until
+ * the next update: the correlator asks for the same items' neighbourhoods for every anomaly and every ranking, while
+ * the topology changes rarely. Not thread-safe (one instance per operator instance, as the state it mirrors).
  */
 public final class Topology {
+
+    /** Neighbourhoods kept at most; beyond it the cache starts afresh (it only saves searches). */
+    private static final int REACH_CACHE_LIMIT = 50_000;
+    /** Hop limits up to this are cached (the correlator's are single digits). */
+    private static final int MAX_CACHED_HOPS = 32;
 
     private final Map<String, ConfigurationItem> items = new HashMap<>();
     /** item → the items it depends on. */
     private final Map<String, Set<String>> dependencies = new HashMap<>();
     /** item → the items that depend on it. */
     private final Map<String, Set<String>> dependents = new HashMap<>();
+    /** (hops, direction) → item → its neighbourhood, as searched since the last update; see {@link #reachKey}. */
+    private final Map<Integer, Map<String, Set<String>>> reachCache = new HashMap<>();
+    private int reachCached;
+    /** Counts the updates applied, so that whoever derives something from the topology can tell it changed. */
+    private long version;
 
     public void apply(TopologyUpdate update) {
+        version++;
+        if (reachCached > 0) {
+            reachCache.clear();
+            reachCached = 0;
+        }
         if (update.getItem() != null) {
             ConfigurationItem item = update.getItem();
             if (update.getOperation() == TopologyOperation.DELETE) {
@@ -136,14 +155,52 @@ public final class Topology {
         return false;
     }
 
-    /** The items {@code item} depends on, directly or through up to {@code maxHops} edges (itself excluded). */
-    public Set<String> dependenciesWithin(String item, int maxHops) {
-        return reach(item, maxHops, dependencies);
+    /** How many updates were applied: changes whenever the topology may have. */
+    public long version() {
+        return version;
     }
 
-    /** The items that depend on {@code item}, directly or through up to {@code maxHops} edges (itself excluded). */
+    /**
+     * The items {@code item} depends on, directly or through up to {@code maxHops} edges (itself excluded);
+     * unmodifiable.
+     */
+    public Set<String> dependenciesWithin(String item, int maxHops) {
+        return cachedReach(item, maxHops, false);
+    }
+
+    /**
+     * The items that depend on {@code item}, directly or through up to {@code maxHops} edges (itself excluded);
+     * unmodifiable.
+     */
     public Set<String> dependentsWithin(String item, int maxHops) {
-        return reach(item, maxHops, dependents);
+        return cachedReach(item, maxHops, true);
+    }
+
+    private Set<String> cachedReach(String item, int maxHops, boolean towardsDependents) {
+        if (maxHops < 0 || maxHops > MAX_CACHED_HOPS) {
+            return Collections.unmodifiableSet(reach(item, maxHops, towardsDependents ? dependents : dependencies));
+        }
+        Map<String, Set<String>> byItem = reachCache.computeIfAbsent(reachKey(maxHops, towardsDependents),
+                k -> new HashMap<>());
+        Set<String> known = byItem.get(item);
+        if (known != null) {
+            return known;
+        }
+        Set<String> found = Collections.unmodifiableSet(reach(item, maxHops, towardsDependents ? dependents : dependencies));
+        if (reachCached >= REACH_CACHE_LIMIT) {
+            for (Map<String, Set<String>> cached : reachCache.values()) {
+                cached.clear();
+            }
+            reachCached = 0;
+        }
+        byItem.put(item, found);
+        reachCached++;
+        return found;
+    }
+
+    /** Small non-negative keys, so that boxing them allocates nothing (Integer's cache). */
+    private static Integer reachKey(int maxHops, boolean towardsDependents) {
+        return maxHops * 2 + (towardsDependents ? 1 : 0);
     }
 
     private static Set<String> reach(String item, int maxHops, Map<String, Set<String>> edges) {

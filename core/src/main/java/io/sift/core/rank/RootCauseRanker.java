@@ -8,15 +8,12 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -131,8 +128,13 @@ public final class RootCauseRanker implements Serializable {
                 nodes.add(new Candidate(symptom));
             }
         }
-        long firstOnset = candidates.values().stream().mapToLong(c -> c.onset).min().orElse(0);
-        double maxEvidence = candidates.values().stream().mapToDouble(Candidate::evidence).max().orElse(1);
+        long earliest = Long.MAX_VALUE;
+        double maxEvidence = Double.NEGATIVE_INFINITY;
+        for (Candidate c : candidates.values()) {
+            earliest = Math.min(earliest, c.onset);
+            maxEvidence = Math.max(maxEvidence, c.evidence());
+        }
+        long firstOnset = earliest;
         for (Candidate c : nodes) {
             c.strength = c.peak == null || maxEvidence <= 0 ? 0.0 : c.evidence() / maxEvidence;
         }
@@ -195,7 +197,7 @@ public final class RootCauseRanker implements Serializable {
             final double walkShare = walkTotal > 0 ? walk[i] / walkTotal : 0.0;
             c.reasonsLater = () -> reasons(c, firstOnset, knowTopology, dependencies, explainedCount, suspects,
                     walkShare);
-            c.changeIds = suspects.stream().map(ChangeEvent::getId).toList();
+            c.changeIds = suspects.isEmpty() ? List.of() : suspects.stream().map(ChangeEvent::getId).toList();
         }
 
         List<Candidate> ranked = new ArrayList<>(nodes.subList(0, anomalous));
@@ -268,32 +270,31 @@ public final class RootCauseRanker implements Serializable {
         return e.end >= 0 ? e.end : Math.max(e.time, e.onset);
     }
 
-    /** {@code reaches[i][j]}: node i depends on node j within the hop limit (one breadth-first search per node). */
+    /**
+     * {@code reaches[i][j]}: node i depends on node j within the hop limit. The topology keeps each item's
+     * neighbourhood between rankings, so this is a look-up per pair rather than a search per node.
+     */
     private static boolean[][] reach(List<Candidate> nodes, Topology topology) {
         int n = nodes.size();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) {
             index.put(nodes.get(i).item, i);
         }
+        // A symptom named twice is two nodes of one item: only the last one counts as reached.
+        boolean[] reachable = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            reachable[j] = index.get(nodes.get(j).item) == j;
+        }
         boolean[][] reaches = new boolean[n][n];
         for (int i = 0; i < n; i++) {
-            Set<String> seen = new HashSet<>();
-            seen.add(nodes.get(i).item);
-            ArrayDeque<String> frontier = new ArrayDeque<>(List.of(nodes.get(i).item));
-            for (int hop = 0; hop < DEPENDENCY_HOPS && !frontier.isEmpty(); hop++) {
-                ArrayDeque<String> next = new ArrayDeque<>();
-                for (String item : frontier) {
-                    for (String dependency : topology.dependenciesOf(item)) {
-                        if (seen.add(dependency)) {
-                            next.add(dependency);
-                            Integer j = index.get(dependency);
-                            if (j != null) {
-                                reaches[i][j] = true;
-                            }
-                        }
-                    }
-                }
-                frontier = next;
+            String from = nodes.get(i).item;
+            Set<String> dependencies = topology.dependenciesWithin(from, DEPENDENCY_HOPS);
+            if (dependencies.isEmpty()) {
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                String to = nodes.get(j).item;
+                reaches[i][j] = reachable[j] && !to.equals(from) && dependencies.contains(to);
             }
         }
         return reaches;
@@ -355,16 +356,42 @@ public final class RootCauseRanker implements Serializable {
             normalise(move[i]);
         }
 
-        double[] visits = restart.clone();
-        for (int iteration = 0; iteration < WALK_ITERATIONS; iteration++) {
-            double[] next = new double[n];
-            for (int i = 0; i < n; i++) {
-                next[i] += (1 - DAMPING) * restart[i];
-                for (int j = 0; j < n; j++) {
-                    next[j] += DAMPING * visits[i] * move[i][j];
+        // The moves as lists of the non-zero odds per item: most items move to one or two others, and adding the
+        // zeros (in the same order as the dense product did) changed nothing.
+        int[][] targets = new int[n][];
+        double[][] odds = new double[n][];
+        for (int i = 0; i < n; i++) {
+            int count = 0;
+            for (int j = 0; j < n; j++) {
+                if (move[i][j] != 0) {
+                    count++;
                 }
             }
+            targets[i] = new int[count];
+            odds[i] = new double[count];
+            int k = 0;
+            for (int j = 0; j < n; j++) {
+                if (move[i][j] != 0) {
+                    targets[i][k] = j;
+                    odds[i][k++] = move[i][j];
+                }
+            }
+        }
+        double[] visits = restart.clone();
+        double[] next = new double[n];
+        for (int iteration = 0; iteration < WALK_ITERATIONS; iteration++) {
+            java.util.Arrays.fill(next, 0.0);
+            for (int i = 0; i < n; i++) {
+                next[i] += (1 - DAMPING) * restart[i];
+                int[] to = targets[i];
+                double[] p = odds[i];
+                for (int k = 0; k < to.length; k++) {
+                    next[to[k]] += DAMPING * visits[i] * p[k];
+                }
+            }
+            double[] swap = visits;
             visits = next;
+            next = swap;
         }
         return visits;
     }
@@ -451,28 +478,29 @@ public final class RootCauseRanker implements Serializable {
 
     private static List<String> reasons(Candidate c, long firstOnset, boolean knowTopology, int anomalousDependencies,
             int explained, List<ChangeEvent> suspects, double walkShare) {
+        // Worded by concatenation and Decimals rather than String.format: the same text, without a Formatter per line.
         List<String> reasons = new ArrayList<>();
         AnomalyEntry peak = c.peak;
-        reasons.add(String.format(Locale.ROOT, "%s %s %.1fσ %s baseline from %s (observed %s, expected %s)",
-                c.item, peak.metric, Math.abs(peak.deviation), peak.up ? "above" : "below",
-                CLOCK.format(Instant.ofEpochMilli(peak.onset)), number(peak.observed), number(peak.expected)));
+        reasons.add(c.item + " " + peak.metric + " " + Decimals.fixed(Math.abs(peak.deviation), 1) + "σ "
+                + (peak.up ? "above" : "below") + " baseline from " + CLOCK.format(Instant.ofEpochMilli(peak.onset))
+                + " (observed " + number(peak.observed) + ", expected " + number(peak.expected) + ")");
         long lead = c.onset - firstOnset;
         reasons.add(lead == 0 ? "earliest onset among the incident's anomalies"
-                : String.format(Locale.ROOT, "onset %s after the earliest anomaly", duration(lead)));
+                : "onset " + duration(lead) + " after the earliest anomaly");
         if (knowTopology) {
             if (anomalousDependencies == 0) {
                 reasons.add(explained > 0
-                        ? String.format(Locale.ROOT, "depends on no other anomalous item; %d anomalous item%s depend%s on it",
-                                explained, explained == 1 ? "" : "s", explained == 1 ? "s" : "")
+                        ? "depends on no other anomalous item; " + explained + " anomalous item"
+                                + (explained == 1 ? "" : "s") + " depend" + (explained == 1 ? "s" : "") + " on it"
                         : "depends on no other anomalous item");
             } else {
-                reasons.add(String.format(Locale.ROOT, "depends on %d other anomalous item%s", anomalousDependencies,
-                        anomalousDependencies == 1 ? "" : "s"));
+                reasons.add("depends on " + anomalousDependencies + " other anomalous item"
+                        + (anomalousDependencies == 1 ? "" : "s"));
             }
         }
         if (walkShare >= 0.005) {
-            reasons.add(String.format(Locale.ROOT, "a random walk from the symptoms along anomalous dependencies ends here %.0f%% of the time",
-                    100 * walkShare));
+            reasons.add("a random walk from the symptoms along anomalous dependencies ends here "
+                    + Decimals.fixed(100 * walkShare, 0) + "% of the time");
         }
         if (!c.concurrent) {
             reasons.add("its anomalies were over before those of the other items began");
@@ -480,19 +508,19 @@ public final class RootCauseRanker implements Serializable {
             reasons.add("its anomalies only show less traffic arriving, an effect of its callers rather than a fault of its own");
         }
         if (c.sigmaByMetric.size() > 1) {
-            reasons.add(String.format(Locale.ROOT, "anomalous on %d metrics", c.sigmaByMetric.size()));
+            reasons.add("anomalous on " + c.sigmaByMetric.size() + " metrics");
         }
         for (ChangeEvent change : suspects) {
             long before = c.onset - change.getTime().toEpochMilli();
-            reasons.add(String.format(Locale.ROOT, "%s at %s, %s before onset%s", change.getSummary(),
-                    CLOCK.format(change.getTime()), duration(Math.max(0, before)),
-                    change.getChangeRequest() == null ? "" : " (" + change.getChangeRequest() + ")"));
+            reasons.add(change.getSummary() + " at " + CLOCK.format(change.getTime()) + ", "
+                    + duration(Math.max(0, before)) + " before onset"
+                    + (change.getChangeRequest() == null ? "" : " (" + change.getChangeRequest() + ")"));
         }
         return reasons;
     }
 
     private static String number(double v) {
-        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
+        return Math.abs(v) >= 100 ? Decimals.fixed(v, 0) : Decimals.threeSignificant(v);
     }
 
     private static String duration(long millis) {
