@@ -23,6 +23,9 @@ class SchemaCompatibilityTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String version : SiftSchemas.releasedVersions()) {
             for (String name : SiftSchemas.FILES) {
+                if (!SiftSchemas.releasedNames(version).contains(name)) {
+                    continue; // added after that release: nothing old to be compatible with
+                }
                 tests.add(DynamicTest.dynamicTest(name + " vs " + version, () -> {
                     Schema current = SiftSchemas.current(name);
                     Schema released = SiftSchemas.released(version, name);
@@ -38,7 +41,7 @@ class SchemaCompatibilityTest {
     void generatedClassesMatchTheSchemaFiles() {
         // Single-object encoding identifies a schema by its parsing-form fingerprint: stale generated code shows here.
         for (Class<?> generated : new Class<?>[] {Incident.class, MetricPoint.class, LogRecord.class, Anomaly.class,
-                ChangeEvent.class, TopologyUpdate.class, DeadLetter.class}) {
+                ChangeEvent.class, TopologyUpdate.class, DeadLetter.class, Problem.class, ItsmUpdate.class}) {
             Schema fromClass = SpecificData.get().getSchema(generated);
             assertEquals(SchemaNormalization.parsingFingerprint64(SiftSchemas.current(fromClass.getName())),
                     SchemaNormalization.parsingFingerprint64(fromClass), generated.getSimpleName());
