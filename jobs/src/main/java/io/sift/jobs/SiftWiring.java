@@ -5,6 +5,8 @@ import io.sift.connectors.elasticsearch.ChangeDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchSinkBuilder;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
+import io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter;
+import io.sift.connectors.elasticsearch.ProblemDocumentEmitter;
 import io.sift.connectors.itsm.IncidentWebhookConverter;
 import io.sift.connectors.itsm.WebhookFormat;
 import io.sift.connectors.itsm.WebhookSink;
@@ -15,8 +17,10 @@ import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
+import io.sift.schema.Problem;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +54,8 @@ public final class SiftWiring {
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
                         security),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
+                        security),
+                SiftSource.kafka(bootstrap, conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK), group, ItsmUpdate.class, bounded,
                         security));
     }
 
@@ -61,6 +67,7 @@ public final class SiftWiring {
         List<Sink<Incident>> incidents = new ArrayList<>();
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
         List<Sink<ChangeEvent>> changes = new ArrayList<>();
+        List<Sink<Problem>> problems = new ArrayList<>();
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         Properties producerSecurity = new Properties();
         producerSecurity.putAll(security);
@@ -69,6 +76,13 @@ public final class SiftWiring {
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AvroRecordSerializer<>(conf.get(SiftOptions.TOPIC_INCIDENTS), Incident.class,
                         Incident::getId))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producerSecurity)
+                .build());
+        problems.add(KafkaSink.<Problem>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AvroRecordSerializer<>(conf.get(ItsmOptions.TOPIC_PROBLEMS), Problem.class,
+                        Problem::getId))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setKafkaProducerConfig(producerSecurity)
                 .build());
@@ -88,6 +102,13 @@ public final class SiftWiring {
             incidents.add(elasticsearch(conf, url).setEmitter(new IncidentDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
+            // Time to detect / acknowledge / resolve per incident, read by the Problems dashboard and the notebook.
+            incidents.add(elasticsearch(conf, url).setEmitter(new IncidentMetricsDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
+            problems.add(elasticsearch(conf, url).setEmitter(new ProblemDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
             // Changes are indexed too, so SREs see what changed next to the incidents it may have caused.
             changes.add(elasticsearch(conf, url).setEmitter(new ChangeDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
@@ -97,7 +118,7 @@ public final class SiftWiring {
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security)));
         }
-        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes);
+        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes, problems);
     }
 
     /** An Elasticsearch sink builder with the connection, credentials and bulk sizing from the settings. */

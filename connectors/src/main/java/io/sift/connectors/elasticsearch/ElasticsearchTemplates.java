@@ -103,7 +103,9 @@ public final class ElasticsearchTemplates {
                     new Template(Kind.COMPONENT, "sift-ecs"),
                     new Template(Kind.INDEX, "sift-incidents"),
                     new Template(Kind.INDEX, "sift-anomalies"),
-                    new Template(Kind.INDEX, "sift-changes"));
+                    new Template(Kind.INDEX, "sift-changes"),
+                    new Template(Kind.INDEX, "sift-problems"),
+                    new Template(Kind.INDEX, "sift-incident-metrics"));
 
     private ElasticsearchTemplates() {}
 

@@ -79,6 +79,11 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
         doc.field("anomaly_count", incident.getAnomalyCount());
         doc.field("anomaly_updates", incident.getAnomalyUpdates());
         doc.field("merged_into", incident.getMergedInto());
+        doc.field("detected_at", incident.getDetectedAt());
+        doc.field("acknowledged_at", incident.getAcknowledgedAt());
+        doc.field("assignee", incident.getAssignee());
+        doc.field("ticket", incident.getTicket());
+        doc.field("resolved_by", incident.getResolvedBy());
 
         doc.startArray("anomalies");
         for (AnomalyRef a : nonNull(incident.getAnomalies())) {

@@ -92,7 +92,8 @@ class ElasticsearchTemplatesTest {
         for (ElasticsearchTemplates.Template t : ElasticsearchTemplates.TEMPLATES) {
             assertTrue(readme.contains(t.fileName()), "README lists " + t.fileName());
         }
-        for (String indexTemplate : List.of("sift-incidents", "sift-anomalies", "sift-changes")) {
+        for (String indexTemplate : List.of("sift-incidents", "sift-anomalies", "sift-changes", "sift-problems",
+                "sift-incident-metrics")) {
             Map<String, String> leaves = leafTypes(mergedMappings(indexTemplate));
             Map<String, String> descriptions = descriptions(indexTemplate);
             for (String field : leaves.keySet()) {
@@ -113,6 +114,9 @@ class ElasticsearchTemplatesTest {
         checkDocument("sift-incidents", new IncidentDocumentEmitter().toRequest(TestData.incident("i", 3)));
         checkDocument("sift-anomalies", new AnomalyDocumentEmitter().toRequest(TestData.anomaly("a", 2)));
         checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sample("c")));
+        checkDocument("sift-problems", new ProblemDocumentEmitter().toRequest(TestData.problem("p", 2)));
+        checkDocument("sift-incident-metrics",
+                new IncidentMetricsDocumentEmitter().toRequest(TestData.incident("i", 3)));
     }
 
     private static void checkDocument(String indexTemplate, IndexRequestEntry entry) throws IOException {
@@ -141,6 +145,10 @@ class ElasticsearchTemplatesTest {
                     case "double":
                     case "float":
                         assertTrue(value.isNumber(), path + " is a number: " + value);
+                        break;
+                    case "boolean":
+                        assertTrue(value.isBoolean() || value.asText().matches("true|false"),
+                                path + " is a boolean: " + value);
                         break;
                     case "keyword":
                     case "text":

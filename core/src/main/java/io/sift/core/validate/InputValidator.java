@@ -63,6 +63,19 @@ public final class InputValidator implements Serializable {
         return null;
     }
 
+    /** ITSM feedback must name the incident and an action Sift knows; the incident itself is checked later. */
+    public Rejection check(io.sift.schema.ItsmUpdate update, long nowMillis) {
+        if (update.getIncidentId() == null || update.getIncidentId().isBlank()) {
+            return new Rejection("MISSING_FIELD", "ITSM update has no incidentId (the Sift incident id the ticket was"
+                    + " opened for, its correlation id)");
+        }
+        if (update.getAction() == io.sift.schema.ItsmAction.UNKNOWN) {
+            return new Rejection("UNKNOWN_ACTION", "ITSM update for " + update.getIncidentId() + " has an action this"
+                    + " version of Sift does not know (written by a newer producer?)");
+        }
+        return checkTime(update.getTime().toEpochMilli(), nowMillis);
+    }
+
     private static Rejection check(Resource resource) {
         if (resource == null || resource.getService() == null || resource.getService().isBlank()) {
             return new Rejection("MISSING_FIELD", "resource.service is empty: every signal must name its service or item");
