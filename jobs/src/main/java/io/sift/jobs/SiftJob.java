@@ -56,7 +56,7 @@ public final class SiftJob {
         /** Without feedback from an ITSM tool. */
         public Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
                 SiftSource<TopologyUpdate> topology) {
-            this(metrics, logs, changes, topology, SiftSource.of(List.of(), ItsmUpdate.class));
+            this(metrics, logs, changes, topology, SiftSource.empty(ItsmUpdate.class));
         }
     }
 

@@ -33,11 +33,31 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     /** A Kafka topic read with extra client properties (security: {@link KafkaSecurityOptions}). */
     static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
             Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, false);
+    }
+
+    /**
+     * A Kafka topic that may not exist yet (e.g. ITSM feedback before the ITSM integration is set up): subscribed by
+     * name pattern, so a missing topic reads as empty instead of failing the job, and partition discovery picks it up
+     * once it is created.
+     */
+    static <T extends SpecificRecordBase> SiftSource<T> optionalKafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, true);
+    }
+
+    private static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties, boolean optional) {
         java.util.Map<String, String> properties = java.util.Map.copyOf(clientProperties);
         return (env, watermarks, name, uid) -> {
             var builder = KafkaSource.<Either<DeadLetter, T>>builder()
-                    .setBootstrapServers(bootstrap)
-                    .setTopics(topic)
+                    .setBootstrapServers(bootstrap);
+            if (optional) {
+                builder.setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
+            } else {
+                builder.setTopics(topic);
+            }
+            builder
                     .setGroupId(groupId)
                     .setStartingOffsets(OffsetsInitializer.committedOffsets(
                             org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
@@ -49,6 +69,19 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
             }
             return env.fromSource(builder.build(), watermarks, name).uid(uid);
         };
+    }
+
+    /**
+     * An input with no records (e.g. no ITSM feedback in the embedded demo). Flink's in-memory sources cannot be empty,
+     * so it filters out the one element of a sequence; the finished source lets the watermark follow the others.
+     */
+    static <T extends SpecificRecordBase> SiftSource<T> empty(Class<T> recordClass) {
+        EitherTypeInfo<DeadLetter, T> type = new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
+                new AvroTypeInfo<>(recordClass));
+        return (env, watermarks, name, uid) -> env.fromSequence(0, 0).name(name).uid(uid)
+                .filter(x -> false).name(name + ": nothing").uid(uid + "-nothing")
+                .map(x -> (Either<DeadLetter, T>) null, type).name(name + ": typed").uid(uid + "-typed")
+                .assignTimestampsAndWatermarks(watermarks).name(name + ": watermarks").uid(uid + "-watermarks");
     }
 
     /** Records held in memory (embedded demo, tests). */

@@ -55,8 +55,8 @@ public final class SiftWiring {
                         security),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
                         security),
-                SiftSource.kafka(bootstrap, conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK), group, ItsmUpdate.class, bounded,
-                        security));
+                SiftSource.optionalKafka(bootstrap, conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK), group, ItsmUpdate.class,
+                        bounded, security));
     }
 
     /** Kafka incident and dead-letter topics, and Elasticsearch when {@code sift.elasticsearch.url} is set. */
