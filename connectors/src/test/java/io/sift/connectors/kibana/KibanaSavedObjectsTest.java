@@ -106,7 +106,7 @@ class KibanaSavedObjectsTest {
             assertTrue(!objects.ofType(type).isEmpty(), "no " + type + " objects");
         }
         assertEquals(Set.of("[Sift] Incident overview", "[Sift] Noise reduction", "[Sift] Root causes and changes",
-                        "[Sift] Detector health"),
+                        "[Sift] Detector health", "[Sift] Problems"),
                 objects.ofType("dashboard").stream().map(SavedObject::title).collect(Collectors.toSet()));
     }
 

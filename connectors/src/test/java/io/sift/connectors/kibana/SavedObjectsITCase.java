@@ -76,6 +76,8 @@ class SavedObjectsITCase {
     private static final String INCIDENTS_PREFIX = "sift-incidents-" + RUN + "-";
     private static final String ANOMALIES_PREFIX = "sift-anomalies-" + RUN + "-";
     private static final String CHANGES_PREFIX = "sift-changes-" + RUN + "-";
+    private static final String PROBLEMS_PREFIX = "sift-problems-" + RUN + "-";
+    private static final String METRICS_PREFIX = "sift-incident-metrics-" + RUN + "-";
     private static final Set<String> NUMERIC_TYPES =
             Set.of("long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long");
     private static final Set<String> KEYWORD_TYPES = Set.of("keyword", "constant_keyword", "wildcard");
@@ -102,6 +104,16 @@ class SavedObjectsITCase {
         ChangeDocumentEmitter changes = new ChangeDocumentEmitter(CHANGES_PREFIX);
         for (ChangeEvent change : data.changes) {
             entries.add(changes.toRequest(change));
+        }
+        io.sift.connectors.elasticsearch.ProblemDocumentEmitter problems =
+                new io.sift.connectors.elasticsearch.ProblemDocumentEmitter(PROBLEMS_PREFIX);
+        for (io.sift.schema.Problem problem : data.problems) {
+            entries.add(problems.toRequest(problem));
+        }
+        io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter metrics =
+                new io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter(METRICS_PREFIX);
+        for (Incident incident : data.incidents) {
+            entries.add(metrics.toRequest(incident));
         }
         bulk(entries);
         objects = SavedObjects.load();
@@ -140,7 +152,8 @@ class SavedObjectsITCase {
     @Test
     void dataViewsTimeFieldsAndFieldFormatsAreMapped() throws IOException {
         List<SavedObject> dataViews = objects.ofType("index-pattern");
-        assertEquals(3, dataViews.size(), "a data view per index family: incidents, anomalies, changes");
+        assertEquals(5, dataViews.size(),
+                "a data view per index family: incidents, anomalies, changes, problems, incident metrics");
         for (SavedObject dataView : dataViews) {
             PlannedQuery named = new PlannedQuery(dataView.type() + " " + dataView.id(), dataView, dataView);
             dataView.stringified("/fieldFormatMap").fieldNames().forEachRemaining(named::need);
