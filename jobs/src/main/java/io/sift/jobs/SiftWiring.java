@@ -55,8 +55,36 @@ public final class SiftWiring {
                         security),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
                         security),
-                SiftSource.optionalKafka(bootstrap, conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK), group, ItsmUpdate.class,
-                        bounded, security));
+                itsmFeedback(conf, bootstrap, group, bounded, security));
+    }
+
+    /**
+     * The ITSM feedback topic, which need not exist (no ITSM integration yet). Unbounded, it is subscribed by name
+     * pattern and picked up once created; bounded (a replay), a missing topic is an empty input, because a pattern
+     * that matches nothing never ends a bounded Kafka source.
+     */
+    static SiftSource<ItsmUpdate> itsmFeedback(Configuration conf, String bootstrap, String group, boolean bounded,
+            Map<String, String> security) {
+        String topic = conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK);
+        if (bounded && !topicExists(bootstrap, topic, security)) {
+            return SiftSource.empty(ItsmUpdate.class);
+        }
+        return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security);
+    }
+
+    private static boolean topicExists(String bootstrap, String topic, Map<String, String> security) {
+        Properties props = new Properties();
+        props.putAll(security);
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics of Kafka at " + bootstrap + " (to see whether "
+                    + topic + " exists): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing Kafka topics", e);
+        }
     }
 
     /** Kafka incident and dead-letter topics, and Elasticsearch when {@code sift.elasticsearch.url} is set. */
