@@ -368,7 +368,9 @@ class SavedObjectsITCase {
         bool.putArray("should")
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", INCIDENTS_PREFIX)))
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", ANOMALIES_PREFIX)))
-                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", CHANGES_PREFIX)));
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", CHANGES_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", PROBLEMS_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", METRICS_PREFIX)));
         bool.set("minimum_should_match", IntNode.valueOf(1));
         return filter;
     }
