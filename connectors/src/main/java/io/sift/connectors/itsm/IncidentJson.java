@@ -73,6 +73,11 @@ public final class IncidentJson {
                     .put("changeRequest", change.getChangeRequest());
         }
         node.put("mergedInto", incident.getMergedInto());
+        node.put("detectedAt", iso(incident.getDetectedAt()));
+        node.put("acknowledgedAt", iso(incident.getAcknowledgedAt()));
+        node.put("assignee", incident.getAssignee());
+        node.put("ticket", incident.getTicket());
+        node.put("resolvedBy", incident.getResolvedBy() == null ? null : incident.getResolvedBy().name());
         return node;
     }
 
