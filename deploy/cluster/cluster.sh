@@ -145,7 +145,12 @@ web.upload.dir: $CLUSTER_DIR/web-upload
 web.tmpdir: $CLUSTER_DIR/web-tmp
 blob.server.port: 0
 io.tmp.dirs: $TMP
-state.backend.type: hashmap
+# The production state backend, as in deploy/k8s: RocksDB in managed memory, incremental checkpoints.
+state.backend.type: rocksdb
+execution.checkpointing.incremental: true
+state.backend.rocksdb.memory.managed: true
+state.backend.rocksdb.timer-service.factory: ROCKSDB
+state.backend.rocksdb.localdir: $TMP/rocksdb
 execution.checkpointing.dir: file://$CLUSTER_DIR/checkpoints
 execution.checkpointing.savepoint-dir: file://$CLUSTER_DIR/savepoints
 execution.checkpointing.num-retained: 3

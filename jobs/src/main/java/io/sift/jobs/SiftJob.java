@@ -21,7 +21,14 @@ import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Problem;
+import io.sift.schema.ServiceHealth;
+import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
+import io.sift.core.detect.SloRule;
+import io.sift.core.health.KpiSummary;
+import io.sift.jobs.operators.ServiceHealthFunction;
+import io.sift.jobs.operators.ServiceKpiWindow;
+import io.sift.jobs.operators.SloBudgetFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +52,14 @@ import org.apache.flink.types.Either;
  */
 public final class SiftJob {
 
-    /** The streams the job produces, for callers that attach more outputs (e.g. collect in the demo). */
+    /**
+     * The streams the job produces, for callers that attach more outputs (e.g. collect in the demo). SLO statuses
+     * are null without SLOs (sift.slo.objectives), service health without windows (sift.health.windows); problem
+     * candidates are always there.
+     */
     public record Streams(DataStream<Anomaly> anomalies, DataStream<Incident> incidents,
-            DataStream<DeadLetter> deadLetters, DataStream<Problem> problems) {}
+            DataStream<DeadLetter> deadLetters, DataStream<SloStatus> sloStatuses,
+            DataStream<ServiceHealth> serviceHealth, DataStream<Problem> problems) {}
 
     /** The job's inputs. Changes, topology and ITSM feedback may be empty sources but must be given. */
     public record Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
@@ -62,12 +74,20 @@ public final class SiftJob {
 
     /** Where results go; any list may be empty. */
     public record Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
-            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<Problem>> problems) {
+            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
+            List<Sink<ServiceHealth>> serviceHealth, List<Sink<Problem>> problems) {
 
-        /** Without a problems output (problems are still detected; see {@link Streams#problems()}). */
+        /** Without a problems output (problems are still detected, see {@link Streams#problems()}). */
+        public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
+                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
+                List<Sink<ServiceHealth>> serviceHealth) {
+            this(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth, List.of());
+        }
+
+        /** Without SLO, service-health and problems outputs. */
         public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
                 List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes) {
-            this(anomalies, incidents, deadLetters, changes, List.of());
+            this(anomalies, incidents, deadLetters, changes, List.of(), List.of(), List.of());
         }
 
         /** Without a changes output (changes still feed correlation). */
@@ -86,7 +106,7 @@ public final class SiftJob {
     public static Streams build(StreamExecutionEnvironment env, Inputs inputs, Outputs outputs,
             SiftSettings settings) {
         var conf = settings.configuration;
-        InputValidator validator = new InputValidator(conf.get(SiftOptions.MAX_FUTURE).toMillis());
+        InputValidator validator = validator(conf);
         Duration lateness = conf.get(SiftOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(SiftOptions.IDLENESS);
         long maxFuture = conf.get(SiftOptions.MAX_FUTURE).toMillis();
@@ -119,8 +139,8 @@ public final class SiftJob {
 
         SingleOutputStreamOperator<Anomaly> newLogTemplates = logs
                 .keyBy(log -> LogErrorRate.key(log, defaultEnv))
-                .process(LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis()),
-                        new AvroTypeInfo<>(Anomaly.class))
+                .process(LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis(),
+                        conf.get(SiftOptions.LOG_MAX_TEMPLATES)), new AvroTypeInfo<>(Anomaly.class))
                 .uid(LogTemplateFunction.UID).name(LogTemplateFunction.NAME);
         // Lines per template and window: the metric detector finds a template's rate spikes and drops.
         DataStream<MetricPoint> templateCounts = newLogTemplates.getSideOutput(LogTemplateFunction.TEMPLATE_COUNTS);
@@ -155,7 +175,13 @@ public final class SiftJob {
                 .process(new CorrelateFunction(correlator), new AvroTypeInfo<>(Incident.class))
                 .uid(CorrelateFunction.UID).name(CorrelateFunction.NAME);
 
-        // Feedback naming no live incident.
+        DataStream<SloStatus> sloStatuses = sloStatuses(metrics, settings);
+        DataStream<ServiceHealth> serviceHealth = serviceHealth(metrics.union(logErrors), anomalies, topologyBroadcast,
+                settings);
+
+        // Repeated or out-of-order samples of a series, topology deletes of unknown items and ITSM feedback naming no
+        // live incident, found after the shuffle.
+        deadLetters.add(metricAnomalies.getSideOutput(DeadLetterTag.DEAD_LETTERS));
         deadLetters.add(incidents.getSideOutput(DeadLetterTag.DEAD_LETTERS));
 
         ProblemDetector problemDetector = new ProblemDetector(new ProblemConfig(
@@ -197,7 +223,87 @@ public final class SiftJob {
             problems.sinkTo(sink).uid("sink-problems-" + i).name("Problems → " + sink.getClass().getSimpleName());
             i++;
         }
-        return new Streams(anomalies, incidents, allDeadLetters, problems);
+        i = 0;
+        for (Sink<SloStatus> sink : outputs.sloStatuses()) {
+            if (sloStatuses == null) {
+                break;
+            }
+            sloStatuses.sinkTo(sink).uid("sink-slo-" + i).name("SLO statuses → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        i = 0;
+        for (Sink<ServiceHealth> sink : outputs.serviceHealth()) {
+            if (serviceHealth == null) {
+                break;
+            }
+            serviceHealth.sinkTo(sink).uid("sink-service-health-" + i)
+                    .name("Service health → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        return new Streams(anomalies, incidents, allDeadLetters, sloStatuses, serviceHealth, problems);
+    }
+
+    /** Error budgets of the configured SLOs, a status per SLO and minute; null without SLOs. */
+    private static DataStream<SloStatus> sloStatuses(DataStream<MetricPoint> metrics, SiftSettings settings) {
+        List<SloRule> slos = settings.detection.rules.slos;
+        if (slos.isEmpty()) {
+            return null;
+        }
+        return metrics
+                .flatMap(SloBudgetFunction.samples(slos, settings.correlation.defaultEnvironment),
+                        SloBudgetFunction.INPUT_TYPE)
+                .uid("slo-samples").name("SLI samples")
+                .keyBy(t -> t.f0)
+                .process(new SloBudgetFunction(slos), new AvroTypeInfo<>(SloStatus.class))
+                .uid(SloBudgetFunction.UID).name(SloBudgetFunction.NAME);
+    }
+
+    /**
+     * Service KPIs per window and service, and health per window propagated through the topology (one pair of
+     * operators per configured window); null without windows.
+     */
+    private static DataStream<ServiceHealth> serviceHealth(DataStream<MetricPoint> metrics,
+            DataStream<Anomaly> anomalies, BroadcastStream<TopologyUpdate> topology, SiftSettings settings) {
+        var conf = settings.configuration;
+        String defaultEnv = settings.correlation.defaultEnvironment;
+        long stale = conf.get(SiftOptions.SERIES_TTL).toMillis();
+        DataStream<ServiceHealth> all = null;
+        for (Duration window : conf.get(SiftOptions.HEALTH_WINDOWS)) {
+            String label = ServiceKpiWindow.label(window);
+            DataStream<KpiSummary> kpis = metrics
+                    .filter(ServiceKpiWindow::feedsKpi).uid("kpi-samples-" + label).name("KPI samples (" + label + ")")
+                    .keyBy(p -> ServiceKpiWindow.key(p, defaultEnv))
+                    .window(TumblingEventTimeWindows.of(window))
+                    .aggregate(new ServiceKpiWindow.Summarise(defaultEnv), new ServiceKpiWindow.Stamp(),
+                            TypeInformation.of(KpiSummary.class), TypeInformation.of(KpiSummary.class),
+                            TypeInformation.of(KpiSummary.class))
+                    .uid(ServiceKpiWindow.UID + "-" + label).name(ServiceKpiWindow.NAME + " (" + label + ")");
+            DataStream<ServiceHealth> health = kpis
+                    .map(k -> Either.<KpiSummary, Anomaly>Left(k), ServiceHealthFunction.INPUT_TYPE)
+                    .uid("kpis-to-health-" + label).name("KPIs → health (" + label + ")")
+                    .union(anomalies.map(a -> Either.<KpiSummary, Anomaly>Right(a), ServiceHealthFunction.INPUT_TYPE)
+                            .uid("anomalies-to-health-" + label).name("Anomalies → health (" + label + ")"))
+                    .keyBy(e -> ServiceHealthFunction.environment(e, defaultEnv))
+                    .connect(topology)
+                    .process(new ServiceHealthFunction(settings.health, label, window.toMillis(), stale),
+                            new AvroTypeInfo<>(ServiceHealth.class))
+                    .uid(ServiceHealthFunction.UID + "-" + label).name(ServiceHealthFunction.NAME + " (" + label + ")");
+            all = all == null ? health : all.union(health);
+        }
+        return all;
+    }
+
+    /** The record checks of the settings (max-future, min-event-time). */
+    public static InputValidator validator(org.apache.flink.configuration.Configuration conf) {
+        String floor = conf.get(SiftOptions.MIN_EVENT_TIME);
+        long minTime;
+        try {
+            minTime = java.time.Instant.parse(floor.trim()).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(SiftOptions.MIN_EVENT_TIME.key() + " must be an ISO-8601 instant such as"
+                    + " 2000-01-01T00:00:00Z, was '" + floor + "'", e);
+        }
+        return new InputValidator(conf.get(SiftOptions.MAX_FUTURE).toMillis(), minTime);
     }
 
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> validated(StreamExecutionEnvironment env,

@@ -33,8 +33,8 @@ public final class SiftJobMain {
         run(conf);
     }
 
-    /** Builds and runs the Kafka job; returns when a bounded run finishes. */
-    public static void run(Configuration conf) throws Exception {
+    /** Builds and runs the Kafka job; returns when a bounded run finishes, with its accumulators (dead letters per kind). */
+    public static org.apache.flink.api.common.JobExecutionResult run(Configuration conf) throws Exception {
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
         if (url != null && !url.isBlank()) {
             // Same hosts, credentials and CA as the sinks: a secured cluster must not need a second configuration.
@@ -43,6 +43,6 @@ public final class SiftJobMain {
         }
         StreamExecutionEnvironment env = SiftWiring.environment(conf);
         SiftJob.build(env, SiftWiring.kafkaInputs(conf), SiftWiring.outputs(conf), new SiftSettings(conf));
-        env.execute("sift");
+        return env.execute("sift");
     }
 }

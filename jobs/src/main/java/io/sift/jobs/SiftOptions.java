@@ -43,6 +43,13 @@ public final class SiftOptions {
             .stringType().defaultValue("sift.deadletter")
             .withDescription("Topic of DeadLetter envelopes: every record Sift could not use, with the reason.");
 
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> DEAD_LETTER_MAX_REQUEST_SIZE =
+            ConfigOptions.key("sift.kafka.dead-letter.max-request-size").memoryType()
+            .defaultValue(org.apache.flink.configuration.MemorySize.parse("4 mb"))
+            .withDescription("max.request.size of the dead-letter producer: a dead letter carries the original record, so"
+                    + " it must exceed the input topics' max.message.bytes (the dead-letter topic's max.message.bytes"
+                    + " must be as large; deploy/kafka/topics.json: 4 MiB). Payloads above 3 MiB are cut, with a note.");
+
     public static final ConfigOption<String> ELASTICSEARCH_URL = ConfigOptions.key("sift.elasticsearch.url")
             .stringType().noDefaultValue()
             .withDescription("Elasticsearch URL, e.g. http://127.0.0.1:19200. When unset, nothing is sent to Elasticsearch.");
@@ -56,6 +63,23 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("sift.validate.max-future")
             .durationType().defaultValue(Duration.ofDays(1))
             .withDescription("Records time-stamped further ahead of the wall clock are dead-lettered.");
+
+    public static final ConfigOption<String> MIN_EVENT_TIME = ConfigOptions.key("sift.validate.min-event-time")
+            .stringType().defaultValue("2000-01-01T00:00:00Z")
+            .withDescription("Records time-stamped before this instant (ISO-8601) are dead-lettered (TIMESTAMP_TOO_OLD):"
+                    + " epoch-zero clocks and seconds sent as milliseconds. Old data replayed later is not refused"
+                    + " for its age; records later than the out-of-orderness behind their partition are (LATE).");
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> MAX_RECORD_SIZE =
+            ConfigOptions.key("sift.validate.max-record-size").memoryType()
+            .defaultValue(org.apache.flink.configuration.MemorySize.parse("256 kb"))
+            .withDescription("Input records larger than this (e.g. a 1 MB log line) are dead-lettered undecoded"
+                    + " (TOO_LARGE), with their bytes, so one huge record cannot blow up the state or the outputs;"
+                    + " 0 = no limit.");
+    public static final ConfigOption<Integer> DUPLICATE_MEMORY = ConfigOptions.key("sift.validate.duplicate-memory")
+            .intType().defaultValue(20_000)
+            .withDescription("Recent records remembered per input partition (about 100 bytes each, none older than the"
+                    + " out-of-orderness) to dead-letter byte-identical repeats (DUPLICATE), e.g. a producer's retry;"
+                    + " 0 = off. Repeated samples of a series the memory missed are dead-lettered by the detector.");
 
     public static final ConfigOption<Double> DETECT_THRESHOLD = ConfigOptions.key("sift.detect.threshold")
             .doubleType().defaultValue(6.0)
@@ -108,9 +132,27 @@ public final class SiftOptions {
     public static final ConfigOption<String> SLO_OBJECTIVES = ConfigOptions.key("sift.slo.objectives")
             .stringType().defaultValue("")
             .withDescription("SLOs on error-ratio series (value = share of bad events), separated by ';':"
-                    + " '<service>:<metric>:<objective %>', e.g. 'checkout:http.server.error.ratio:99.9'. Alerted by"
-                    + " multi-window burn rates (detector slo-burn-rate, 30-day budget): page (score 90+) at >= 14.4"
-                    + " over 1h and 5m or >= 6 over 6h and 30m; ticket (score 60+) at >= 1 over 3d and 6h.");
+                    + " '[<name>=]<service>:<metric>:<objective %>[/<window>]', the rolling budget window in d, h or m"
+                    + " (default 28d), e.g. 'checkout:http.server.error.ratio:99.9' or"
+                    + " 'checkout-availability=checkout:http.server.error.ratio:99.9/28d'. Alerted by multi-window burn"
+                    + " rates (detector slo-burn-rate): page (score 90+) at >= 14.4 over 1h and 5m or >= 6 over 6h and"
+                    + " 30m; ticket (score 60+) at >= 1 over 3d and 6h. The error budget (minutes of full outage"
+                    + " left in the window), burn rates and status per minute are indexed in sift-slo.");
+    public static final ConfigOption<java.util.List<Duration>> HEALTH_WINDOWS = ConfigOptions.key("sift.health.windows")
+            .durationType().asList().defaultValues(Duration.ofMinutes(1))
+            .withDescription("Event-time windows in which service KPIs (availability, latency, errors, throughput,"
+                    + " saturation) and health scores are computed and indexed (sift-service-health), separated by ';',"
+                    + " e.g. '1 min;5 min;1 h'. Empty: no service health.");
+    public static final ConfigOption<String> HEALTH_WEIGHTS = ConfigOptions.key("sift.health.weights")
+            .stringType().defaultValue("")
+            .withDescription("How much of a service's health (0-1) one KPI at full severity takes away, overriding the"
+                    + " defaults availability:1.0, latency:0.6, errors:0.5, saturation:0.4, throughput:0.3, e.g."
+                    + " 'latency:0.8,throughput:0.1'. Own health = 100 x product of (1 - weight x severity / 100), a"
+                    + " KPI's severity the peak score of the anomalies hurting it in the window.");
+    public static final ConfigOption<Double> HEALTH_DEPENDENCY_IMPACT = ConfigOptions.key("sift.health.dependency-impact")
+            .doubleType().defaultValue(0.5)
+            .withDescription("How much a dependency's health lowers its callers' (0-1): health = min(own, 100 -"
+                    + " impact x (100 - health of the worst dependency)); 0 ignores dependencies, 1 passes them on whole.");
     public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("An open anomaly of a series that sends nothing for this long ends.");
@@ -121,6 +163,10 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> LOG_WINDOW = ConfigOptions.key("sift.logs.error-window")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Tumbling event-time window in which error log lines are counted per service.");
+    public static final ConfigOption<Integer> LOG_MAX_TEMPLATES = ConfigOptions.key("sift.logs.max-templates")
+            .intType().defaultValue(2_000)
+            .withDescription("Log templates kept per service; past it the least recently used one is evicted and counted"
+                    + " (metric logTemplateEvictions), so a storm of new templates keeps memory bounded.");
     public static final ConfigOption<Double> LOG_MIN_ERRORS = ConfigOptions.key("sift.logs.min-error-increase")
             .doubleType().defaultValue(5.0)
             .withDescription("Smallest rise in error lines per window, above the baseline, that may be anomalous.");
@@ -140,6 +186,51 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> CHANGE_LOOKBACK = ConfigOptions.key("sift.correlate.change-lookback")
             .durationType().defaultValue(Duration.ofMinutes(30))
             .withDescription("Changes this long before an anomaly's onset are suspects.");
+    public static final ConfigOption<Duration> CORRELATE_LINK_GAP = ConfigOptions.key("sift.correlate.link-gap")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("An anomaly joins through the topology only while a linked anomaly of the incident is"
+                    + " ongoing or ended at most this long before its onset (detection granularity); zero or more.");
+    public static final ConfigOption<Duration> CORRELATE_ONSET_TOLERANCE =
+            ConfigOptions.key("sift.correlate.onset-tolerance").durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("A cause may be detected up to this long after its effects (sampling phases, log"
+                    + " windows); zero or more.");
+    public static final ConfigOption<Duration> CORRELATE_MERGE_WINDOW = ConfigOptions.key("sift.correlate.merge-window")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("An anomaly linked to several open incidents merges them only when its onset is within"
+                    + " this time of the linked anomalies' onsets; otherwise it joins the most closely linked one.");
+    public static final ConfigOption<Integer> CORRELATE_MAX_ANOMALY_REFS =
+            ConfigOptions.key("sift.correlate.max-anomaly-refs").intType().defaultValue(50)
+            .withDescription("Anomaly references listed per incident version, earliest onset first (at least 1;"
+                    + " anomalyCount stays exact).");
+    public static final ConfigOption<Integer> CORRELATE_MAX_HINTS = ConfigOptions.key("sift.correlate.max-hints")
+            .intType().defaultValue(3)
+            .withDescription("Root-cause hints per incident version (at least 1).");
+    public static final ConfigOption<Integer> CORRELATE_FLAP_COUNT = ConfigOptions.key("sift.correlate.flap-count")
+            .intType().defaultValue(3)
+            .withDescription("An incident that resolves or reopens more than this many times within the flap window"
+                    + " is flapping (field flapping; at least 1), as ServiceNow's flap_frequency.");
+    public static final ConfigOption<Duration> CORRELATE_FLAP_WINDOW = ConfigOptions.key("sift.correlate.flap-window")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("The period in which resolutions and reopenings are counted for flapping, as"
+                    + " ServiceNow's flap_interval (positive).");
+    public static final ConfigOption<Duration> CORRELATE_FLAP_QUIET = ConfigOptions.key("sift.correlate.flap-quiet-period")
+            .durationType().noDefaultValue()
+            .withDescription("A flapping incident resolves only after this much quiet, which also ends the flapping;"
+                    + " at least the quiet period. Default: 3 x sift.correlate.quiet-period.");
+    public static final ConfigOption<String> CORRELATE_GROUP_BY = ConfigOptions.key("sift.correlate.group-by")
+            .stringType().defaultValue("")
+            .withDescription("Attributes separated by ',' (as Alertmanager's group_by), e.g. 'cluster,region':"
+                    + " anomalies with equal values of all of them that overlap in time (within sift.correlate.gap)"
+                    + " join one incident even without a topology path; anomalies lacking one are not grouped by it."
+                    + " Attributes: service, host, instance, metric, signal, detector, or a label of the series"
+                    + " (label.<name> for a label with one of those names). Empty: topology and time only.");
+    public static final ConfigOption<String> CORRELATE_RULES = ConfigOptions.key("sift.correlate.rules")
+            .stringType().defaultValue("")
+            .withDescription("Grouping rules, separated by ';', each adding a grouping key for the anomalies it"
+                    + " matches: '<name>: group-by=<attribute>[,<attribute>...] [match=<attribute>:<glob>[,...]]"
+                    + " [window=<duration>]', e.g. 'db-cluster: match=metric:db.* group-by=cluster window=5m'. All"
+                    + " matchers must match ('*' in a glob: any characters); window (default sift.correlate.gap) bounds"
+                    + " how far apart grouped anomalies may be. Attributes as for sift.correlate.group-by.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sift.checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10))

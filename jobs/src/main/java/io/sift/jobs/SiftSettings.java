@@ -1,6 +1,7 @@
 package io.sift.jobs;
 
 import io.sift.core.correlate.CorrelationConfig;
+import io.sift.core.correlate.GroupingRules;
 import io.sift.core.detect.BaselineConfig;
 import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.DetectorConfig;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /** The job's settings, read once from a Flink configuration into the plain-Java configs of sift-core. */
@@ -33,6 +35,9 @@ public final class SiftSettings implements Serializable {
     public final CorrelationConfig correlation;
     /** Which detectors run on which metric, with the gap policy, warm-up and series cap (sift.detect.*). */
     public final DetectionConfig detection;
+
+    /** Service health: KPI weights and dependency impact (sift.health.*). */
+    public final io.sift.core.health.HealthModel health;
 
     public SiftSettings(Configuration configuration) {
         this.configuration = configuration;
@@ -70,14 +75,82 @@ public final class SiftSettings implements Serializable {
                 GapPolicy.parse(configuration.get(SiftOptions.DETECT_GAP_POLICY)),
                 configuration.get(SiftOptions.DETECT_GAP_MAX_FILL), configuration.get(SiftOptions.DETECT_MAX_SERIES))
                 .withRules(rules(configuration));
-        this.correlation = CorrelationConfig.builder()
+        try {
+            this.health = new io.sift.core.health.HealthModel(
+                    io.sift.core.health.HealthModel.parseWeights(configuration.get(SiftOptions.HEALTH_WEIGHTS)),
+                    configuration.get(SiftOptions.HEALTH_DEPENDENCY_IMPACT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.HEALTH_WEIGHTS.key() + " / "
+                    + SiftOptions.HEALTH_DEPENDENCY_IMPACT.key() + ": " + e.getMessage(), e);
+        }
+        for (java.time.Duration w : configuration.get(SiftOptions.HEALTH_WINDOWS)) {
+            if (w.toMillis() < 1000 || w.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException(SiftOptions.HEALTH_WINDOWS.key() + ": windows are whole seconds,"
+                        + " at least one, e.g. '1 min;5 min'; got " + w);
+            }
+        }
+        this.correlation = correlation(configuration);
+    }
+
+    /** The correlator's settings; a refused value is reported under its setting's key. */
+    static CorrelationConfig correlation(Configuration configuration) {
+        CorrelationConfig.Builder builder = CorrelationConfig.builder()
                 .defaultEnvironment(configuration.get(SiftOptions.DEFAULT_ENVIRONMENT))
                 .gap(configuration.get(SiftOptions.CORRELATE_GAP))
                 .maxHops(configuration.get(SiftOptions.CORRELATE_MAX_HOPS))
                 .quiet(configuration.get(SiftOptions.CORRELATE_QUIET))
                 .reopen(configuration.get(SiftOptions.CORRELATE_REOPEN))
                 .changeLookback(configuration.get(SiftOptions.CHANGE_LOOKBACK))
-                .build();
+                .linkGap(configuration.get(SiftOptions.CORRELATE_LINK_GAP))
+                .onsetTolerance(configuration.get(SiftOptions.CORRELATE_ONSET_TOLERANCE))
+                .mergeWindow(configuration.get(SiftOptions.CORRELATE_MERGE_WINDOW))
+                .maxAnomalyRefs(configuration.get(SiftOptions.CORRELATE_MAX_ANOMALY_REFS))
+                .maxHints(configuration.get(SiftOptions.CORRELATE_MAX_HINTS))
+                .flapCount(configuration.get(SiftOptions.CORRELATE_FLAP_COUNT))
+                .flapWindow(configuration.get(SiftOptions.CORRELATE_FLAP_WINDOW))
+                .flapQuiet(configuration.getOptional(SiftOptions.CORRELATE_FLAP_QUIET).orElse(null))
+                .grouping(grouping(configuration));
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // The builder names its own fields (e.g. 'flapCount must be at least 1'): say which setting that is.
+            String field = e.getMessage().split("[ :]", 2)[0];
+            ConfigOption<?> option = CORRELATION_OPTIONS.get(field);
+            throw option == null ? e : new IllegalArgumentException(option.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builder field of CorrelationConfig → the option that sets it. */
+    private static final Map<String, ConfigOption<?>> CORRELATION_OPTIONS = Map.ofEntries(
+            Map.entry("defaultEnvironment", SiftOptions.DEFAULT_ENVIRONMENT),
+            Map.entry("gap", SiftOptions.CORRELATE_GAP),
+            Map.entry("linkGap", SiftOptions.CORRELATE_LINK_GAP),
+            Map.entry("onsetTolerance", SiftOptions.CORRELATE_ONSET_TOLERANCE),
+            Map.entry("mergeWindow", SiftOptions.CORRELATE_MERGE_WINDOW),
+            Map.entry("maxHops", SiftOptions.CORRELATE_MAX_HOPS),
+            Map.entry("quiet", SiftOptions.CORRELATE_QUIET),
+            Map.entry("reopen", SiftOptions.CORRELATE_REOPEN),
+            Map.entry("changeLookback", SiftOptions.CHANGE_LOOKBACK),
+            Map.entry("maxAnomalyRefs", SiftOptions.CORRELATE_MAX_ANOMALY_REFS),
+            Map.entry("maxHints", SiftOptions.CORRELATE_MAX_HINTS),
+            Map.entry("flapCount", SiftOptions.CORRELATE_FLAP_COUNT),
+            Map.entry("flapWindow", SiftOptions.CORRELATE_FLAP_WINDOW),
+            Map.entry("flapQuiet", SiftOptions.CORRELATE_FLAP_QUIET));
+
+    /** The grouping rules of sift.correlate.group-by and sift.correlate.rules, refused with the syntax when malformed. */
+    static GroupingRules grouping(Configuration configuration) {
+        GroupingRules groupBy;
+        try {
+            groupBy = GroupingRules.groupBy(configuration.get(SiftOptions.CORRELATE_GROUP_BY));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.CORRELATE_GROUP_BY.key() + ": " + e.getMessage()
+                    + "; expected attributes separated by ',', e.g. 'cluster,region'", e);
+        }
+        try {
+            return groupBy.and(GroupingRules.parse(configuration.get(SiftOptions.CORRELATE_RULES)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.CORRELATE_RULES.key() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The static thresholds and SLOs, refused with the syntax to write when malformed. */

@@ -1,6 +1,7 @@
 package io.sift.jobs;
 
 import io.sift.connectors.kafka.AvroRecordDeserializer;
+import io.sift.connectors.kafka.SourceScreen;
 import io.sift.schema.DeadLetter;
 import java.io.Serializable;
 import java.util.List;
@@ -33,21 +34,30 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     /** A Kafka topic read with extra client properties (security: {@link KafkaSecurityOptions}). */
     static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
             Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties) {
-        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, false);
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, SourceScreen.none());
+    }
+
+    /** A Kafka topic whose records are screened (size, UTF-8, validity, lateness, duplicates) as they are read. */
+    static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
+            SourceScreen screen) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, screen, false);
     }
 
     /**
-     * A Kafka topic that may not exist yet (e.g. ITSM feedback before the ITSM integration is set up): subscribed by
-     * name pattern, so a missing topic reads as empty instead of failing the job, and partition discovery picks it up
-     * once it is created.
+     * A screened Kafka topic that may not exist yet (e.g. ITSM feedback before the ITSM integration is set up):
+     * subscribed by name pattern, so a missing topic reads as empty instead of failing the job, and partition
+     * discovery picks it up once it is created.
      */
     static <T extends SpecificRecordBase> SiftSource<T> optionalKafka(String bootstrap, String topic, String groupId,
-            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties) {
-        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, true);
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
+            SourceScreen screen) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, screen, true);
     }
 
     private static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
-            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties, boolean optional) {
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
+            SourceScreen screen, boolean optional) {
         java.util.Map<String, String> properties = java.util.Map.copyOf(clientProperties);
         return (env, watermarks, name, uid) -> {
             var builder = KafkaSource.<Either<DeadLetter, T>>builder()
@@ -61,7 +71,7 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
                     .setGroupId(groupId)
                     .setStartingOffsets(OffsetsInitializer.committedOffsets(
                             org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                    .setDeserializer(new AvroRecordDeserializer<>(recordClass))
+                    .setDeserializer(new AvroRecordDeserializer<>(recordClass, screen))
                     .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "60000");
             properties.forEach(builder::setProperty);
             if (bounded) {
@@ -71,17 +81,9 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
         };
     }
 
-    /**
-     * An input with no records (e.g. no ITSM feedback in the embedded demo). Flink's in-memory sources cannot be empty,
-     * so it filters out the one element of a sequence; the finished source lets the watermark follow the others.
-     */
+    /** An input with no records (e.g. no ITSM feedback in the embedded demo). */
     static <T extends SpecificRecordBase> SiftSource<T> empty(Class<T> recordClass) {
-        EitherTypeInfo<DeadLetter, T> type = new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
-                new AvroTypeInfo<>(recordClass));
-        return (env, watermarks, name, uid) -> env.fromSequence(0, 0).name(name).uid(uid)
-                .filter(x -> false).name(name + ": nothing").uid(uid + "-nothing")
-                .map(x -> (Either<DeadLetter, T>) null, type).name(name + ": typed").uid(uid + "-typed")
-                .assignTimestampsAndWatermarks(watermarks).name(name + ": watermarks").uid(uid + "-watermarks");
+        return ofDecoded(List.of(), recordClass);
     }
 
     /** Records held in memory (embedded demo, tests). */
@@ -93,9 +95,18 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     /** Decoded records and dead letters held in memory (tests of the dead-letter path). */
     static <T extends SpecificRecordBase> SiftSource<T> ofDecoded(List<Either<DeadLetter, T>> records,
             Class<T> recordClass) {
+        EitherTypeInfo<DeadLetter, T> type = new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
+                new AvroTypeInfo<>(recordClass));
+        if (records.isEmpty()) {
+            // Flink's in-memory sources refuse an empty collection: one sequence number, filtered out, finishes at
+            // once like an empty input (and, finished, no longer holds back event time).
+            return (env, watermarks, name, uid) -> env.fromSequence(0, 0).name(name).uid(uid)
+                    .filter(n -> false).name(name + ": empty").uid(uid + "-empty")
+                    .map(n -> (Either<DeadLetter, T>) null, type).name(name + ": typed").uid(uid + "-typed")
+                    .assignTimestampsAndWatermarks(watermarks).name(name + ": watermarks").uid(uid + "-watermarks");
+        }
         return (env, watermarks, name, uid) -> env
-                .fromData(records, new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
-                        new AvroTypeInfo<>(recordClass)))
+                .fromData(records, type)
                 .name(name).uid(uid)
                 .assignTimestampsAndWatermarks(watermarks).name(name + ": watermarks").uid(uid + "-watermarks");
     }

@@ -7,12 +7,15 @@ import io.sift.connectors.elasticsearch.ElasticsearchSinkBuilder;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
 import io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter;
 import io.sift.connectors.elasticsearch.ProblemDocumentEmitter;
+import io.sift.connectors.elasticsearch.ServiceHealthDocumentEmitter;
+import io.sift.connectors.elasticsearch.SloStatusDocumentEmitter;
 import io.sift.connectors.itsm.IncidentWebhookConverter;
 import io.sift.connectors.itsm.WebhookFormat;
 import io.sift.connectors.itsm.WebhookSink;
 import io.sift.connectors.itsm.WebhookSinkBuilder;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.KafkaDeadLetterHandler;
+import io.sift.connectors.kafka.SourceScreen;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
@@ -21,6 +24,8 @@ import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Problem;
+import io.sift.schema.ServiceHealth;
+import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,14 +53,35 @@ public final class SiftWiring {
         String group = conf.get(SiftOptions.KAFKA_GROUP_ID);
         boolean bounded = conf.get(SiftOptions.KAFKA_BOUNDED);
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
+        // Metrics and logs feed event-time operators (windows, per-series order): late records and repeats are
+        // refused at the source. Changes and ITSM feedback are applied even when late, and the compacted topology topic
+        // replays old updates on every start, so none of these is judged by event time.
+        SourceScreen ordered = screen(conf, true);
+        SourceScreen unordered = screen(conf, false);
         return new SiftJob.Inputs(
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded, security),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded, security),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded,
+                        security, ordered),
+                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded, security,
+                        ordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
-                        security),
+                        security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
-                        security),
-                itsmFeedback(conf, bootstrap, group, bounded, security));
+                        security, unordered),
+                itsmFeedback(conf, bootstrap, group, bounded, security, unordered));
+    }
+
+    /** The source screen of an input: size, validation and, for event-time ordered inputs, lateness and repeats. */
+    static SourceScreen screen(Configuration conf, boolean eventTimeOrdered) {
+        long maxBytes = conf.get(SiftOptions.MAX_RECORD_SIZE).getBytes();
+        if (maxBytes > conf.get(SiftOptions.DEAD_LETTER_MAX_REQUEST_SIZE).getBytes()) {
+            throw new IllegalArgumentException(SiftOptions.MAX_RECORD_SIZE.key() + " (" + maxBytes + " bytes) must not"
+                    + " exceed " + SiftOptions.DEAD_LETTER_MAX_REQUEST_SIZE.key() + ": a record refused for its size is"
+                    + " dead-lettered whole; raise the dead-letter request size (and the topic's max.message.bytes)");
+        }
+        return eventTimeOrdered
+                ? new SourceScreen(maxBytes, SiftJob.validator(conf), conf.get(SiftOptions.OUT_OF_ORDERNESS).toMillis(),
+                        conf.get(SiftOptions.DUPLICATE_MEMORY))
+                : new SourceScreen(maxBytes, SiftJob.validator(conf), -1, 0);
     }
 
     /**
@@ -64,12 +90,12 @@ public final class SiftWiring {
      * that matches nothing never ends a bounded Kafka source.
      */
     static SiftSource<ItsmUpdate> itsmFeedback(Configuration conf, String bootstrap, String group, boolean bounded,
-            Map<String, String> security) {
+            Map<String, String> security, SourceScreen screen) {
         String topic = conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK);
         if (bounded && !topicExists(bootstrap, topic, security)) {
             return SiftSource.empty(ItsmUpdate.class);
         }
-        return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security);
+        return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security, screen);
     }
 
     private static boolean topicExists(String bootstrap, String topic, Map<String, String> security) {
@@ -96,9 +122,16 @@ public final class SiftWiring {
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
         List<Sink<ChangeEvent>> changes = new ArrayList<>();
         List<Sink<Problem>> problems = new ArrayList<>();
+        List<Sink<SloStatus>> sloStatuses = new ArrayList<>();
+        List<Sink<ServiceHealth>> serviceHealth = new ArrayList<>();
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         Properties producerSecurity = new Properties();
         producerSecurity.putAll(security);
+        // A dead letter carries the original record: it may be larger than Kafka's default 1 MB request.
+        Properties deadLetterProducer = new Properties();
+        deadLetterProducer.putAll(security);
+        deadLetterProducer.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Long.toString(conf.get(SiftOptions.DEAD_LETTER_MAX_REQUEST_SIZE).getBytes()));
 
         incidents.add(KafkaSink.<Incident>builder()
                 .setBootstrapServers(bootstrap)
@@ -119,7 +152,7 @@ public final class SiftWiring {
                 .setRecordSerializer(new AvroRecordSerializer<>(deadLetterTopic, DeadLetter.class,
                         dl -> dl.getSourceTopic() == null ? dl.getStage() : dl.getSourceTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setKafkaProducerConfig(producerSecurity)
+                .setKafkaProducerConfig(deadLetterProducer)
                 .build());
 
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
@@ -141,12 +174,20 @@ public final class SiftWiring {
             changes.add(elasticsearch(conf, url).setEmitter(new ChangeDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
+            // SLO budgets and service health: time series for the "SLOs and error budgets" and "Service health"
+            // dashboards.
+            sloStatuses.add(elasticsearch(conf, url).setEmitter(new SloStatusDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
+            serviceHealth.add(elasticsearch(conf, url).setEmitter(new ServiceHealthDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
         }
         String webhookUrl = conf.get(DeliveryOptions.WEBHOOK_URL);
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security)));
         }
-        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes, problems);
+        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth, problems);
     }
 
     /** An Elasticsearch sink builder with the connection, credentials and bulk sizing from the settings. */

@@ -24,7 +24,7 @@ public final class SiftSchemas {
     /** Top-level record schemas, in the order their files must be parsed (named types used later come first). */
     public static final List<String> FILES = List.of(
             "Resource", "Anomaly", "MetricPoint", "LogRecord", "ChangeEvent", "TopologyUpdate", "Incident",
-            "DeadLetter", "Problem", "ItsmUpdate");
+            "DeadLetter", "SloStatus", "ServiceHealth", "Problem", "ItsmUpdate");
 
     private static final Map<String, Map<String, Schema>> RELEASED = loadReleased();
 
@@ -39,6 +39,11 @@ public final class SiftSchemas {
     public static java.util.Set<String> releasedNames(String version) {
         Map<String, Schema> schemas = RELEASED.get(version);
         return schemas == null ? java.util.Set.of() : java.util.Set.copyOf(schemas.keySet());
+    }
+
+    /** Whether release {@code version} had the record {@code name} (records added later did not exist then). */
+    public static boolean isReleased(String version, String name) {
+        return releasedNames(version).contains(name);
     }
 
     /** The schema of record {@code name} as release {@code version} wrote it. */
@@ -102,7 +107,7 @@ public final class SiftSchemas {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (String name : FILES) {
             if (skipMissing && SiftSchemas.class.getClassLoader().getResource(folder + name + ".avsc") == null) {
-                continue;
+                continue; // a schema added after that release
             }
             try (InputStream in = resource(folder + name + ".avsc")) {
                 schemas.put(name, parser.parse(in));

@@ -3,7 +3,9 @@ package io.sift.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,20 @@ import java.util.concurrent.TimeoutException;
 final class Commands {
 
     private Commands() {}
+
+    /**
+     * The script at {@code relative} (e.g. {@code deploy/local/stack.sh}) in the working directory or its nearest parent
+     * that has it: tests run in a module's directory, the scripts live at the repository root.
+     */
+    static Path findScript(String relative) {
+        Path cwd = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        throw new IllegalStateException("cannot find " + relative + " in " + cwd + " or any parent directory");
+    }
 
     /** Runs a command and returns its output (stdout and stderr); throws with the output when it fails or hangs. */
     static String run(List<String> command, Duration timeout) {

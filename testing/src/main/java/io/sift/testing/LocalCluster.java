@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public final class LocalCluster implements AutoCloseable {
      * {@code directory} (a cluster left running there by a killed test JVM is stopped first).
      */
     public static LocalCluster start(Path directory, int taskManagers, int slots) {
-        Path script = locateScript();
+        Path script = Commands.findScript(SCRIPT);
         Path dir = directory.toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -105,16 +104,6 @@ public final class LocalCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             System.err.println("LocalCluster: stopping the cluster failed: " + e.getMessage());
         }
-    }
-
-    private static Path locateScript() {
-        Path cwd = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(SCRIPT))) {
-                return dir.resolve(SCRIPT);
-            }
-        }
-        throw new IllegalStateException("cannot find " + SCRIPT + " in " + cwd + " or any parent directory");
     }
 
     private static String run(List<String> command, Duration timeout) {

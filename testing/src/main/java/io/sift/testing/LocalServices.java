@@ -139,17 +139,15 @@ public final class LocalServices {
         if (script != null) {
             return;
         }
+        Path stack;
+        try {
+            stack = Commands.findScript(SCRIPT);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "; or set " + KAFKA_ENV + " and " + ELASTICSEARCH_ENV
+                    + " to running services", e);
+        }
         Path cwd = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-        Path root = cwd;
-        while (root != null && !Files.isRegularFile(root.resolve(SCRIPT))) {
-            root = root.getParent();
-        }
-        if (root == null) {
-            throw new IllegalStateException("cannot find " + SCRIPT + " in " + cwd + " or any parent directory; "
-                    + "or set " + KAFKA_ENV + " and " + ELASTICSEARCH_ENV + " to running services");
-        }
         Path dir = cwd.resolve("target").resolve("it-stack");
-        Path stack = root.resolve(SCRIPT);
         if (Files.isDirectory(dir)) {
             // a JVM killed before its shutdown hook ran may have left services running there
             run(List.of("bash", stack.toString(), "down", "--dir", dir.toString()), STOP_TIMEOUT);

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Free TCP ports on the loopback interface, for services a test starts. */
 public final class Ports {
@@ -35,6 +38,40 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port p with p+" + offset + " also free after " + ATTEMPTS + " tries");
+    }
+
+    /**
+     * As {@link #freePortWith(int)}, but below the kernel's ephemeral port range (Linux:
+     * {@code /proc/sys/net/ipv4/ip_local_port_range}), for a service a test stops and starts again on the same port:
+     * while it is down, a client that keeps reconnecting to a port in that range can be handed that very port as its
+     * own source port (a TCP self-connect), and the restarted service then finds its port taken.
+     */
+    public static int freeRestartablePortWith(int offset) {
+        int ephemeralLow = ephemeralRangeStart();
+        int low = 10_000;
+        int high = ephemeralLow - offset - 1;
+        if (high <= low) {
+            return freePortWith(offset);
+        }
+        for (int i = 0; i < ATTEMPTS; i++) {
+            int port = ThreadLocalRandom.current().nextInt(low, high);
+            if (isFree(port) && isFree(port + offset)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port p in [" + low + ", " + high + ") with p+" + offset
+                + " also free after " + ATTEMPTS + " tries");
+    }
+
+    /** The first ephemeral port of the kernel (32768, Linux's default, when the setting cannot be read). */
+    static int ephemeralRangeStart() {
+        try {
+            // readAllLines: readString and readAllBytes trust the size procfs reports, and can read a truncated value
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 
     /** Whether a server socket can be bound to 127.0.0.1:port right now. */

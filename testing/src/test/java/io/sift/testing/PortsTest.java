@@ -28,6 +28,16 @@ class PortsTest {
     }
 
     @Test
+    void restartablePortsLieBelowTheEphemeralRange() {
+        int ephemeralStart = Ports.ephemeralRangeStart();
+        assertTrue(ephemeralStart > 1024 && ephemeralStart <= 65535, "read the kernel's range: " + ephemeralStart);
+        int port = Ports.freeRestartablePortWith(100);
+        assertTrue(port + 100 < ephemeralStart, port + " and " + (port + 100) + " lie below " + ephemeralStart);
+        assertTrue(Ports.isFree(port));
+        assertTrue(Ports.isFree(port + 100));
+    }
+
+    @Test
     void boundPortIsNotFree() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertFalse(Ports.isFree(socket.getLocalPort()));

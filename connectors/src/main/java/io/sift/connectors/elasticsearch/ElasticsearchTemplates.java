@@ -104,6 +104,8 @@ public final class ElasticsearchTemplates {
                     new Template(Kind.INDEX, "sift-incidents"),
                     new Template(Kind.INDEX, "sift-anomalies"),
                     new Template(Kind.INDEX, "sift-changes"),
+                    new Template(Kind.INDEX, "sift-slo"),
+                    new Template(Kind.INDEX, "sift-service-health"),
                     new Template(Kind.INDEX, "sift-problems"),
                     new Template(Kind.INDEX, "sift-incident-metrics"));
 

@@ -79,6 +79,10 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
         doc.field("anomaly_count", incident.getAnomalyCount());
         doc.field("anomaly_updates", incident.getAnomalyUpdates());
         doc.field("merged_into", incident.getMergedInto());
+        doc.field("flapping", incident.getFlapping());
+        // Versions written before the fingerprint existed carry an empty one: leave it out rather than index "".
+        doc.field("fingerprint", incident.getFingerprint().isEmpty() ? null : incident.getFingerprint());
+        doc.field("group_key", incident.getGroupKey());
         doc.field("detected_at", incident.getDetectedAt());
         doc.field("acknowledged_at", incident.getAcknowledgedAt());
         doc.field("assignee", incident.getAssignee());

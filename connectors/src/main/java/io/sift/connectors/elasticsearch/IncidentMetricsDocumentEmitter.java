@@ -77,7 +77,7 @@ public final class IncidentMetricsDocumentEmitter implements ElasticsearchEmitte
         millis(doc, "time_to_resolve_ms", m.timeToResolveMillis());
         doc.field("anomaly_count", m.anomalyCount());
         doc.field("anomaly_updates", m.anomalyUpdates());
-        doc.field("merged", incident.getStatus() == IncidentStatus.MERGED ? "true" : "false");
+        doc.field("merged", incident.getStatus() == IncidentStatus.MERGED);
         doc.endObject();
         return doc.toBytes();
     }

@@ -126,6 +126,15 @@ final class JsonDocument implements AutoCloseable {
         return this;
     }
 
+    JsonDocument field(String name, boolean value) {
+        try {
+            gen.writeBooleanField(name, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     JsonDocument field(String name, double value) {
         if (Double.isFinite(value)) {
             try {

@@ -64,7 +64,7 @@ public final class ProblemDocumentEmitter implements ElasticsearchEmitter<Proble
         doc.field("first_seen", problem.getFirstSeen());
         doc.field("last_seen", problem.getLastSeen());
         if (problem.getKnownError() != null) {
-            doc.field("known_error", problem.getKnownError().toString());
+            doc.field("known_error", problem.getKnownError().booleanValue());
         }
         doc.field("workaround", problem.getWorkaround());
         doc.endObject();

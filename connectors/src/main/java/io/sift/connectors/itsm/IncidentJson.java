@@ -73,6 +73,9 @@ public final class IncidentJson {
                     .put("changeRequest", change.getChangeRequest());
         }
         node.put("mergedInto", incident.getMergedInto());
+        node.put("flapping", incident.getFlapping());
+        node.put("fingerprint", incident.getFingerprint());
+        node.put("groupKey", incident.getGroupKey());
         node.put("detectedAt", iso(incident.getDetectedAt()));
         node.put("acknowledgedAt", iso(incident.getAcknowledgedAt()));
         node.put("assignee", incident.getAssignee());

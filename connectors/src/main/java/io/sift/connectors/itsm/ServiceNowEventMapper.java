@@ -53,6 +53,12 @@ public final class ServiceNowEventMapper {
         if (incident.getMergedInto() != null) {
             info.put("merged_into", incident.getMergedInto());
         }
+        info.put("flapping", incident.getFlapping());
+        // Same problem across incident ids (recurrences after the cool-down): for event rules and alert grouping.
+        info.put("fingerprint", incident.getFingerprint());
+        if (incident.getGroupKey() != null) {
+            info.put("group_key", incident.getGroupKey());
+        }
         // additional_info is a JSON object serialised into a string field of the event.
         event.put("additional_info", new String(IncidentJson.bytes(info), java.nio.charset.StandardCharsets.UTF_8));
         return event;

@@ -2,7 +2,12 @@ package io.sift.connectors.kafka;
 
 import io.sift.schema.DeadLetter;
 import io.sift.schema.SiftSchemas;
+import io.sift.core.validate.ErrorKinds;
+import io.sift.core.validate.InputValidator;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -16,10 +21,12 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * Decodes Kafka record values written with Avro single-object encoding, resolving every released schema version.
- * It never throws: a record that cannot be decoded becomes a {@link DeadLetter} on the left, with its original
+ * Decodes Kafka record values written with Avro single-object encoding, resolving every released schema version,
+ * and applies the {@link SourceScreen} (size, UTF-8, validation, lateness and duplicates per partition). It never
+ * throws: a record that cannot be decoded or is refused becomes a {@link DeadLetter} on the left, with its original
  * bytes and position, so bad input neither crashes the job nor disappears.
  */
 public final class AvroRecordDeserializer<T extends SpecificRecordBase>
@@ -29,11 +36,22 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
 
     public static final String STAGE = "decode";
 
+    /** Stage of the records refused by the screen after decoding. */
+    public static final String SCREEN_STAGE = "validate";
+
     private final Class<T> recordClass;
+    private final SourceScreen screen;
     private transient BinaryMessageDecoder<T> decoder;
+    /** Per partition of this reader; the deserializer is called from the reader's task thread only. */
+    private transient Map<TopicPartition, PartitionMemory> partitions;
 
     public AvroRecordDeserializer(Class<T> recordClass) {
+        this(recordClass, SourceScreen.none());
+    }
+
+    public AvroRecordDeserializer(Class<T> recordClass, SourceScreen screen) {
         this.recordClass = Objects.requireNonNull(recordClass, "recordClass");
+        this.screen = Objects.requireNonNull(screen, "screen");
     }
 
     @Override
@@ -52,23 +70,71 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
             decoder = SiftSchemas.decoderFor(recordClass);
         }
         if (record.value() == null) {
-            return Either.Left(DeadLetters.fromKafka(record, STAGE, "EMPTY_RECORD",
+            return Either.Left(DeadLetters.fromKafka(record, STAGE, ErrorKinds.EMPTY_RECORD,
                     "record has no value (tombstone) on a topic of " + recordClass.getSimpleName()));
         }
+        if (screen.maxRecordBytes() > 0 && record.value().length > screen.maxRecordBytes()) {
+            return Either.Left(DeadLetters.fromKafka(record, STAGE, ErrorKinds.TOO_LARGE, "record of "
+                    + record.value().length + " bytes is larger than the " + screen.maxRecordBytes()
+                    + " bytes accepted (sift.validate.max-record-size); not decoded"));
+        }
+        T decoded;
         try {
-            return Either.Right(decoder.decode(ByteBuffer.wrap(record.value())));
+            decoded = decoder.decode(ByteBuffer.wrap(record.value()));
         } catch (BadHeaderException e) {
-            return Either.Left(DeadLetters.fromKafka(record, STAGE, "NOT_SINGLE_OBJECT_AVRO",
+            return Either.Left(DeadLetters.fromKafka(record, STAGE, ErrorKinds.NOT_SINGLE_OBJECT_AVRO,
                     "not Avro single-object encoding: " + e.getMessage()));
         } catch (MissingSchemaException e) {
-            return Either.Left(DeadLetters.fromKafka(record, STAGE, "UNKNOWN_SCHEMA",
+            return Either.Left(DeadLetters.fromKafka(record, STAGE, ErrorKinds.UNKNOWN_SCHEMA,
                     "schema fingerprint unknown to " + recordClass.getSimpleName() + " (written by a newer or "
                             + "foreign producer?): " + e.getMessage()));
         } catch (java.io.IOException | RuntimeException e) {
             // Truncated or corrupt bodies surface as EOF, negative lengths, bad unions or array bounds.
-            return Either.Left(DeadLetters.fromKafka(record, STAGE, "MALFORMED_AVRO",
+            return Either.Left(DeadLetters.fromKafka(record, STAGE, ErrorKinds.MALFORMED_AVRO,
                     "cannot decode " + recordClass.getSimpleName() + ": " + e));
         }
+        return screen(record, decoded);
+    }
+
+    private Either<DeadLetter, T> screen(ConsumerRecord<byte[], byte[]> record, T decoded) {
+        int replaced = Utf8Check.replacementChars(decoded);
+        if (replaced > Utf8Check.encodedReplacementChars(record.value())) {
+            return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, ErrorKinds.INVALID_UTF8,
+                    recordClass.getSimpleName() + " has a string that is not valid UTF-8 (" + replaced
+                            + " malformed sequence(s) would be replaced by U+FFFD)"));
+        }
+        if (screen.validator() != null) {
+            InputValidator.Rejection rejection = screen.validator().check(decoded, System.currentTimeMillis());
+            if (rejection != null) {
+                return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, rejection.errorKind(),
+                        rejection.message()));
+            }
+        }
+        if (!screen.checksEventTime()) {
+            return Either.Right(decoded);
+        }
+        if (partitions == null) {
+            partitions = new HashMap<>();
+        }
+        PartitionMemory memory = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+                tp -> new PartitionMemory(screen.duplicateMemory()));
+        long time = InputValidator.eventTime(decoded);
+        long behind = memory.behind(time);
+        if (behind > screen.allowedLatenessMillis()) {
+            return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, ErrorKinds.LATE, "event time "
+                    + Instant.ofEpochMilli(time) + " is " + behind + " ms behind the newest record of partition "
+                    + record.topic() + "-" + record.partition() + " (" + Instant.ofEpochMilli(memory.newest)
+                    + "), later than the allowed lateness of " + screen.allowedLatenessMillis()
+                    + " ms (sift.watermark.out-of-orderness): event-time operators have moved past it"));
+        }
+        long fingerprint = screen.duplicateMemory() > 0 ? PartitionMemory.fingerprint(record.value()) : 0;
+        if (memory.repeat(fingerprint, time)) {
+            return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, ErrorKinds.DUPLICATE,
+                    "byte-identical repeat of a recent record of partition " + record.topic() + "-"
+                            + record.partition() + " (a producer retry?); the first one was used"));
+        }
+        memory.accept(fingerprint, time, screen.allowedLatenessMillis());
+        return Either.Right(decoded);
     }
 
     @Override

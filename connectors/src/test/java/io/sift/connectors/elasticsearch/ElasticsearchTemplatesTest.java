@@ -114,6 +114,8 @@ class ElasticsearchTemplatesTest {
         checkDocument("sift-incidents", new IncidentDocumentEmitter().toRequest(TestData.incident("i", 3)));
         checkDocument("sift-anomalies", new AnomalyDocumentEmitter().toRequest(TestData.anomaly("a", 2)));
         checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sample("c")));
+        checkDocument("sift-slo", new SloStatusDocumentEmitter().toRequest(TestData.sloStatus("s")));
+        checkDocument("sift-service-health", new ServiceHealthDocumentEmitter().toRequest(TestData.serviceHealth("h")));
         checkDocument("sift-problems", new ProblemDocumentEmitter().toRequest(TestData.problem("p", 2)));
         checkDocument("sift-incident-metrics",
                 new IncidentMetricsDocumentEmitter().toRequest(TestData.incident("i", 3)));
@@ -146,13 +148,12 @@ class ElasticsearchTemplatesTest {
                     case "float":
                         assertTrue(value.isNumber(), path + " is a number: " + value);
                         break;
-                    case "boolean":
-                        assertTrue(value.isBoolean() || value.asText().matches("true|false"),
-                                path + " is a boolean: " + value);
-                        break;
                     case "keyword":
                     case "text":
                         assertTrue(value.isTextual(), path + " is a string: " + value);
+                        break;
+                    case "boolean":
+                        assertTrue(value.isBoolean(), path + " is a boolean: " + value);
                         break;
                     default:
                         fail("unexpected type " + type + " for " + path);

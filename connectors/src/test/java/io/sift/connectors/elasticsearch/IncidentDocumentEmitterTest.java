@@ -77,6 +77,9 @@ class IncidentDocumentEmitterTest {
         assertEquals(17, sift.get("anomaly_updates").asInt());
         assertEquals("[\"checkout\",\"orders\",\"orders-db\"]", sift.get("services").toString());
         assertFalse(sift.has("merged_into"), "null fields are left out");
+        assertTrue(sift.get("flapping").asBoolean());
+        assertEquals("fp-4c1d2e3f4a5b6c7d8e9f", sift.get("fingerprint").asText());
+        assertEquals("db-cluster{cluster=eu-1}", sift.get("group_key").asText());
         assertEquals("an-2", sift.at("/anomalies/1/id").asText());
         assertEquals("UP", sift.at("/anomalies/0/direction").asText());
         assertEquals(1, sift.at("/root_causes/0/rank").asInt());
@@ -84,6 +87,18 @@ class IncidentDocumentEmitterTest {
         assertEquals("earliest onset", sift.at("/root_causes/0/reasons/0").asText());
         assertEquals("CHG0012345", sift.at("/suspect_changes/0/change_request").asText());
         assertEquals("2026-11-24T10:13:30.250Z", sift.at("/suspect_changes/0/time").asText());
+    }
+
+    @Test
+    void aVersionWrittenBeforeFingerprintsAndGroupsHasNeither() throws Exception {
+        Incident old = TestData.incident("inc-5", 1);
+        old.setFingerprint("");
+        old.setGroupKey(null);
+        old.setFlapping(false);
+        JsonNode sift = JSON.readTree(emitter.toRequest(old).source()).get("sift");
+        assertFalse(sift.has("fingerprint"), "an empty fingerprint is not indexed");
+        assertFalse(sift.has("group_key"));
+        assertFalse(sift.get("flapping").asBoolean());
     }
 
     @Test

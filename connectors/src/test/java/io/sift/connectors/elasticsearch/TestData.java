@@ -89,6 +89,9 @@ public final class TestData {
                                         .setChangeRequest("CHG0012345")
                                         .build()))
                 .setMergedInto(null)
+                .setFlapping(true)
+                .setFingerprint("fp-4c1d2e3f4a5b6c7d8e9f")
+                .setGroupKey("db-cluster{cluster=eu-1}")
                 .setDetectedAt(openedAt.plusSeconds(20))
                 .setAcknowledgedAt(openedAt.plusSeconds(200))
                 .setAssignee("dba-oncall")
@@ -150,5 +153,27 @@ public final class TestData {
                 .setScore(96.0)
                 .setSamples(12)
                 .build();
+    }
+
+    /** A fully populated SLO status (every optional field set). */
+    public static io.sift.schema.SloStatus sloStatus(String id) {
+        return io.sift.schema.SloStatus.newBuilder().setId(id).setTime(OPENED).setEnvironment("prod")
+                .setService("checkout").setSlo("checkout-availability").setSli("http.server.error.ratio")
+                .setObjective(0.999).setWindowMinutes(40320).setBudgetMinutes(40.32).setConsumedMinutes(12.5)
+                .setRemainingMinutes(27.82).setRemainingFraction(0.69).setBurnRate5m(300).setBurnRate1h(25)
+                .setBurnRate6h(4.2).setBurnRate3d(0.7).setStatus(io.sift.schema.SloState.FAST_BURN)
+                .setAlertWindows("1h/5m").setErrorRatio(0.3).setSamples(12).setObservedMinutes(600).build();
+    }
+
+    /** A fully populated service health (every optional field set). */
+    public static io.sift.schema.ServiceHealth serviceHealth(String id) {
+        return io.sift.schema.ServiceHealth.newBuilder().setId(id).setEnvironment("prod").setService("checkout")
+                .setWindow("1m").setWindowStart(OPENED).setWindowEnd(OPENED.plusSeconds(60)).setHealth(55)
+                .setOwnHealth(92).setStatus(io.sift.schema.HealthStatus.DEGRADED).setWorstDependency("payments")
+                .setWorstDependencyHealth(10.0).setDependencies(java.util.List.of("orders-db", "payments"))
+                .setAvailability(0.99).setErrorRatio(0.01).setLatencyP50(40.0).setLatencyP95(180.0).setLatencyP99(420.0)
+                .setErrorCount(3.0).setThroughput(250.0).setSaturation(0.6).setAvailabilitySeverity(0)
+                .setLatencySeverity(20).setErrorSeverity(0).setThroughputSeverity(0).setSaturationSeverity(0)
+                .setSamples(48).build();
     }
 }

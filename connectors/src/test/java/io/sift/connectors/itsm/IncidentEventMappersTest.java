@@ -40,6 +40,9 @@ class IncidentEventMappersTest {
         JsonNode info = JSON.readTree(event.get("additional_info").asText());
         assertEquals(4, info.get("sift_version").asInt());
         assertEquals("CHG0012345", info.get("suspect_changes").asText());
+        assertTrue(info.get("flapping").asBoolean());
+        assertEquals("fp-4c1d2e3f4a5b6c7d8e9f", info.get("fingerprint").asText());
+        assertEquals("db-cluster{cluster=eu-1}", info.get("group_key").asText());
     }
 
     @Test
@@ -71,6 +74,9 @@ class IncidentEventMappersTest {
         assertEquals("2026-11-24T10:15:30.250Z", node.get("openedAt").asText());
         assertEquals("CHG0012345", node.at("/suspectChanges/0/changeRequest").asText());
         assertTrue(node.get("mergedInto").isNull());
+        assertTrue(node.get("flapping").isBoolean());
+        assertEquals("fp-4c1d2e3f4a5b6c7d8e9f", node.get("fingerprint").asText());
+        assertEquals("db-cluster{cluster=eu-1}", node.get("groupKey").asText());
         assertEquals(Incident.getClassSchema().getFields().size(), node.size(), "one JSON field per schema field");
     }
 

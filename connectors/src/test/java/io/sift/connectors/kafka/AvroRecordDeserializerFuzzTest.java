@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AvroRecordDeserializerFuzzTest {
 
     private static final Set<String> ERROR_KINDS =
-            Set.of("EMPTY_RECORD", "NOT_SINGLE_OBJECT_AVRO", "UNKNOWN_SCHEMA", "MALFORMED_AVRO");
+            Set.of("EMPTY_RECORD", "NOT_SINGLE_OBJECT_AVRO", "UNKNOWN_SCHEMA", "MALFORMED_AVRO", "INVALID_UTF8");
     private static final int VALID_RECORDS = 200;
     private static final int MUTATIONS_PER_RECORD = 25;
 

@@ -17,6 +17,8 @@ public class AnomalyEntry {
     public double observed;
     public double expected;
     public boolean up;
+    /** Its group keys under the user's grouping rules ({@link GroupingRules#keysOf}), or null when it has none. */
+    public java.util.List<String> groups;
 
     public AnomalyEntry() {}
 

@@ -42,6 +42,8 @@ public final class CorrelationConfig implements Serializable {
     public final long flapWindowMillis;
     /** A flapping incident resolves only after this much quiet (instead of the quiet period); default 3 × quiet. */
     public final long flapQuietMillis;
+    /** User rules that group anomalies sharing attribute values (as Alertmanager's group_by); none by default. */
+    public final GroupingRules grouping;
 
     private CorrelationConfig(Builder b) {
         this.defaultEnvironment = b.defaultEnvironment;
@@ -58,6 +60,7 @@ public final class CorrelationConfig implements Serializable {
         this.flapCount = b.flapCount;
         this.flapWindowMillis = b.flapWindow.toMillis();
         this.flapQuietMillis = b.flapQuiet != null ? b.flapQuiet.toMillis() : 3 * b.quiet.toMillis();
+        this.grouping = b.grouping;
     }
 
     public static CorrelationConfig defaults() {
@@ -77,7 +80,7 @@ public final class CorrelationConfig implements Serializable {
                 .quiet(Duration.ofMillis(quietMillis)).reopen(Duration.ofMillis(reopenMillis))
                 .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
                 .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
-                .flapQuiet(Duration.ofMillis(flapQuietMillis));
+                .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping);
     }
 
     /** Builder with validation that says what to change. */
@@ -96,6 +99,7 @@ public final class CorrelationConfig implements Serializable {
         private int flapCount = 3;
         private Duration flapWindow = Duration.ofHours(1);
         private Duration flapQuiet;
+        private GroupingRules grouping = GroupingRules.none();
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -111,6 +115,7 @@ public final class CorrelationConfig implements Serializable {
         public Builder flapCount(int v) { this.flapCount = v; return this; }
         public Builder flapWindow(Duration v) { this.flapWindow = v; return this; }
         public Builder flapQuiet(Duration v) { this.flapQuiet = v; return this; }
+        public Builder grouping(GroupingRules v) { this.grouping = v; return this; }
 
         public CorrelationConfig build() {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),
@@ -130,6 +135,7 @@ public final class CorrelationConfig implements Serializable {
                     "flapWindow must be a positive duration, e.g. 1h");
             require(flapQuiet == null || flapQuiet.compareTo(quiet) >= 0,
                     "flapQuiet must be at least the quiet period (" + quiet + "), e.g. 30m");
+            require(grouping != null, "grouping: give GroupingRules.none() for no grouping rules");
             return new CorrelationConfig(this);
         }
 

@@ -3,6 +3,7 @@ package io.sift.core.correlate;
 import io.sift.core.detect.SeriesKeys;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.core.util.StableIds;
+import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -36,12 +37,15 @@ import java.util.TreeSet;
  * the direction faults travel: it depends on an anomalous item that started before it (a victim), or an anomalous
  * item that started no more than the onset tolerance before it depends on it (a cause detected late); the linked
  * anomaly must be ongoing, or have ended no more than the link gap before. Sharing a neighbour is no link.
+ * <li><b>User grouping:</b> anomalies with the same group key under a grouping rule ({@link GroupingRules}: equal
+ * values of the rule's attributes, e.g. cluster) that overlap in time within the rule's window are linked as well,
+ * without a topology path.
  * <li><b>Merging:</b> an anomaly linked to several open incidents merges those whose linked onsets are within the
  * merge window of its own into the oldest (its id survives; the others emit a MERGED version pointing to it); when
  * none or only one is that close, it joins the most closely linked one.
  * <li><b>Dedup:</b> versions of a known anomaly only update the incident (counts, last seen, peak); a new episode of
  * an item's series joins the incident holding that item. The incident's fingerprint (environment and opening series,
- * without onset) is its dedup key across recurrences.
+ * without onset, or the opening anomaly's first group key) is its dedup key across recurrences.
  * <li><b>Lifecycle:</b> an incident resolves a quiet period after all its anomalies ended; a resolved incident
  * reopens under its id when, within the cool-down, its root-cause item or its opening series is anomalous again and
  * no open incident explains that; one that resolves and reopens more than the flap count within the flap window is
@@ -122,11 +126,14 @@ public final class Correlator implements Serializable {
 
         long onset = anomaly.getOnset().toEpochMilli();
         Links links = new Links(item, topology, config.maxHops);
-        String fingerprint = fingerprint(environmentOf(anomaly), anomaly.getSeriesKey());
+        List<String> groups = config.grouping.keysOf(anomaly);
+        String fingerprint = groups.isEmpty() ? fingerprint(environmentOf(anomaly), anomaly.getSeriesKey())
+                : groupFingerprint(environmentOf(anomaly), groups.get(0));
         List<IncidentState> linked = new ArrayList<>();
         List<Long> distances = new ArrayList<>();
         for (IncidentState incident : state.incidents) {
-            long distance = incident.resolved ? UNRELATED : linkDistance(incident, item, onset, links);
+            long distance = incident.resolved ? UNRELATED : Math.min(linkDistance(incident, item, onset, links),
+                    config.grouping.distance(incident.anomalies, groups, onset, config.gapMillis));
             if (distance != UNRELATED) {
                 linked.add(incident);
                 distances.add(distance);
@@ -151,7 +158,7 @@ public final class Correlator implements Serializable {
             incident.openedAt = onset;
             incident.detectedAt = time;
             incident.lastSeen = time;
-            incident.anomalies.add(AnomalyEntry.of(anomaly));
+            incident.anomalies.add(entry(anomaly, groups));
             incident.anomalyUpdates = 1;
             incident.peakScore = anomaly.getScore();
             state.incidents.add(incident);
@@ -171,7 +178,7 @@ public final class Correlator implements Serializable {
             out.add(emitMerged(absorbed, survivor, state, topology));
         }
         boolean wasResolved = survivor.resolved;
-        survivor.anomalies.add(AnomalyEntry.of(anomaly));
+        survivor.anomalies.add(entry(anomaly, groups));
         touch(survivor, anomaly, time);
         if (wasResolved) {
             reopen(survivor, time);
@@ -215,7 +222,7 @@ public final class Correlator implements Serializable {
             }
         }
         if (incident == null) {
-            return FeedbackOutcome.rejected("UNKNOWN_INCIDENT", "no live incident " + update.getIncidentId()
+            return FeedbackOutcome.rejected(ErrorKinds.UNKNOWN_INCIDENT, "no live incident " + update.getIncidentId()
                     + " in environment " + environmentOf(update) + ": a wrong id or environment, an incident merged "
                     + "into another, or one forgotten after its reopen cool-down ("
                     + java.time.Duration.ofMillis(config.reopenMillis) + ")");
@@ -280,7 +287,7 @@ public final class Correlator implements Serializable {
                 }
             }
             default -> {
-                return FeedbackOutcome.rejected("UNKNOWN_ACTION", "ITSM action " + update.getAction()
+                return FeedbackOutcome.rejected(ErrorKinds.UNKNOWN_ACTION, "ITSM action " + update.getAction()
                         + " for incident " + update.getIncidentId() + " is none of ACKNOWLEDGED, ASSIGNED, RESOLVED, "
                         + "CLOSED, REOPENED (written by a newer producer?)");
             }
@@ -291,6 +298,27 @@ public final class Correlator implements Serializable {
     /** The dedup key of an incident opened by an anomaly of this series. */
     static String fingerprint(String environment, String series) {
         return StableIds.of("fp", environment, series);
+    }
+
+    /** The dedup key of an incident opened by an anomaly of this group: any recurrence in the group is the same. */
+    static String groupFingerprint(String environment, String groupKey) {
+        return StableIds.of("fp", environment, "group", groupKey);
+    }
+
+    private static AnomalyEntry entry(Anomaly anomaly, List<String> groups) {
+        AnomalyEntry entry = AnomalyEntry.of(anomaly);
+        entry.groups = groups.isEmpty() ? null : groups;
+        return entry;
+    }
+
+    /** The first group key of its anomalies in arrival order (the one its members were grouped by), or null. */
+    private static String groupKey(IncidentState incident) {
+        for (AnomalyEntry entry : incident.anomalies) {
+            if (entry.groups != null) {
+                return entry.groups.get(0);
+            }
+        }
+        return null;
     }
 
     /**
@@ -537,6 +565,9 @@ public final class Correlator implements Serializable {
                 .setRootCauses(hints)
                 .setSuspectChanges(changes)
                 .setMergedInto(null)
+                .setFlapping(incident.flapping)
+                .setFingerprint(incident.fingerprint)
+                .setGroupKey(config.grouping.isEmpty() ? null : groupKey(incident))
                 .setDetectedAt(incident.detectedAt < 0 ? null : Instant.ofEpochMilli(incident.detectedAt))
                 .setAcknowledgedAt(incident.acknowledgedAt < 0 ? null : Instant.ofEpochMilli(incident.acknowledgedAt))
                 .setAssignee(incident.assignee)

@@ -47,6 +47,30 @@ public final class Topology {
         }
     }
 
+    /**
+     * Why the update cannot take effect: a delete of an item or an edge this topology does not hold (a reference to
+     * something unknown); null when it can. Upserts always can: an edge may name items declared later (the topic's
+     * partitions are not ordered with each other) or never (signals name items by Resource.service).
+     */
+    public String unknownReference(TopologyUpdate update) {
+        if (update.getOperation() != TopologyOperation.DELETE) {
+            return null;
+        }
+        if (update.getItem() != null) {
+            String id = update.getItem().getId();
+            if (!items.containsKey(id) && !dependencies.containsKey(id) && !dependents.containsKey(id)) {
+                return "delete of item " + id + ", which the topology does not hold";
+            }
+        }
+        if (update.getEdge() != null) {
+            TopologyEdge edge = update.getEdge();
+            if (!dependenciesOf(edge.getFrom()).contains(edge.getTo())) {
+                return "delete of edge " + edge.getFrom() + " -> " + edge.getTo() + ", which the topology does not hold";
+            }
+        }
+        return null;
+    }
+
     public boolean isEmpty() {
         return items.isEmpty() && dependencies.isEmpty();
     }

@@ -1,6 +1,9 @@
 package io.sift.core.detect;
 
+import java.io.IOException;
 import java.io.Serializable;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.Encoder;
 
 /**
  * Running aggregates of one error-ratio series for burn-rate windows: per-minute buckets (sum and count of the
@@ -49,6 +52,70 @@ public final class BurnWindows implements Serializable {
         }
         hourSum[h] += errorRatio;
         hourCount[h]++;
+    }
+
+    /**
+     * Writes the buckets that can still count (a minute bucket within 6 h of the latest minute, an hour bucket within
+     * 3 days of the latest hour; older ones are never read again and are overwritten when their slot comes round) as
+     * Avro binary primitives: the latest minute, then per ring the number of buckets and each bucket's distance back
+     * from the latest (varint), sum and count. About 11 bytes per minute bucket instead of the arrays' 20.
+     */
+    public void writeTo(Encoder out) throws IOException {
+        out.writeLong(latestMinute);
+        if (latestMinute == Long.MIN_VALUE) {
+            return;
+        }
+        writeRing(out, minuteStamp, minuteSum, minuteCount, latestMinute);
+        writeRing(out, hourStamp, hourSum, hourCount, Math.floorDiv(latestMinute, 60L));
+    }
+
+    private static void writeRing(Encoder out, long[] stamp, double[] sum, int[] count, long latest)
+            throws IOException {
+        int live = 0;
+        for (long s : stamp) {
+            if (live(s, latest, stamp.length)) {
+                live++;
+            }
+        }
+        out.writeInt(live);
+        for (int i = 0; i < stamp.length; i++) {
+            if (live(stamp[i], latest, stamp.length)) {
+                out.writeLong(latest - stamp[i]);
+                out.writeDouble(sum[i]);
+                out.writeInt(count[i]);
+            }
+        }
+    }
+
+    private static boolean live(long stamp, long latest, int ring) {
+        return stamp != Long.MIN_VALUE && stamp > latest - ring && stamp <= latest;
+    }
+
+    /** The windows {@link #writeTo} wrote. */
+    public static BurnWindows readFrom(Decoder in) throws IOException {
+        BurnWindows w = new BurnWindows();
+        w.latestMinute = in.readLong();
+        if (w.latestMinute == Long.MIN_VALUE) {
+            return w;
+        }
+        readRing(in, w.minuteStamp, w.minuteSum, w.minuteCount, w.latestMinute);
+        readRing(in, w.hourStamp, w.hourSum, w.hourCount, Math.floorDiv(w.latestMinute, 60L));
+        return w;
+    }
+
+    private static void readRing(Decoder in, long[] stamp, double[] sum, int[] count, long latest)
+            throws IOException {
+        int live = in.readInt();
+        if (live < 0 || live > stamp.length) {
+            throw new IOException("burn windows: " + live + " buckets in a ring of " + stamp.length);
+        }
+        for (int k = 0; k < live; k++) {
+            long s = latest - in.readLong();
+            int i = (int) Math.floorMod(s, (long) stamp.length);
+            stamp[i] = s;
+            sum[i] = in.readDouble();
+            count[i] = in.readInt();
+        }
     }
 
     /** Mean error ratio over the last {@code minutes} minutes up to the latest sample (0 without samples). */

@@ -40,15 +40,20 @@ public final class RuleSet implements Serializable {
     public final List<ThresholdRule> thresholds;
     public final List<SloRule> slos;
     private final Map<String, Boolean> metrics = new HashMap<>();
+    /** The keys of this configuration's rules in {@link RuleState} (threshold texts, SLO names). */
+    private final java.util.Set<String> thresholdKeys = new java.util.HashSet<>();
+    private final java.util.Set<String> sloKeys = new java.util.HashSet<>();
 
     public RuleSet(List<ThresholdRule> thresholds, List<SloRule> slos) {
         this.thresholds = List.copyOf(thresholds);
         this.slos = List.copyOf(slos);
         for (ThresholdRule t : thresholds) {
             metrics.put(t.metric, true);
+            thresholdKeys.add(t.text);
         }
         for (SloRule s : slos) {
             metrics.put(s.metric, true);
+            sloKeys.add(s.name);
         }
     }
 
@@ -76,6 +81,7 @@ public final class RuleSet implements Serializable {
             return;
         }
         state.lastSeen = time;
+        reconcile(state, point, point.getTime(), out);
         double value = point.getValue();
         for (ThresholdRule rule : thresholds) {
             if (rule.matches(point)) {
@@ -89,6 +95,65 @@ public final class RuleSet implements Serializable {
                         value, out);
             }
         }
+    }
+
+    /**
+     * State of rules this configuration no longer has (a restore after the thresholds or SLOs changed): an SLO whose
+     * objective changed keeps its burn-rate windows (they hold the series' error ratios, whatever the objective), an
+     * open episode of a changed or removed rule ends at this sample (the rule that kept it open is gone), and the
+     * rest of a removed rule's state is dropped. A changed threshold starts its breach afresh.
+     */
+    private void reconcile(RuleState state, MetricPoint point, Instant end, Consumer<Anomaly> out) {
+        if (isCurrent(state)) {
+            return;
+        }
+        for (SloRule rule : slos) {
+            if (point != null && rule.matches(point) && !state.slos.containsKey(rule.name)) {
+                String series = rule.service + ":" + rule.metric;
+                String former = state.slos.keySet().stream()
+                        .filter(k -> !sloKeys.contains(k) && k.lastIndexOf(':') > 0
+                                && k.substring(0, k.lastIndexOf(':')).equals(series))
+                        .findFirst().orElse(null);
+                if (former != null) {
+                    RuleState.Slo old = state.slos.remove(former);
+                    if (old.episode != null) {
+                        out.accept(close(old.episode, end));
+                    }
+                    state.slos.put(rule.name, new RuleState.Slo(old.windows));
+                }
+            }
+        }
+        for (var it = state.thresholds.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!thresholdKeys.contains(e.getKey())) {
+                if (e.getValue().episode != null) {
+                    out.accept(close(e.getValue().episode, end));
+                }
+                it.remove();
+            }
+        }
+        for (var it = state.slos.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!sloKeys.contains(e.getKey())) {
+                if (e.getValue().episode != null) {
+                    out.accept(close(e.getValue().episode, end));
+                }
+                it.remove();
+            }
+        }
+    }
+
+    /** Whether all of the state belongs to rules of this configuration. */
+    public boolean isCurrent(RuleState state) {
+        return thresholdKeys.containsAll(state.thresholds.keySet()) && sloKeys.containsAll(state.slos.keySet());
+    }
+
+    /**
+     * Ends the open episodes of rules this configuration no longer has at the series' last sample and drops their
+     * state (for a series that no rule of this configuration watches any more, so {@link #onSample} never sees it).
+     */
+    public void retire(RuleState state, Consumer<Anomaly> out) {
+        reconcile(state, null, Instant.ofEpochMilli(state.lastSeen), out);
     }
 
     /** The series fell silent: ends the open episodes at its last sample. */
@@ -162,30 +227,18 @@ public final class RuleSet implements Serializable {
     private void slo(SloRule rule, RuleState.Slo s, String seriesKey, MetricPoint point, long time, double value,
             Consumer<Anomaly> out) {
         s.windows.add(time, value);
-        SloRule.Condition firing = null;
-        double score = 0.0;
-        double longBurn = 0.0;
-        double shortBurn = 0.0;
-        for (SloRule.Condition c : SloRule.CONDITIONS) {
-            double lb = rule.burnRate(s.windows.ratio(c.longMinutes()));
-            double sb = rule.burnRate(s.windows.ratio(c.shortMinutes()));
-            if (lb >= c.burnRate() && sb >= c.burnRate()) {
-                double cs = SloRule.score(c, lb, sb);
-                if (cs > score) {
-                    firing = c;
-                    score = cs;
-                    longBurn = lb;
-                    shortBurn = sb;
-                }
-            }
-        }
-        if (firing == null) {
+        SloRule.Firing f = SloRule.firing(minutes -> rule.burnRate(s.windows.ratio(minutes)));
+        if (f == null) {
             if (s.episode != null) {
                 out.accept(close(s.episode, point.getTime()));
                 s.episode = null;
             }
             return;
         }
+        SloRule.Condition firing = f.condition();
+        double score = f.score();
+        double longBurn = f.longBurn();
+        double shortBurn = f.shortBurn();
         Map<String, String> labels = new HashMap<>(labelsOf(point));
         labels.put("slo", rule.name);
         labels.put("slo.objective", SloRule.percent(rule.objective));
@@ -194,7 +247,8 @@ public final class RuleSet implements Serializable {
         labels.put("slo.burn.long", format(longBurn));
         labels.put("slo.burn.short", format(shortBurn));
         labels.put("slo.budget.consumed",
-                format(100.0 * SloRule.budgetConsumed(longBurn, firing.longMinutes())) + "%");
+                format(100.0 * rule.budgetSpent(longBurn, firing.longMinutes())) + "%");
+        labels.put("slo.window", rule.windowText());
         double ratio = s.windows.ratio(firing.longMinutes());
         if (s.episode == null) {
             s.episode = Anomaly.newBuilder()

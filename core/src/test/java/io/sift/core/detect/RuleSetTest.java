@@ -2,6 +2,7 @@ package io.sift.core.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -282,5 +283,154 @@ class RuleSetTest {
         rules.onSample(state, "k", point("x", 5, 0), out::add);
         assertEquals(1, out.size());
         assertNull(out.get(0).getEnd());
+    }
+
+    // ---- form 2 (RuleStateCodec) ----
+
+    /** Error ratios every 10 s for three and a half days (full burn-rate rings), an outage at the end. */
+    private static double[] longSeries() {
+        java.util.Random random = new java.util.Random(5);
+        double[] values = new double[3 * 8640 + 4320];
+        for (int i = 0; i < values.length; i++) {
+            boolean outage = i >= values.length - 400 && i < values.length - 100;
+            values[i] = (outage ? 0.2 : 0.0004) * (1 + 0.1 * random.nextGaussian());
+        }
+        return values;
+    }
+
+    @Test
+    void theAvroFormContinuesExactlyAndIsSmallerThanTheJavaSerialForm() {
+        RuleSet rules = RuleSet.parse(ERRORS + " > 0.05 for 1m", "checkout:" + ERRORS + ":99.9");
+        double[] values = longSeries();
+        int split = values.length - 200;
+        List<Anomaly> straight = run(rules, new RuleState(), ERRORS, values, 10);
+        RuleState s = new RuleState();
+        List<Anomaly> resumed = run(rules, s, ERRORS, java.util.Arrays.copyOfRange(values, 0, split), 10);
+        assertTrue(s.hasOpenEpisode(), "an episode is open at the split");
+        byte[] form2 = RuleStateCodec.current().encode(s);
+        RuleState restored = RuleStateCodec.current().decode(form2);
+        for (int i = split; i < values.length; i++) {
+            rules.onSample(restored, ERRORS + "|service=checkout", point(ERRORS, 10L * i, values[i]), resumed::add);
+        }
+        assertEquals(straight.toString(), resumed.toString());
+        byte[] form1 = s.toBytes();
+        System.out.printf("rule state of one SLO + threshold series (full windows, open episodes): form 1 %d bytes,"
+                + " form 2 %d bytes%n", form1.length, form2.length);
+        assertTrue(form2.length < form1.length * 0.7, form2.length + " vs " + form1.length);
+        // A series with one threshold rule and no episode.
+        RuleState t = new RuleState();
+        run(RuleSet.parse(ERRORS + " > 0.05", ""), t, ERRORS, new double[] {0.01, 0.02}, 10);
+        System.out.printf("threshold only, no episode: form 1 %d bytes, form 2 %d bytes%n", t.toBytes().length,
+                RuleStateCodec.current().encode(t).length);
+        // Empty windows and episodes round-trip too.
+        RuleState empty = RuleStateCodec.current().decode(RuleStateCodec.current().encode(new RuleState()));
+        assertTrue(empty.isEmpty());
+        assertEquals(Long.MIN_VALUE, empty.lastSeen);
+    }
+
+    @Test
+    void burnWindowsKeepEveryRatioThroughTheirForm() throws Exception {
+        BurnWindows w = new BurnWindows();
+        java.util.Random random = new java.util.Random(9);
+        long t = T0.toEpochMilli();
+        for (int i = 0; i < 5000; i++) {
+            // Irregular gaps (up to 2 h) leave stale buckets in the rings.
+            t += random.nextInt(10) == 0 ? random.nextInt(7_200_000) : 10_000;
+            w.add(t, random.nextDouble());
+            if (i % 500 == 0 || i == 4999) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                org.apache.avro.io.BinaryEncoder out = org.apache.avro.io.EncoderFactory.get()
+                        .directBinaryEncoder(bytes, null);
+                w.writeTo(out);
+                out.flush();
+                BurnWindows back = BurnWindows.readFrom(
+                        org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+                for (int minutes : new int[] {1, 5, 30, 60, 360, 361, 720, 1440, 4320}) {
+                    assertEquals(w.ratio(minutes), back.ratio(minutes), "sample " + i + ", " + minutes + " min");
+                }
+                // And it keeps counting the same way.
+                long next = t + 30_000;
+                w.add(next, 0.5);
+                back.add(next, 0.5);
+                assertEquals(w.ratio(5), back.ratio(5));
+                assertEquals(w.ratio(4320), back.ratio(4320));
+                t = next;
+            }
+        }
+    }
+
+    // ---- a changed configuration meets restored state ----
+
+    private static final String KEY = ERRORS + "|service=checkout";
+
+    @Test
+    void aChangedThresholdEndsTheOldRulesOpenEpisodeAndStartsAfresh() {
+        RuleSet before = RuleSet.parse(ERRORS + " > 0.05 for 1m", "");
+        RuleState state = new RuleState();
+        List<Anomaly> out = run(before, state, ERRORS, new double[] {0.08, 0.08, 0.08, 0.08, 0.08, 0.08, 0.08}, 10);
+        assertEquals(1, out.size());
+        assertNull(out.get(0).getEnd());
+        RuleSet after = RuleSet.parse(ERRORS + " > 0.07", "");
+        assertFalse(after.isCurrent(state));
+        List<Anomaly> next = new ArrayList<>();
+        after.onSample(state, KEY, point(ERRORS, 70, 0.08), next::add);
+        assertEquals(2, next.size(), next.toString());
+        assertEquals(out.get(0).getId(), next.get(0).getId());
+        assertEquals(T0.plusSeconds(70), next.get(0).getEnd(), "the old rule's episode ends at the first sample");
+        assertEquals(out.get(0).getVersion() + 1, next.get(0).getVersion());
+        assertNotEquals(out.get(0).getId(), next.get(1).getId(), "the new rule's own episode");
+        assertNull(next.get(1).getEnd());
+        assertEquals(T0.plusSeconds(70), next.get(1).getOnset(), "its breach starts afresh");
+        assertEquals(java.util.Set.of(after.thresholds.get(0).text), state.thresholds.keySet());
+        assertTrue(after.isCurrent(state));
+    }
+
+    @Test
+    void aChangedObjectiveKeepsTheBurnRateWindowsAndEndsTheOldEpisode() {
+        double[] values = new double[900];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i >= 400 && i < 700 ? 0.02 : 0.0005;
+        }
+        RuleSet strict = RuleSet.parse("", "checkout:" + ERRORS + ":99.9");
+        RuleSet loose = RuleSet.parse("", "checkout:" + ERRORS + ":99.5");
+        RuleState state = new RuleState();
+        List<Anomaly> out = run(strict, state, ERRORS, java.util.Arrays.copyOfRange(values, 0, 600), 10);
+        assertTrue(state.hasOpenEpisode(), out.toString());
+        // The same input under the new objective from the start: what its windows say at each sample.
+        RuleState allAlong = new RuleState();
+        List<Anomaly> looseAllAlong = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            loose.onSample(allAlong, KEY, point(ERRORS, 10L * i, values[i]), looseAllAlong::add);
+        }
+        assertTrue(allAlong.hasOpenEpisode(), "2 % errors burn a 99.5 % budget at 4x for long enough (6h/30m no,"
+                + " 3d/6h yes)");
+        List<Anomaly> next = new ArrayList<>();
+        loose.onSample(state, KEY, point(ERRORS, 6000, values[600]), next::add);
+        loose.onSample(allAlong, KEY, point(ERRORS, 6000, values[600]), a -> {});
+        String oldId = state.slos.isEmpty() ? null : out.get(out.size() - 1).getId();
+        assertEquals(java.util.Set.of(loose.slos.get(0).name), state.slos.keySet());
+        assertEquals(oldId, next.get(0).getId());
+        assertEquals(T0.plusSeconds(6000), next.get(0).getEnd(), "the 99.9 % episode ends at the first sample");
+        // The windows came along: the new objective fires at once, as it would had it been configured all along.
+        assertEquals(2, next.size(), next.toString());
+        assertEquals(SloRule.DETECTOR, next.get(1).getDetector());
+        assertEquals("99.5%", next.get(1).getLabels().get("slo.objective"));
+        for (SloRule.Condition c : SloRule.CONDITIONS) {
+            assertEquals(allAlong.slos.get(loose.slos.get(0).name).windows.ratio(c.longMinutes()),
+                    state.slos.get(loose.slos.get(0).name).windows.ratio(c.longMinutes()), c.windows());
+        }
+    }
+
+    @Test
+    void aRemovedRuleEndsItsEpisodeAtTheLastSampleWhenRetired() {
+        RuleState state = new RuleState();
+        List<Anomaly> out = run(RuleSet.parse(ERRORS + " > 0.05", ""), state, ERRORS, new double[] {0.08, 0.08}, 10);
+        assertEquals(1, out.size());
+        List<Anomaly> ends = new ArrayList<>();
+        RuleSet.NONE.retire(state, ends::add);
+        assertEquals(1, ends.size());
+        assertEquals(T0.plusSeconds(10), ends.get(0).getEnd(), "at the last sample the rules saw");
+        assertTrue(state.isEmpty());
+        assertTrue(RuleSet.NONE.isCurrent(state));
     }
 }

@@ -192,9 +192,9 @@ public final class JobBench {
             StreamExecutionEnvironment env = SiftWiring.environment(conf);
             SiftJob.Inputs jobInputs = new SiftJob.Inputs(
                     inputs.metrics ? replay.source(ScenarioReplay.Kind.METRICS, MetricPoint.class, MetricPoint::new)
-                            : EmptySource.of(MetricPoint.class),
+                            : SiftSource.of(List.of(), MetricPoint.class),
                     inputs.logs ? replay.source(ScenarioReplay.Kind.LOGS, LogRecord.class, LogRecord::new)
-                            : EmptySource.of(LogRecord.class),
+                            : SiftSource.of(List.of(), LogRecord.class),
                     SiftSource.of(scenario.changes(), ChangeEvent.class),
                     SiftSource.of(scenario.topology(), TopologyUpdate.class));
             if (sift) {

@@ -14,7 +14,7 @@ final class OptionsCommand implements Callable<Integer> {
         for (ConfigOption<?> option : OptionsCatalog.all()) {
             System.out.printf("%-36s default: %s%n    %s%n", option.key(),
                     option.hasDefaultValue() ? option.defaultValue() : "(none)",
-                    new org.apache.flink.configuration.description.HtmlFormatter().format(option.description()));
+                    new PlainTextFormatter().format(option.description()));
         }
         return 0;
     }

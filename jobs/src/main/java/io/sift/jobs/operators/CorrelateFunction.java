@@ -3,19 +3,18 @@ package io.sift.jobs.operators;
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.Topology;
-import io.sift.schema.Anomaly;
-import io.sift.schema.ChangeEvent;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.DeadLetters;
+import io.sift.core.validate.ErrorKinds;
+import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.ItsmUpdate;
-import io.sift.schema.TopologyOperation;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -47,9 +46,10 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
 
     public static final String UID = "correlate";
     public static final String NAME = "Correlate anomalies into incidents";
+    /** Stage of the dead letters of this operator (topology updates that cannot take effect). */
+    public static final String STAGE = "topology";
 
-    public static final MapStateDescriptor<String, TopologyUpdate> TOPOLOGY = new MapStateDescriptor<>(
-            "topology", Types.STRING, new AvroTypeInfo<>(TopologyUpdate.class));
+    public static final MapStateDescriptor<String, TopologyUpdate> TOPOLOGY = TopologyBroadcast.DESCRIPTOR;
 
     /** Buffered changes and anomalies (the state's type since the first release, so savepoints restore). */
     static final TypeInformation<Either<ChangeEvent, Anomaly>> PENDING_TYPE = new EitherTypeInfo<>(
@@ -59,8 +59,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             new EitherTypeInfo<>(new EitherTypeInfo<>(new AvroTypeInfo<>(ChangeEvent.class),
                     new AvroTypeInfo<>(ItsmUpdate.class)), new AvroTypeInfo<>(Anomaly.class));
 
-    /** Stage named in dead letters of feedback that names no live incident. */
-    public static final String STAGE = "correlate";
+    /** Stage of the dead letters of ITSM feedback that names no live incident. */
+    public static final String FEEDBACK_STAGE = "correlate";
 
     /** An anomaly as correlation input. */
     public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(Anomaly anomaly) {
@@ -85,7 +85,9 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient MapState<Long, List<ItsmUpdate>> pendingFeedback;
     private transient Topology topology;
     private transient Counter incidentVersions;
-    private transient Counter deadLettered;
+    private transient DeadLetterCounter deadLettered;
+    private transient org.apache.avro.message.BinaryMessageEncoder<TopologyUpdate> encoder;
+    private transient org.apache.avro.message.BinaryMessageEncoder<ItsmUpdate> feedbackEncoder;
 
     public CorrelateFunction(Correlator correlator) {
         this.correlator = correlator;
@@ -101,7 +103,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 new ListTypeInfo<>(new AvroTypeInfo<>(ItsmUpdate.class))));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         incidentVersions = getRuntimeContext().getMetricGroup().counter("incidentVersions");
-        deadLettered = getRuntimeContext().getMetricGroup().counter(DeadLetterTag.COUNTER);
+        deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
     @Override
@@ -161,10 +163,13 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         for (ItsmUpdate update : updates) {
             Correlator.FeedbackOutcome outcome = correlator.onFeedback(state, update, topo);
             if (outcome.isRejected()) {
-                deadLettered.inc();
-                deadLetters.accept(DeadLetters.invalid(STAGE, outcome.errorKind(), outcome.reason(),
-                        update.getIncidentId(), AvroRecordSerializer.encode(
-                                AvroRecordSerializer.encoderFor(ItsmUpdate.class), update)));
+                if (feedbackEncoder == null) {
+                    feedbackEncoder = AvroRecordSerializer.encoderFor(ItsmUpdate.class);
+                }
+                DeadLetter deadLetter = DeadLetters.invalid(FEEDBACK_STAGE, outcome.errorKind(), outcome.reason(),
+                        update.getIncidentId(), AvroRecordSerializer.encode(feedbackEncoder, update));
+                deadLettered.count(deadLetter);
+                deadLetters.accept(deadLetter);
             }
             for (Incident incident : outcome.incidents()) {
                 emit(incident, out);
@@ -177,35 +182,27 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     public void processBroadcastElement(TopologyUpdate update, Context ctx, Collector<Incident> out) throws Exception {
         BroadcastState<String, TopologyUpdate> state = ctx.getBroadcastState(TOPOLOGY);
         Topology current = topology(state);
-        if (update.getItem() != null) {
-            String key = "item:" + update.getItem().getId();
-            if (update.getOperation() == TopologyOperation.DELETE) {
-                state.remove(key);
-                // Deleting an item deletes its edges; keep the broadcast state consistent for restores.
-                List<String> edges = new ArrayList<>();
-                for (Map.Entry<String, TopologyUpdate> e : state.entries()) {
-                    TopologyUpdate u = e.getValue();
-                    if (u.getEdge() != null && (u.getEdge().getFrom().equals(update.getItem().getId())
-                            || u.getEdge().getTo().equals(update.getItem().getId()))) {
-                        edges.add(e.getKey());
-                    }
-                }
-                for (String edge : edges) {
-                    state.remove(edge);
-                }
-            } else {
-                state.put(key, update);
+        String unknown = current.unknownReference(update);
+        if (unknown != null) {
+            // Every instance sees every update; one reports it, so it is dead-lettered once.
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                deadLetterUnknown(update, unknown, ctx);
             }
+            return;
         }
-        if (update.getEdge() != null) {
-            String key = "edge:" + update.getEdge().getFrom() + "|" + update.getEdge().getTo();
-            if (update.getOperation() == TopologyOperation.DELETE) {
-                state.remove(key);
-            } else {
-                state.put(key, update);
-            }
-        }
+        TopologyBroadcast.store(state, update);
         current.apply(update);
+    }
+
+    /** A delete of something the topology does not hold has no effect; it is dead-lettered rather than ignored. */
+    private void deadLetterUnknown(TopologyUpdate update, String reason, Context ctx) {
+        if (encoder == null) {
+            encoder = AvroRecordSerializer.encoderFor(TopologyUpdate.class);
+        }
+        DeadLetter deadLetter = DeadLetters.invalid(STAGE, ErrorKinds.UNKNOWN_REFERENCE, reason, null,
+                AvroRecordSerializer.encode(encoder, update));
+        deadLettered.count(deadLetter);
+        ctx.output(DeadLetterTag.DEAD_LETTERS, deadLetter);
     }
 
     @Override
@@ -316,18 +313,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
 
     private Topology topology(ReadOnlyBroadcastState<String, TopologyUpdate> state) throws Exception {
         if (topology == null) {
-            // After a restore the broadcast state is back but this cache is not: rebuild it, items before edges.
-            Topology rebuilt = new Topology();
-            List<TopologyUpdate> edges = new ArrayList<>();
-            for (Map.Entry<String, TopologyUpdate> entry : state.immutableEntries()) {
-                if (entry.getValue().getItem() != null) {
-                    rebuilt.apply(entry.getValue());
-                } else {
-                    edges.add(entry.getValue());
-                }
-            }
-            edges.forEach(rebuilt::apply);
-            topology = rebuilt;
+            // After a restore the broadcast state is back but this cache is not: rebuild it.
+            topology = TopologyBroadcast.rebuild(state);
         }
         return topology;
     }

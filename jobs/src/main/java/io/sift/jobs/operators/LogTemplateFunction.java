@@ -82,6 +82,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private transient ValueState<Long> firstLine;
     private transient MapState<String, NewTemplate> newTemplates;
     private transient Counter evictions;
+    private transient org.apache.flink.api.common.accumulators.LongCounter evictionsTotal;
 
     /**
      * @param minerConfig        the miner's settings
@@ -118,8 +119,14 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
 
     /** Sift's defaults, and per-template counts in {@code countWindowMillis} windows (zeros for 10 quiet windows). */
     public static LogTemplateFunction withTemplateCounts(String defaultEnvironment, long countWindowMillis) {
-        return new LogTemplateFunction(MinerConfig.defaults(), 45 * 60_000L, 5 * 60_000L, 3, 3, defaultEnvironment,
-                new TemplateRates(countWindowMillis, QUIET_WINDOWS, 3));
+        return withTemplateCounts(defaultEnvironment, countWindowMillis, MinerConfig.defaults().maxTemplates());
+    }
+
+    /** As {@link #withTemplateCounts(String, long)}, keeping at most {@code maxTemplates} templates per service. */
+    public static LogTemplateFunction withTemplateCounts(String defaultEnvironment, long countWindowMillis,
+            int maxTemplates) {
+        return new LogTemplateFunction(MinerConfig.defaults().withMaxTemplates(maxTemplates), 45 * 60_000L,
+                5 * 60_000L, 3, 3, defaultEnvironment, new TemplateRates(countWindowMillis, QUIET_WINDOWS, 3));
     }
 
     /** Windows without lines after which a template gets no more zero counts. */
@@ -134,6 +141,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         newTemplates = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("new-templates", Types.STRING, TypeInformation.of(NewTemplate.class)));
         evictions = getRuntimeContext().getMetricGroup().counter(EVICTIONS_METRIC);
+        evictionsTotal = new org.apache.flink.api.common.accumulators.LongCounter();
+        getRuntimeContext().addAccumulator(EVICTIONS_METRIC, evictionsTotal);
         rateState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("template-rates", TypeInformation.of(TemplateRateState.class)));
     }
@@ -150,6 +159,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         templates.update(state);
         if (result.evictedId() != null) {
             evictions.inc();
+            evictionsTotal.add(1);
         }
         MinedTemplate template = result.template();
         switch (result.outcome()) {

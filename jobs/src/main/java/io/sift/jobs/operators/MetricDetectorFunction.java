@@ -5,12 +5,19 @@ import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.MetricModel;
 import io.sift.core.detect.RuleSet;
 import io.sift.core.detect.RuleState;
+import io.sift.core.detect.RuleStateCodec;
 import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
+import io.sift.connectors.kafka.DeadLetters;
+import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
+import io.sift.schema.DeadLetter;
 import io.sift.schema.MetricPoint;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -19,14 +26,17 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.StringUtils;
 
 /**
  * Holds one series' detector state (keyed by series key) and calls the plain-Java detector of its metric for each
@@ -50,10 +60,14 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     public static final String ACCUMULATOR = "anomalyVersions";
     /** Name of the metric and accumulator counting points dropped because their metric had too many series. */
     public static final String CAP_DROPPED = "seriesCapDroppedPoints";
+    /** Stage of the dead letters of this operator. */
+    public static final String STAGE = "detect";
 
     private final DetectionConfig detection;
     private final long silenceMillis;
     private final long ttlMillis;
+    /** This build's; a test plays an older build (another Anomaly schema) with {@link #withEpisodeSchema}. */
+    private RuleStateSerializer ruleStateSerializer = RuleStateSerializer.INSTANCE;
 
     private transient Map<String, SeriesDetector> detectors;
     private transient Map<String, Integer> activeByMetric;
@@ -66,6 +80,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private transient LongCounter anomalyTotal;
     private transient Counter capDropped;
     private transient LongCounter capDroppedTotal;
+    private transient DeadLetterCounter deadLettered;
+    private transient org.apache.avro.message.BinaryMessageEncoder<MetricPoint> encoder;
 
     /** Robust baseline only (the detector before the metric model). */
     public MetricDetectorFunction(BaselineConfig defaults, Map<String, BaselineConfig> byMetric, long silenceMillis,
@@ -83,6 +99,12 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         this.ttlMillis = ttlMillis;
     }
 
+    /** This function as a build whose {@link Anomaly} schema is the given one writes its rule state (tests). */
+    MetricDetectorFunction withEpisodeSchema(Schema anomalySchema) {
+        ruleStateSerializer = RuleStateSerializer.withEpisodeSchema(RuleStateSerializer.FORM, anomalySchema);
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         detectors = new HashMap<>();
@@ -90,13 +112,14 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
                 new ValueStateDescriptor<>("series", TypeInformation.of(SeriesState.class)));
         model = getRuntimeContext().getState(new ValueStateDescriptor<>("model", ModelSerializer.INSTANCE));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
-        rules = getRuntimeContext().getState(new ValueStateDescriptor<>("rules", RuleStateSerializer.INSTANCE));
+        rules = getRuntimeContext().getState(new ValueStateDescriptor<>("rules", ruleStateSerializer));
         anomalyVersions = getRuntimeContext().getMetricGroup().counter(ACCUMULATOR);
         anomalyTotal = new LongCounter();
         getRuntimeContext().addAccumulator(ACCUMULATOR, anomalyTotal);
         capDropped = getRuntimeContext().getMetricGroup().counter(CAP_DROPPED);
         capDroppedTotal = new LongCounter();
         getRuntimeContext().addAccumulator(CAP_DROPPED, capDroppedTotal);
+        deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
     @Override
@@ -140,6 +163,10 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             }
             activeByMetric.put(metric, active + 1);
             state = new SeriesState();
+        } else if (state.samples > 0 && point.getTime().toEpochMilli() <= state.lastSeen) {
+            // The detector scores a series in time order only: a sample not newer than the latest is unusable.
+            deadLetter(point, state.lastSeen, ctx);
+            return;
         }
         MetricModel m = null;
         if (detector.usesModel()) {
@@ -175,6 +202,26 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         }
     }
 
+    /**
+     * A second sample of the series at the same time (kind DUPLICATE; e.g. a resend with another value, which the
+     * source's byte-level duplicate check cannot see), or an older one (OUT_OF_ORDER). Stage "detect": after the
+     * shuffle by series the Kafka position is gone, so the payload is the point re-encoded.
+     */
+    private void deadLetter(MetricPoint point, long lastSeen, Context ctx) {
+        long time = point.getTime().toEpochMilli();
+        String kind = time == lastSeen ? ErrorKinds.DUPLICATE : ErrorKinds.OUT_OF_ORDER;
+        String message = (time == lastSeen ? "second sample at " + point.getTime()
+                : "sample at " + point.getTime() + " is older than the latest, " + java.time.Instant.ofEpochMilli(lastSeen))
+                + ", of series " + ctx.getCurrentKey() + "; the detector scores a series in time order only";
+        if (encoder == null) {
+            encoder = io.sift.connectors.kafka.AvroRecordSerializer.encoderFor(MetricPoint.class);
+        }
+        DeadLetter deadLetter = DeadLetters.invalid(STAGE, kind, message, null,
+                io.sift.connectors.kafka.AvroRecordSerializer.encode(encoder, point));
+        deadLettered.count(deadLetter);
+        ctx.output(DeadLetterTag.DEAD_LETTERS, deadLetter);
+    }
+
     private void emit(Anomaly anomaly, Collector<Anomaly> out) {
         anomalyVersions.inc();
         anomalyTotal.add(1);
@@ -197,7 +244,17 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             }
             series.update(state);
         }
-        RuleState r = detection.rules.isEmpty() ? null : rules.value();
+        RuleState r = rules.value();
+        if (r != null && !detection.rules.isCurrent(r)) {
+            // State of rules the configuration no longer has on this series (restored after a change).
+            detection.rules.retire(r, anomaly -> emit(anomaly, out));
+            if (r.isEmpty()) {
+                rules.clear();
+                r = null;
+            } else {
+                rules.update(r);
+            }
+        }
         if (r != null && r.hasOpenEpisode() && timestamp >= state.lastSeen + silenceMillis) {
             detection.rules.onSilence(r, anomaly -> emit(anomaly, out));
             rules.update(r);
@@ -235,12 +292,24 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     /**
      * Keyed-state serializer of {@link MetricModel}: its own compact serial form, in which the Random Cut Forest is
      * written through randomcutforest's {@code RandomCutForestMapper} (trees, samplers and shingle, compressed).
+     * Form 1: {@link MetricModel#toBytes()} (Java serialization; fields added later read as their defaults).
      */
     public static final class ModelSerializer extends ByteFormSerializer<MetricModel> {
 
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+        /** The form this build writes. */
+        static final int FORM = 1;
 
-        public static final ModelSerializer INSTANCE = new ModelSerializer();
+        public static final ModelSerializer INSTANCE = new ModelSerializer(FORM);
+
+        private ModelSerializer(int readForm) {
+            super(readForm);
+        }
+
+        @Override
+        protected int currentForm() {
+            return FORM;
+        }
 
         @Override
         protected byte[] toBytes(MetricModel value) {
@@ -248,50 +317,180 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         }
 
         @Override
-        protected MetricModel fromBytes(byte[] bytes) {
+        protected MetricModel fromBytes(int form, byte[] bytes) {
+            if (form != 1) {
+                throw new IllegalArgumentException("unknown metric model form " + form);
+            }
             return MetricModel.fromBytes(bytes);
         }
 
         @Override
-        public TypeSerializerSnapshot<MetricModel> snapshotConfiguration() {
+        protected ModelSerializer reading(int form) {
+            return form == FORM ? INSTANCE : new ModelSerializer(form);
+        }
+
+        @Override
+        public ModelSerializerSnapshot snapshotConfiguration() {
             return new ModelSerializerSnapshot();
         }
     }
 
-    /** Keyed-state serializer of {@link RuleState}: its Java serial form (a few KB per SLO, bytes per threshold). */
+    /**
+     * Keyed-state serializer of {@link RuleState}. Form 1: {@link RuleState#toBytes()} (Java serialization, its open
+     * episodes in the generated {@link Anomaly} class's serial form, readable only with the same {@link Anomaly}
+     * schema; read, no longer written). Form 2: {@link RuleStateCodec} (Avro binary, a fraction of form 1's bytes),
+     * the episodes in the {@link Anomaly} schema this serializer names, which its snapshot records: a later build
+     * resolves them into its own {@link Anomaly} (fields added with defaults read as the default).
+     */
     public static final class RuleStateSerializer extends ByteFormSerializer<RuleState> {
 
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 3L;
+        /** The form this build writes. */
+        static final int FORM = 2;
 
-        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer();
+        public static final RuleStateSerializer INSTANCE = new RuleStateSerializer(FORM, null);
+
+        /** The {@link Anomaly} schema of the episodes (form 2) as JSON; null: this build's. */
+        private final String episodeSchema;
+        private transient RuleStateCodec codec;
+
+        private RuleStateSerializer(int readForm, String episodeSchema) {
+            super(readForm);
+            this.episodeSchema = episodeSchema == null || parse(episodeSchema).equals(Anomaly.getClassSchema())
+                    ? null : episodeSchema;
+        }
+
+        /**
+         * The serializer of a build whose {@link Anomaly} schema is the given one: it writes and reads form 2 with
+         * episodes in that schema (the restore serializer of its savepoints; tests play an older build with it).
+         */
+        static RuleStateSerializer withEpisodeSchema(int readForm, Schema schema) {
+            return new RuleStateSerializer(readForm, schema.toString());
+        }
+
+        private static Schema parse(String json) {
+            return new Schema.Parser().parse(json);
+        }
+
+        /** The {@link Anomaly} schema of this serializer's episodes. */
+        Schema episodeSchema() {
+            return episodeSchema == null ? Anomaly.getClassSchema() : codec().episodeSchema();
+        }
+
+        private RuleStateCodec codec() {
+            if (codec == null) {
+                codec = episodeSchema == null ? RuleStateCodec.current() : RuleStateCodec.of(parse(episodeSchema));
+            }
+            return codec;
+        }
+
+        @Override
+        protected int currentForm() {
+            return FORM;
+        }
 
         @Override
         protected byte[] toBytes(RuleState value) {
-            return value.toBytes();
+            return codec().encode(value);
         }
 
         @Override
-        protected RuleState fromBytes(byte[] bytes) {
-            return RuleState.fromBytes(bytes);
+        protected RuleState fromBytes(int form, byte[] bytes) {
+            return switch (form) {
+                case 1 -> RuleState.fromBytes(bytes);
+                case 2 -> codec().decode(bytes);
+                default -> throw new IllegalArgumentException("unknown rule state form " + form);
+            };
         }
 
         @Override
-        public TypeSerializerSnapshot<RuleState> snapshotConfiguration() {
-            return new RuleStateSerializerSnapshot();
+        protected RuleStateSerializer reading(int form) {
+            return form == FORM ? INSTANCE : new RuleStateSerializer(form, null);
+        }
+
+        @Override
+        public RuleStateSerializerSnapshot snapshotConfiguration() {
+            return new RuleStateSerializerSnapshot(episodeSchema());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return super.equals(other)
+                    && java.util.Objects.equals(episodeSchema, ((RuleStateSerializer) other).episodeSchema);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * super.hashCode() + java.util.Objects.hashCode(episodeSchema);
         }
     }
 
-    /** Snapshot of {@link RuleStateSerializer} (no parameters). */
-    public static final class RuleStateSerializerSnapshot extends SimpleTypeSerializerSnapshot<RuleState> {
-        public RuleStateSerializerSnapshot() {
-            super(() -> RuleStateSerializer.INSTANCE);
+    /**
+     * Snapshot of {@link RuleStateSerializer}: the form version (savepoints of builds before it: form 1) and, from
+     * form 2, the {@link Anomaly} schema of the episodes. A savepoint of another {@link Anomaly} schema is compatible
+     * after migration when this build's schema can read it (its restore serializer reads the old schema, Flink
+     * rewrites the state in this one) and incompatible, with the reason, when it cannot.
+     */
+    public static final class RuleStateSerializerSnapshot extends ByteFormSerializer.FormSnapshot<RuleState> {
+
+        /** The episodes' schema (form 2); null: this build's, or form 1. */
+        private Schema episodeSchema;
+
+        public RuleStateSerializerSnapshot() {}
+
+        RuleStateSerializerSnapshot(Schema episodeSchema) {
+            this.episodeSchema = episodeSchema;
+        }
+
+        @Override
+        protected RuleStateSerializer current() {
+            return RuleStateSerializer.INSTANCE;
+        }
+
+        /** The {@link Anomaly} schema of the state's episodes (this build's for form 1, which holds the class). */
+        Schema episodeSchema() {
+            return episodeSchema == null ? Anomaly.getClassSchema() : episodeSchema;
+        }
+
+        @Override
+        protected void writeFormDetails(int form, DataOutputView out) throws IOException {
+            if (form >= 2) {
+                StringUtils.writeString(episodeSchema().toString(), out);
+            }
+        }
+
+        @Override
+        protected void readFormDetails(int form, DataInputView in) throws IOException {
+            if (form >= 2) {
+                episodeSchema = new Schema.Parser().parse(StringUtils.readString(in));
+            }
+        }
+
+        @Override
+        protected TypeSerializer<RuleState> restoreSerializer(int form) {
+            return form == 2 ? RuleStateSerializer.withEpisodeSchema(form, episodeSchema())
+                    : current().reading(form);
+        }
+
+        @Override
+        protected TypeSerializerSchemaCompatibility<RuleState> resolveSameForm(ByteFormSerializer.FormSnapshot<RuleState> old) {
+            Schema written = ((RuleStateSerializerSnapshot) old).episodeSchema();
+            if (written.equals(Anomaly.getClassSchema())) {
+                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            }
+            SchemaCompatibility.SchemaPairCompatibility pair =
+                    SchemaCompatibility.checkReaderWriterCompatibility(Anomaly.getClassSchema(), written);
+            return pair.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+                    ? TypeSerializerSchemaCompatibility.compatibleAfterMigration()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 
-    /** Snapshot of {@link ModelSerializer} (no parameters). */
-    public static final class ModelSerializerSnapshot extends SimpleTypeSerializerSnapshot<MetricModel> {
-        public ModelSerializerSnapshot() {
-            super(() -> ModelSerializer.INSTANCE);
+    /** Snapshot of {@link ModelSerializer}: the form version (savepoints of builds before it: form 1). */
+    public static final class ModelSerializerSnapshot extends ByteFormSerializer.FormSnapshot<MetricModel> {
+        @Override
+        protected ModelSerializer current() {
+            return ModelSerializer.INSTANCE;
         }
     }
 }

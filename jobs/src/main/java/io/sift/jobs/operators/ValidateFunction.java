@@ -15,7 +15,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Passes decoded, valid records on and sends the rest (undecodable bytes, invalid values) to the dead-letter side
- * output, counted. Nothing is dropped silently.
+ * output, counted per error kind. Nothing is dropped silently. Kafka sources have screened their records already
+ * (with the Kafka position in the dead letter); checking again here costs little and covers in-memory sources.
  */
 public final class ValidateFunction<T extends SpecificRecordBase> extends ProcessFunction<Either<DeadLetter, T>, T> {
 
@@ -29,9 +30,8 @@ public final class ValidateFunction<T extends SpecificRecordBase> extends Proces
 
     private final InputValidator validator;
     private final Check<T> check;
-    private transient Counter deadLettered;
+    private transient DeadLetterCounter deadLettered;
     private transient Counter accepted;
-    private transient org.apache.flink.api.common.accumulators.LongCounter deadLetteredTotal;
     private transient BinaryMessageEncoder<T> encoder;
 
     public ValidateFunction(InputValidator validator, Check<T> check) {
@@ -41,28 +41,25 @@ public final class ValidateFunction<T extends SpecificRecordBase> extends Proces
 
     @Override
     public void open(OpenContext openContext) {
-        deadLettered = getRuntimeContext().getMetricGroup().counter(DeadLetterTag.COUNTER);
-        deadLetteredTotal = new org.apache.flink.api.common.accumulators.LongCounter();
-        // One job-wide total across all validating operators (same name, merged), for run summaries.
-        getRuntimeContext().addAccumulator(DeadLetterTag.COUNTER, deadLetteredTotal);
+        // Job-wide totals across all operators that dead-letter (same names, merged), for run summaries.
+        deadLettered = new DeadLetterCounter(getRuntimeContext());
         accepted = getRuntimeContext().getMetricGroup().counter("recordsAccepted");
     }
 
     @Override
     public void processElement(Either<DeadLetter, T> value, Context ctx, Collector<T> out) {
         if (value.isLeft()) {
-            deadLettered.inc();
-            deadLetteredTotal.add(1);
+            deadLettered.count(value.left());
             ctx.output(DeadLetterTag.DEAD_LETTERS, value.left());
             return;
         }
         T record = value.right();
         Rejection rejection = check.check(validator, record, System.currentTimeMillis());
         if (rejection != null) {
-            deadLettered.inc();
-            deadLetteredTotal.add(1);
-            ctx.output(DeadLetterTag.DEAD_LETTERS, DeadLetters.invalid("validate", rejection.errorKind(),
-                    rejection.message(), null, singleObjectBytes(record)));
+            DeadLetter deadLetter = DeadLetters.invalid("validate", rejection.errorKind(), rejection.message(), null,
+                    singleObjectBytes(record));
+            deadLettered.count(deadLetter);
+            ctx.output(DeadLetterTag.DEAD_LETTERS, deadLetter);
             return;
         }
         accepted.inc();

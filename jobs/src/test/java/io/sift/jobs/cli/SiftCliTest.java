@@ -30,6 +30,28 @@ class SiftCliTest {
     }
 
     @Test
+    void optionsListEverySettingAsPlainText() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = SiftCli.commandLine().execute("options");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+
+        assertEquals(0, exit);
+        for (var option : io.sift.jobs.OptionsCatalog.all()) {
+            assertTrue(out.contains(option.key()), option.key());
+        }
+        // Placeholders in descriptions reach the terminal as written, not HTML-escaped.
+        assertTrue(out.contains("group-by=<attribute>"), out);
+        assertTrue(!out.contains("&lt;"), out);
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         CommandLine cli = SiftCli.commandLine();
         cli.setErr(new PrintWriter(new StringWriter()));

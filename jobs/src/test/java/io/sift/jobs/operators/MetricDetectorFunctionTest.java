@@ -102,6 +102,25 @@ class MetricDetectorFunctionTest {
     }
 
     @Test
+    void repeatedAndOlderSamplesOfASeriesAreDeadLetteredNotIgnored() throws Exception {
+        try (var h = harness(detection("robust-baseline", 0, GapPolicy.SKIP))) {
+            h.open();
+            h.processElement(point("orders", 20, 1.0), T0.toEpochMilli() + 20_000);
+            h.processElement(point("orders", 20, 2.0), T0.toEpochMilli() + 20_000);
+            h.processElement(point("orders", 10, 1.0), T0.toEpochMilli() + 10_000);
+            h.processElement(point("orders", 30, 1.0), T0.toEpochMilli() + 30_000);
+            var deadLetters = new ArrayList<>(h.getSideOutput(DeadLetterTag.DEAD_LETTERS)).stream()
+                    .map(r -> r.getValue().getErrorKind()).toList();
+            assertEquals(List.of("DUPLICATE", "OUT_OF_ORDER"), deadLetters);
+            var context = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator())
+                    .getRuntimeContext();
+            assertEquals(1L, context.getAccumulator(DeadLetterCounter.accumulatorName("DUPLICATE")).getLocalValue());
+            assertEquals(1L, context.getAccumulator(DeadLetterCounter.accumulatorName("OUT_OF_ORDER")).getLocalValue());
+            assertEquals(2L, context.getAccumulator(DeadLetterTag.COUNTER).getLocalValue(), "counted in total");
+        }
+    }
+
+    @Test
     void theCapDropsSeriesBeyondItAndCountsThem() throws Exception {
         try (var h = harness(detection("robust-baseline", 2, GapPolicy.SKIP))) {
             h.open();
@@ -214,5 +233,67 @@ class MetricDetectorFunctionTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SiftSettings(slo));
         assertTrue(e.getMessage().startsWith("sift.slo.objectives: SLO 'checkout:99.9'"), e.getMessage());
         assertTrue(SiftSettings.defaults().detection.rules.isEmpty(), "no rules by default");
+    }
+
+    // ---- a savepoint restored under changed rules ----
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> restoredUnder(
+            String thresholds, String slos, OperatorSubtaskState state) throws Exception {
+        var conf = StateFixtures.detectorSettings();
+        conf.setString("sift.detect.thresholds", thresholds);
+        conf.setString("sift.slo.objectives", slos);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MetricDetectorFunction(new SiftSettings(conf).detection, 300_000,
+                        HOUR)), (MetricPoint p) -> p.getName() + "|" + p.getResource().getService(), Types.STRING);
+        h.setup();
+        h.initializeState(state);
+        h.open();
+        return h;
+    }
+
+    /** The rule episodes open at the detector fixture's split (its error ratio is 50 % from sample 540 on). */
+    private static List<Anomaly> openRuleEpisodes(KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> h) {
+        return h.extractOutputValues().stream().filter(a -> a.getDetector().equals("static-threshold")
+                || a.getDetector().equals("slo-burn-rate")).toList();
+    }
+
+    @Test
+    void restoredRuleStateTakesTheChangedRulesAndKeepsTheSloWindows() throws Exception {
+        var c = StateFixtures.DETECTOR;
+        OperatorSubtaskState state;
+        List<Anomaly> opened;
+        try (var h = (KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly>) StateFixtures.open(c,
+                null, null)) {
+            StateFixtures.run(c, h, 0, c.split());
+            opened = openRuleEpisodes(h);
+            state = h.snapshot(1, c.input().get(c.split() - 1).time());
+        }
+        Anomaly threshold = opened.stream().filter(a -> a.getDetector().equals("static-threshold")).findFirst()
+                .orElseThrow();
+        Anomaly slo = opened.stream().filter(a -> a.getDetector().equals("slo-burn-rate")).findFirst().orElseThrow();
+        Instant firstAfter = T0.plusSeconds(10L * StateFixtures.SPIKE);
+        try (var h = restoredUnder("http.server.error.ratio > 0.1 for 1m", "checkout:http.server.error.ratio:99.5",
+                state)) {
+            StateFixtures.run(c, h, c.split(), c.split() + 3);
+            List<Anomaly> out = openRuleEpisodes(h);
+            for (Anomaly old : List.of(threshold, slo)) {
+                assertTrue(out.stream().anyMatch(a -> a.getId().equals(old.getId()) && firstAfter.equals(a.getEnd())),
+                        "the episode of the changed rule ends at the first sample: " + out);
+            }
+            // The 99.5 % SLO fires at once: the burn-rate windows came along with the series.
+            assertTrue(out.stream().anyMatch(a -> a.getDetector().equals("slo-burn-rate") && a.getEnd() == null
+                    && "99.5%".equals(a.getLabels().get("slo.objective"))), out.toString());
+        }
+        // Rules removed altogether: the open episodes end at their last sample when the series' timer fires.
+        try (var h = restoredUnder("", "", state)) {
+            StateFixtures.run(c, h, c.split(), c.input().size());
+            List<Anomaly> out = openRuleEpisodes(h);
+            Instant last = T0.plusSeconds(10L * (StateFixtures.SPIKE - 1));
+            for (Anomaly old : List.of(threshold, slo)) {
+                assertTrue(out.stream().anyMatch(a -> a.getId().equals(old.getId()) && last.equals(a.getEnd())),
+                        "the removed rule's episode ends: " + out);
+            }
+            assertEquals(2, out.size(), out.toString());
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.core.correlate.CorrelationConfig;
 import io.sift.core.correlate.Correlator;
+import io.sift.core.correlate.GroupingRules;
 import io.sift.core.detect.BaselineConfig;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -273,16 +276,91 @@ class OperatorHarnessTest {
             Incident last = out.get(out.size() - 1);
             assertEquals(IncidentChange.REOPENED, last.getChange(), "the third recurrence does not resolve in 10 min");
             assertTrue(last.getTitle().endsWith("(flapping)"), last.getTitle());
+            assertTrue(last.getFlapping(), "the flapping field says so");
+            assertTrue(out.subList(0, 2).stream().noneMatch(Incident::getFlapping), "not before the toggles: " + out);
+            assertEquals(1, out.stream().map(Incident::getFingerprint).distinct().count(),
+                    "every version carries the incident's fingerprint");
 
             long lastEnd = t - 13 + 1;
             watermark(harness, minutes(lastEnd) + config.flapQuietMillis);
             Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
             assertEquals(IncidentChange.RESOLVED, resolved.getChange(), "resolved after the flap quiet");
+            assertEquals(false, resolved.getFlapping(), "the long quiet ends the flapping");
             assertEquals(T0.plusMillis(lastEnd * 60_000 + config.flapQuietMillis), resolved.getResolvedAt());
 
             watermark(harness, minutes(lastEnd) + config.flapQuietMillis + config.reopenMillis);
             assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
             assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    /** An anomaly of a series labelled with a cluster (or without one when {@code cluster} is null). */
+    private static Anomaly inCluster(String id, String item, String cluster, long onsetMinute, Long endMinute,
+            long version) {
+        return Anomaly.newBuilder(episode(id, item, onsetMinute, endMinute, version))
+                .setLabels(cluster == null ? Map.of() : Map.of("cluster", cluster)).build();
+    }
+
+    @Test
+    void correlatorGroupsByAUserAttributeWithoutATopologyPathAcrossARestoreAndThenForgetsEverything()
+            throws Exception {
+        CorrelationConfig config = CorrelationConfig.builder()
+                .grouping(GroupingRules.parse("by-cluster: group-by=cluster window=5m")).build();
+        OperatorSubtaskState snapshot;
+        Incident grouped;
+        try (var harness = correlateHarness(config)) {
+            // orders-db and payments-db share no topology path, but run in one cluster.
+            send(harness, inCluster("a-db", "orders-db", "eu-1", 1, null, 1),
+                    inCluster("a-pay", "payments-db", "eu-1", 2, null, 1));
+            watermark(harness, minutes(2));
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(1, out.stream().map(Incident::getId).distinct().count(), "one incident: " + out);
+            grouped = out.get(out.size() - 1);
+            assertEquals(List.of("orders-db", "payments-db"), grouped.getServices());
+            assertEquals("by-cluster{cluster=eu-1}", grouped.getGroupKey());
+            assertTrue(grouped.getFingerprint().startsWith("fp-"), grouped.getFingerprint());
+            snapshot = harness.snapshot(1, minutes(2));
+        }
+        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                TopologyUpdate, Incident>(new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(config)),
+                        List.of(CorrelateFunction.TOPOLOGY)), e -> "prod", Types.STRING, 1, 1, 0)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            // Only the restored group keys can join a third cluster member; one outside the cluster stays apart.
+            send(restored, inCluster("a-cache", "sessions-cache", "eu-1", 3, null, 1),
+                    inCluster("a-queue", "jobs-queue", "us-2", 3, null, 1));
+            watermark(restored, minutes(3));
+            List<Incident> after = restored.extractOutputValues();
+            assertEquals(2, after.size(), after.toString());
+            Incident joined = after.stream().filter(i -> i.getId().equals(grouped.getId())).findFirst().orElseThrow();
+            assertEquals(List.of("orders-db", "payments-db", "sessions-cache"), joined.getServices());
+
+            send(restored, inCluster("a-db", "orders-db", "eu-1", 1, 4L, 2),
+                    inCluster("a-pay", "payments-db", "eu-1", 2, 4L, 2),
+                    inCluster("a-cache", "sessions-cache", "eu-1", 3, 4L, 2),
+                    inCluster("a-queue", "jobs-queue", "us-2", 3, 4L, 2));
+            watermark(restored, minutes(14));
+            List<Incident> resolved = restored.extractOutputValues().stream()
+                    .filter(i -> i.getChange() == IncidentChange.RESOLVED).toList();
+            assertEquals(2, resolved.size(), "both resolved: " + restored.extractOutputValues());
+
+            watermark(restored, minutes(14 + 31));
+            assertEquals(0, keyedStateEntries(restored), "state dropped after resolution plus cool-down");
+            assertEquals(0, restored.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    @Test
+    void withoutTheRuleTheSameAnomaliesAreTwoIncidents() throws Exception {
+        try (var harness = correlateHarness(CorrelationConfig.defaults())) {
+            send(harness, inCluster("a-db", "orders-db", "eu-1", 1, null, 1),
+                    inCluster("a-pay", "payments-db", "eu-1", 2, null, 1));
+            watermark(harness, minutes(2));
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(2, out.stream().map(Incident::getId).distinct().count(), "two incidents: " + out);
+            assertTrue(out.stream().allMatch(i -> i.getGroupKey() == null), "no rule, no group key");
+            assertEquals(2, out.stream().map(Incident::getFingerprint).distinct().count(), "one per opening series");
         }
     }
 }
