@@ -291,6 +291,31 @@ public final class ScenarioGenerator {
             return this;
         }
 
+        /**
+         * Adds the same fault {@code times} times on the same item, {@code every} apart from its first start, e.g. to
+         * test problem management (recurring incidents with one root cause). The spec needs a root item, a start
+         * offset and a duration; the recurrences are ordinary explicit faults (ground truth lists each one).
+         */
+        public Builder recurringFault(FaultSpec spec, int times, Duration every) {
+            java.util.Objects.requireNonNull(spec, "spec");
+            if (spec.rootItem() == null || spec.startOffset() == null || spec.duration() == null) {
+                throw new IllegalArgumentException("a recurring fault needs a root item, a start offset and a duration,"
+                        + " e.g. FaultSpec.of(FaultType.RESOURCE_SATURATION).on(\"orders-db\")"
+                        + ".at(Duration.ofMinutes(70)).lasting(Duration.ofMinutes(6)); got " + spec);
+            }
+            if (times < 2) {
+                throw new IllegalArgumentException("a recurring fault recurs: times must be at least 2, got " + times);
+            }
+            if (every == null || every.compareTo(spec.duration()) <= 0) {
+                throw new IllegalArgumentException("every (" + every + ") must be longer than the fault's duration ("
+                        + spec.duration() + ") plus minGapBetweenFaults");
+            }
+            for (int k = 0; k < times; k++) {
+                fault(spec.at(spec.startOffset().plus(every.multipliedBy(k))));
+            }
+            return this;
+        }
+
         /** Number of random faults (types cycle through all fault types in a seeded order; default 3). */
         public Builder randomFaults(int count) {
             this.randomFaults = count;

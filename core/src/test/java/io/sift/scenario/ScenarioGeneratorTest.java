@@ -268,6 +268,22 @@ class ScenarioGeneratorTest {
     }
 
     @Test
+    void aRecurringFaultHitsTheSameItemAtTheGivenInterval() {
+        Scenario s = ScenarioGenerator.builder().seed(3).duration(Duration.ofMinutes(160))
+                .recurringFault(FaultSpec.of(FaultType.RESOURCE_SATURATION).on("orders-db").at(Duration.ofMinutes(65))
+                        .lasting(Duration.ofMinutes(5)), 3, Duration.ofMinutes(30))
+                .build().generate();
+        assertEquals(3, s.faults().size());
+        for (int k = 0; k < 3; k++) {
+            InjectedFault f = s.faults().get(k);
+            assertEquals("orders-db", f.rootCauseItem());
+            assertEquals(s.start().plus(Duration.ofMinutes(65 + 30L * k)), f.start());
+        }
+        assertMessage(() -> ScenarioGenerator.builder().recurringFault(FaultSpec.of(FaultType.RESOURCE_SATURATION),
+                3, Duration.ofMinutes(30)), "root item");
+    }
+
+    @Test
     void builderRejectsBadSettingsWithAdvice() {
         assertMessage(() -> ScenarioGenerator.builder().services(12).build(), "between 20 and 50");
         assertMessage(() -> ScenarioGenerator.builder().environment("Prod EU").build(), "environment");

@@ -203,6 +203,8 @@ public final class ScenarioKafka implements AutoCloseable {
                 SiftOptions.TOPIC_CHANGES.key(), prefix + "changes",
                 SiftOptions.TOPIC_TOPOLOGY.key(), prefix + "topology",
                 SiftOptions.TOPIC_INCIDENTS.key(), prefix + "incidents",
-                SiftOptions.TOPIC_DEAD_LETTERS.key(), prefix + "deadletter");
+                SiftOptions.TOPIC_DEAD_LETTERS.key(), prefix + "deadletter",
+                ItsmOptions.TOPIC_PROBLEMS.key(), prefix + "problems",
+                ItsmOptions.TOPIC_ITSM_FEEDBACK.key(), prefix + "itsm-feedback");
     }
 }

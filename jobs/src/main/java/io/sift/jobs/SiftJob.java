@@ -3,19 +3,24 @@ package io.sift.jobs;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.detect.DetectionConfig;
 import io.sift.core.logs.TemplateRates;
+import io.sift.core.problem.ProblemConfig;
+import io.sift.core.problem.ProblemDetector;
 import io.sift.core.validate.InputValidator;
 import io.sift.jobs.operators.CorrelateFunction;
 import io.sift.jobs.operators.DeadLetterTag;
 import io.sift.jobs.operators.LogErrorRate;
 import io.sift.jobs.operators.LogTemplateFunction;
 import io.sift.jobs.operators.MetricDetectorFunction;
+import io.sift.jobs.operators.ProblemFunction;
 import io.sift.jobs.operators.ValidateFunction;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
+import io.sift.schema.Problem;
 import io.sift.schema.ServiceHealth;
 import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
@@ -49,25 +54,40 @@ public final class SiftJob {
 
     /**
      * The streams the job produces, for callers that attach more outputs (e.g. collect in the demo). SLO statuses
-     * are null without SLOs (sift.slo.objectives), service health without windows (sift.health.windows).
+     * are null without SLOs (sift.slo.objectives), service health without windows (sift.health.windows); problem
+     * candidates are always there.
      */
     public record Streams(DataStream<Anomaly> anomalies, DataStream<Incident> incidents,
             DataStream<DeadLetter> deadLetters, DataStream<SloStatus> sloStatuses,
-            DataStream<ServiceHealth> serviceHealth) {}
+            DataStream<ServiceHealth> serviceHealth, DataStream<Problem> problems) {}
 
-    /** The job's inputs. Changes and topology may be empty sources but must be given. */
+    /** The job's inputs. Changes, topology and ITSM feedback may be empty sources but must be given. */
     public record Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
-            SiftSource<TopologyUpdate> topology) {}
+            SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback) {
+
+        /** Without feedback from an ITSM tool. */
+        public Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
+                SiftSource<TopologyUpdate> topology) {
+            this(metrics, logs, changes, topology, SiftSource.empty(ItsmUpdate.class));
+        }
+    }
 
     /** Where results go; any list may be empty. */
     public record Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
             List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
-            List<Sink<ServiceHealth>> serviceHealth) {
+            List<Sink<ServiceHealth>> serviceHealth, List<Sink<Problem>> problems) {
 
-        /** Without SLO and service-health outputs. */
+        /** Without a problems output (problems are still detected, see {@link Streams#problems()}). */
+        public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
+                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
+                List<Sink<ServiceHealth>> serviceHealth) {
+            this(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth, List.of());
+        }
+
+        /** Without SLO, service-health and problems outputs. */
         public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
                 List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes) {
-            this(anomalies, incidents, deadLetters, changes, List.of(), List.of());
+            this(anomalies, incidents, deadLetters, changes, List.of(), List.of(), List.of());
         }
 
         /** Without a changes output (changes still feed correlation). */
@@ -105,6 +125,9 @@ public final class SiftJob {
         SingleOutputStreamOperator<TopologyUpdate> topology = validated(env, inputs.topology(), "topology", validator,
                 watermarks(lateness, idleness, maxFuture, TopologyUpdate::getTime), TopologyUpdate.class,
                 (v, r, now) -> v.check(r, now), deadLetters);
+        SingleOutputStreamOperator<ItsmUpdate> feedback = validated(env, inputs.itsmFeedback(), "itsm-feedback",
+                validator, watermarks(lateness, idleness, maxFuture, ItsmUpdate::getTime), ItsmUpdate.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
 
         DataStream<MetricPoint> logErrors = logs
                 .keyBy(log -> LogErrorRate.key(log, defaultEnv))
@@ -135,15 +158,19 @@ public final class SiftJob {
         DataStream<Anomaly> anomalies = metricAnomalies.union(newLogTemplates);
 
         Correlator correlator = new Correlator(settings.correlation);
-        DataStream<Either<ChangeEvent, Anomaly>> correlationInput = anomalies
-                .map(a -> Either.<ChangeEvent, Anomaly>Right(a), CorrelateFunction.INPUT_TYPE)
+        DataStream<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>> correlationInput = anomalies
+                .map(a -> CorrelateFunction.input(a), CorrelateFunction.INPUT_TYPE)
                 .uid("anomalies-to-correlation").name("Anomalies → correlation")
-                .union(changes.map(c -> Either.<ChangeEvent, Anomaly>Left(c), CorrelateFunction.INPUT_TYPE)
-                        .uid("changes-to-correlation").name("Changes → correlation"));
+                .union(changes.map(c -> CorrelateFunction.input(c), CorrelateFunction.INPUT_TYPE)
+                        .uid("changes-to-correlation").name("Changes → correlation"),
+                        feedback.map(u -> CorrelateFunction.input(u), CorrelateFunction.INPUT_TYPE)
+                                .uid("itsm-feedback-to-correlation").name("ITSM feedback → correlation"));
         BroadcastStream<TopologyUpdate> topologyBroadcast = topology.broadcast(CorrelateFunction.TOPOLOGY);
 
         SingleOutputStreamOperator<Incident> incidents = correlationInput
-                .keyBy(e -> e.isLeft() ? correlator.environmentOf(e.left()) : correlator.environmentOf(e.right()))
+                .keyBy(e -> e.isRight() ? correlator.environmentOf(e.right())
+                        : e.left().isLeft() ? correlator.environmentOf(e.left().left())
+                        : correlator.environmentOf(e.left().right()))
                 .connect(topologyBroadcast)
                 .process(new CorrelateFunction(correlator), new AvroTypeInfo<>(Incident.class))
                 .uid(CorrelateFunction.UID).name(CorrelateFunction.NAME);
@@ -152,9 +179,19 @@ public final class SiftJob {
         DataStream<ServiceHealth> serviceHealth = serviceHealth(metrics.union(logErrors), anomalies, topologyBroadcast,
                 settings);
 
-        // Repeated or out-of-order samples of a series, and topology deletes of unknown items, found after the shuffle.
+        // Repeated or out-of-order samples of a series, topology deletes of unknown items and ITSM feedback naming no
+        // live incident, found after the shuffle.
         deadLetters.add(metricAnomalies.getSideOutput(DeadLetterTag.DEAD_LETTERS));
         deadLetters.add(incidents.getSideOutput(DeadLetterTag.DEAD_LETTERS));
+
+        ProblemDetector problemDetector = new ProblemDetector(new ProblemConfig(
+                conf.get(ItsmOptions.PROBLEMS_MIN_INCIDENTS), conf.get(ItsmOptions.PROBLEMS_WINDOW)));
+        SingleOutputStreamOperator<Problem> problems = incidents
+                .filter(ProblemFunction::counts).uid("settled-incidents").name("Settled incidents")
+                .keyBy(ProblemFunction::key)
+                .process(new ProblemFunction(problemDetector), new AvroTypeInfo<>(Problem.class))
+                .uid(ProblemFunction.UID).name(ProblemFunction.NAME);
+
         DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);
         for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
             allDeadLetters = allDeadLetters.union(more);
@@ -182,6 +219,11 @@ public final class SiftJob {
             i++;
         }
         i = 0;
+        for (Sink<Problem> sink : outputs.problems()) {
+            problems.sinkTo(sink).uid("sink-problems-" + i).name("Problems → " + sink.getClass().getSimpleName());
+            i++;
+        }
+        i = 0;
         for (Sink<SloStatus> sink : outputs.sloStatuses()) {
             if (sloStatuses == null) {
                 break;
@@ -198,7 +240,7 @@ public final class SiftJob {
                     .name("Service health → " + sink.getClass().getSimpleName());
             i++;
         }
-        return new Streams(anomalies, incidents, allDeadLetters, sloStatuses, serviceHealth);
+        return new Streams(anomalies, incidents, allDeadLetters, sloStatuses, serviceHealth, problems);
     }
 
     /** Error budgets of the configured SLOs, a status per SLO and minute; null without SLOs. */

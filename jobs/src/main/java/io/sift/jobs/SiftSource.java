@@ -41,11 +41,33 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
             Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
             SourceScreen screen) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, screen, false);
+    }
+
+    /**
+     * A screened Kafka topic that may not exist yet (e.g. ITSM feedback before the ITSM integration is set up):
+     * subscribed by name pattern, so a missing topic reads as empty instead of failing the job, and partition
+     * discovery picks it up once it is created.
+     */
+    static <T extends SpecificRecordBase> SiftSource<T> optionalKafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
+            SourceScreen screen) {
+        return kafka(bootstrap, topic, groupId, recordClass, bounded, clientProperties, screen, true);
+    }
+
+    private static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
+            Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
+            SourceScreen screen, boolean optional) {
         java.util.Map<String, String> properties = java.util.Map.copyOf(clientProperties);
         return (env, watermarks, name, uid) -> {
             var builder = KafkaSource.<Either<DeadLetter, T>>builder()
-                    .setBootstrapServers(bootstrap)
-                    .setTopics(topic)
+                    .setBootstrapServers(bootstrap);
+            if (optional) {
+                builder.setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
+            } else {
+                builder.setTopics(topic);
+            }
+            builder
                     .setGroupId(groupId)
                     .setStartingOffsets(OffsetsInitializer.committedOffsets(
                             org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
@@ -57,6 +79,11 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
             }
             return env.fromSource(builder.build(), watermarks, name).uid(uid);
         };
+    }
+
+    /** An input with no records (e.g. no ITSM feedback in the embedded demo). */
+    static <T extends SpecificRecordBase> SiftSource<T> empty(Class<T> recordClass) {
+        return ofDecoded(List.of(), recordClass);
     }
 
     /** Records held in memory (embedded demo, tests). */

@@ -5,6 +5,8 @@ import io.sift.connectors.elasticsearch.ChangeDocumentEmitter;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchSinkBuilder;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;
+import io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter;
+import io.sift.connectors.elasticsearch.ProblemDocumentEmitter;
 import io.sift.connectors.elasticsearch.ServiceHealthDocumentEmitter;
 import io.sift.connectors.elasticsearch.SloStatusDocumentEmitter;
 import io.sift.connectors.itsm.IncidentWebhookConverter;
@@ -18,8 +20,10 @@ import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
+import io.sift.schema.Problem;
 import io.sift.schema.ServiceHealth;
 import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
@@ -50,8 +54,8 @@ public final class SiftWiring {
         boolean bounded = conf.get(SiftOptions.KAFKA_BOUNDED);
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
         // Metrics and logs feed event-time operators (windows, per-series order): late records and repeats are
-        // refused at the source. Changes are applied even when late, and the compacted topology topic replays old
-        // updates on every start, so neither is judged by event time.
+        // refused at the source. Changes and ITSM feedback are applied even when late, and the compacted topology topic
+        // replays old updates on every start, so none of these is judged by event time.
         SourceScreen ordered = screen(conf, true);
         SourceScreen unordered = screen(conf, false);
         return new SiftJob.Inputs(
@@ -62,7 +66,8 @@ public final class SiftWiring {
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
                         security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
-                        security, unordered));
+                        security, unordered),
+                itsmFeedback(conf, bootstrap, group, bounded, security, unordered));
     }
 
     /** The source screen of an input: size, validation and, for event-time ordered inputs, lateness and repeats. */
@@ -79,6 +84,35 @@ public final class SiftWiring {
                 : new SourceScreen(maxBytes, SiftJob.validator(conf), -1, 0);
     }
 
+    /**
+     * The ITSM feedback topic, which need not exist (no ITSM integration yet). Unbounded, it is subscribed by name
+     * pattern and picked up once created; bounded (a replay), a missing topic is an empty input, because a pattern
+     * that matches nothing never ends a bounded Kafka source.
+     */
+    static SiftSource<ItsmUpdate> itsmFeedback(Configuration conf, String bootstrap, String group, boolean bounded,
+            Map<String, String> security, SourceScreen screen) {
+        String topic = conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK);
+        if (bounded && !topicExists(bootstrap, topic, security)) {
+            return SiftSource.empty(ItsmUpdate.class);
+        }
+        return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security, screen);
+    }
+
+    private static boolean topicExists(String bootstrap, String topic, Map<String, String> security) {
+        Properties props = new Properties();
+        props.putAll(security);
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics of Kafka at " + bootstrap + " (to see whether "
+                    + topic + " exists): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing Kafka topics", e);
+        }
+    }
+
     /** Kafka incident and dead-letter topics, and Elasticsearch when {@code sift.elasticsearch.url} is set. */
     public static SiftJob.Outputs outputs(Configuration conf) {
         String bootstrap = requireBootstrap(conf);
@@ -87,6 +121,7 @@ public final class SiftWiring {
         List<Sink<Incident>> incidents = new ArrayList<>();
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
         List<Sink<ChangeEvent>> changes = new ArrayList<>();
+        List<Sink<Problem>> problems = new ArrayList<>();
         List<Sink<SloStatus>> sloStatuses = new ArrayList<>();
         List<Sink<ServiceHealth>> serviceHealth = new ArrayList<>();
         Map<String, String> security = KafkaSecurityOptions.clientProperties(conf);
@@ -102,6 +137,13 @@ public final class SiftWiring {
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AvroRecordSerializer<>(conf.get(SiftOptions.TOPIC_INCIDENTS), Incident.class,
                         Incident::getId))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producerSecurity)
+                .build());
+        problems.add(KafkaSink.<Problem>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AvroRecordSerializer<>(conf.get(ItsmOptions.TOPIC_PROBLEMS), Problem.class,
+                        Problem::getId))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setKafkaProducerConfig(producerSecurity)
                 .build());
@@ -121,6 +163,13 @@ public final class SiftWiring {
             incidents.add(elasticsearch(conf, url).setEmitter(new IncidentDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
+            // Time to detect / acknowledge / resolve per incident, read by the Problems dashboard and the notebook.
+            incidents.add(elasticsearch(conf, url).setEmitter(new IncidentMetricsDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
+            problems.add(elasticsearch(conf, url).setEmitter(new ProblemDocumentEmitter())
+                    .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
+                    .build());
             // Changes are indexed too, so SREs see what changed next to the incidents it may have caused.
             changes.add(elasticsearch(conf, url).setEmitter(new ChangeDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
@@ -138,7 +187,7 @@ public final class SiftWiring {
         if (webhookUrl != null && !webhookUrl.isBlank()) {
             incidents.add(webhook(conf, webhookUrl, new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security)));
         }
-        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth);
+        return new SiftJob.Outputs(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth, problems);
     }
 
     /** An Elasticsearch sink builder with the connection, credentials and bulk sizing from the settings. */

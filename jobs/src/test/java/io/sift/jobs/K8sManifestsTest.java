@@ -91,7 +91,8 @@ class K8sManifestsTest {
         Set<String> expectedNames = new TreeSet<>(List.of(SiftOptions.TOPIC_METRICS.defaultValue(),
                 SiftOptions.TOPIC_LOGS.defaultValue(), SiftOptions.TOPIC_CHANGES.defaultValue(),
                 SiftOptions.TOPIC_TOPOLOGY.defaultValue(), SiftOptions.TOPIC_INCIDENTS.defaultValue(),
-                SiftOptions.TOPIC_DEAD_LETTERS.defaultValue()));
+                SiftOptions.TOPIC_DEAD_LETTERS.defaultValue(), ItsmOptions.TOPIC_PROBLEMS.defaultValue(),
+                ItsmOptions.TOPIC_ITSM_FEEDBACK.defaultValue()));
         Map<String, JsonNode> topics = topicsByName();
         assertEquals(expectedNames, topics.keySet(), "one KafkaTopic per sift.kafka.topic.* default");
 

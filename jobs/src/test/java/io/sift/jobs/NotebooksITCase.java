@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Timeout;
 class NotebooksITCase {
 
     private static final List<String> FIGURES = List.of("incident-timeline.png", "incident-sizes.png",
-            "root-causes.png", "noise-reduction.png", "detector-scores.png");
+            "root-causes.png", "noise-reduction.png", "detector-scores.png", "time-to-detect-resolve.png",
+            "incidents-per-service.png", "noise-per-incident.png");
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -91,6 +92,9 @@ class NotebooksITCase {
                         .setRejectedDocumentHandler(new CollectingRejectedDocumentHandler(handler)).build()),
                 List.of(ElasticsearchSink.<Incident>builder().setHosts(elasticsearch)
                         .setEmitter(new IncidentDocumentEmitter())
+                        .setRejectedDocumentHandler(new CollectingRejectedDocumentHandler(handler)).build(),
+                        ElasticsearchSink.<Incident>builder().setHosts(elasticsearch)
+                        .setEmitter(new io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter())
                         .setRejectedDocumentHandler(new CollectingRejectedDocumentHandler(handler)).build()),
                 List.of());
         SiftJob.Inputs inputs = new SiftJob.Inputs(

@@ -24,7 +24,7 @@ public final class SiftSchemas {
     /** Top-level record schemas, in the order their files must be parsed (named types used later come first). */
     public static final List<String> FILES = List.of(
             "Resource", "Anomaly", "MetricPoint", "LogRecord", "ChangeEvent", "TopologyUpdate", "Incident",
-            "DeadLetter", "SloStatus", "ServiceHealth");
+            "DeadLetter", "SloStatus", "ServiceHealth", "Problem", "ItsmUpdate");
 
     private static final Map<String, Map<String, Schema>> RELEASED = loadReleased();
 
@@ -35,10 +35,15 @@ public final class SiftSchemas {
         return List.copyOf(RELEASED.keySet());
     }
 
+    /** The record names release {@code version} had. */
+    public static java.util.Set<String> releasedNames(String version) {
+        Map<String, Schema> schemas = RELEASED.get(version);
+        return schemas == null ? java.util.Set.of() : java.util.Set.copyOf(schemas.keySet());
+    }
+
     /** Whether release {@code version} had the record {@code name} (records added later did not exist then). */
     public static boolean isReleased(String version, String name) {
-        Map<String, Schema> schemas = RELEASED.get(version);
-        return schemas != null && schemas.containsKey(name);
+        return releasedNames(version).contains(name);
     }
 
     /** The schema of record {@code name} as release {@code version} wrote it. */
@@ -53,7 +58,7 @@ public final class SiftSchemas {
 
     /** The current schema of record {@code name}, as parsed from {@code src/main/avro}. */
     public static Schema current(String name) {
-        return parseAll("io/sift/schema/current/").get(name);
+        return parseAll("io/sift/schema/current/", false).get(name);
     }
 
     /** A store holding every released version of the given record's schema, for resolving old writers. */
@@ -91,17 +96,17 @@ public final class SiftSchemas {
     private static Map<String, Map<String, Schema>> loadReleased() {
         Map<String, Map<String, Schema>> versions = new LinkedHashMap<>();
         for (String version : readLines("io/sift/schema/released/versions.txt")) {
-            versions.put(version, parseAll("io/sift/schema/released/" + version + "/"));
+            versions.put(version, parseAll("io/sift/schema/released/" + version + "/", true));
         }
         return Collections.unmodifiableMap(versions);
     }
 
-    private static Map<String, Schema> parseAll(String folder) {
+    /** Parses a folder's schemas; a release may lack schemas added after it ({@code skipMissing}). */
+    private static Map<String, Schema> parseAll(String folder, boolean skipMissing) {
         Schema.Parser parser = new Schema.Parser();
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        boolean released = folder.contains("/released/");
         for (String name : FILES) {
-            if (released && SiftSchemas.class.getClassLoader().getResource(folder + name + ".avsc") == null) {
+            if (skipMissing && SiftSchemas.class.getClassLoader().getResource(folder + name + ".avsc") == null) {
                 continue; // a schema added after that release
             }
             try (InputStream in = resource(folder + name + ".avsc")) {

@@ -37,8 +37,21 @@ final class SampleRecords {
                 .setSuspectChanges(List.of(ChangeRef.newBuilder().setId("chg-1").setItem("orders-db")
                         .setTime(T0.minusSeconds(120)).setSummary("deploy orders-db 1.8.2")
                         .setChangeRequest("CHG0012345").build()))
-                .setMergedInto(null).build();
+                .setMergedInto(null).setDetectedAt(T0.plusSeconds(30)).setAcknowledgedAt(T0.plusSeconds(240))
+                .setAssignee("dba-oncall").setTicket("INC0012345").setResolvedBy(ResolutionSource.HUMAN).build();
+        Problem problem = Problem.newBuilder().setId("prb-1").setVersion(2).setStatus(ProblemStatus.CANDIDATE)
+                .setFingerprint("rcf-1").setEnvironment("prod").setRootCauseItem("orders-db")
+                .setSignature("db.client.operation.duration.p95 up")
+                .setTitle("orders-db: db.client.operation.duration.p95 up, 3 incidents")
+                .setIncidentIds(List.of("inc-1", "inc-2", "inc-3")).setOccurrences(3).setFirstSeen(T0)
+                .setLastSeen(T0.plusSeconds(7200)).setUpdatedAt(T0.plusSeconds(7300)).setKnownError(null)
+                .setWorkaround(null).build();
+        ItsmUpdate feedback = ItsmUpdate.newBuilder().setIncidentId("inc-1").setEnvironment("prod")
+                .setAction(ItsmAction.RESOLVED).setTime(T0.plusSeconds(600)).setTicket("INC0012345")
+                .setAssignee("dba-oncall").setNote("restarted the primary").setSource("servicenow").build();
         return Map.of(
+                "Problem", problem,
+                "ItsmUpdate", feedback,
                 "MetricPoint", MetricPoint.newBuilder().setTime(T0).setName("http.server.request.duration.p95")
                         .setValue(123.4).setUnit("ms").setKind(MetricKind.HISTOGRAM_SUMMARY).setResource(resource())
                         .setLabels(Map.of("route", "/orders")).build(),

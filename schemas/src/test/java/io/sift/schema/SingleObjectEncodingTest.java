@@ -76,6 +76,9 @@ class SingleObjectEncodingTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String version : SiftSchemas.releasedVersions()) {
             for (Map.Entry<String, SpecificRecord> sample : SampleRecords.all().entrySet()) {
+                if (!SiftSchemas.releasedNames(version).contains(sample.getKey())) {
+                    continue; // a schema added after that release
+                }
                 tests.add(DynamicTest.dynamicTest(sample.getKey() + " written by " + version, () -> {
                     SpecificRecord record = sample.getValue();
                     Schema released = SiftSchemas.released(version, sample.getKey());

@@ -105,7 +105,9 @@ public final class ElasticsearchTemplates {
                     new Template(Kind.INDEX, "sift-anomalies"),
                     new Template(Kind.INDEX, "sift-changes"),
                     new Template(Kind.INDEX, "sift-slo"),
-                    new Template(Kind.INDEX, "sift-service-health"));
+                    new Template(Kind.INDEX, "sift-service-health"),
+                    new Template(Kind.INDEX, "sift-problems"),
+                    new Template(Kind.INDEX, "sift-incident-metrics"));
 
     private ElasticsearchTemplates() {}
 

@@ -83,6 +83,11 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
         // Versions written before the fingerprint existed carry an empty one: leave it out rather than index "".
         doc.field("fingerprint", incident.getFingerprint().isEmpty() ? null : incident.getFingerprint());
         doc.field("group_key", incident.getGroupKey());
+        doc.field("detected_at", incident.getDetectedAt());
+        doc.field("acknowledged_at", incident.getAcknowledgedAt());
+        doc.field("assignee", incident.getAssignee());
+        doc.field("ticket", incident.getTicket());
+        doc.field("resolved_by", incident.getResolvedBy());
 
         doc.startArray("anomalies");
         for (AnomalyRef a : nonNull(incident.getAnomalies())) {

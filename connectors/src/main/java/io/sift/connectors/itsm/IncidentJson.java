@@ -76,6 +76,11 @@ public final class IncidentJson {
         node.put("flapping", incident.getFlapping());
         node.put("fingerprint", incident.getFingerprint());
         node.put("groupKey", incident.getGroupKey());
+        node.put("detectedAt", iso(incident.getDetectedAt()));
+        node.put("acknowledgedAt", iso(incident.getAcknowledgedAt()));
+        node.put("assignee", incident.getAssignee());
+        node.put("ticket", incident.getTicket());
+        node.put("resolvedBy", incident.getResolvedBy() == null ? null : incident.getResolvedBy().name());
         return node;
     }
 

@@ -92,7 +92,8 @@ class ElasticsearchTemplatesTest {
         for (ElasticsearchTemplates.Template t : ElasticsearchTemplates.TEMPLATES) {
             assertTrue(readme.contains(t.fileName()), "README lists " + t.fileName());
         }
-        for (String indexTemplate : List.of("sift-incidents", "sift-anomalies", "sift-changes")) {
+        for (String indexTemplate : List.of("sift-incidents", "sift-anomalies", "sift-changes", "sift-problems",
+                "sift-incident-metrics")) {
             Map<String, String> leaves = leafTypes(mergedMappings(indexTemplate));
             Map<String, String> descriptions = descriptions(indexTemplate);
             for (String field : leaves.keySet()) {
@@ -115,6 +116,9 @@ class ElasticsearchTemplatesTest {
         checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sample("c")));
         checkDocument("sift-slo", new SloStatusDocumentEmitter().toRequest(TestData.sloStatus("s")));
         checkDocument("sift-service-health", new ServiceHealthDocumentEmitter().toRequest(TestData.serviceHealth("h")));
+        checkDocument("sift-problems", new ProblemDocumentEmitter().toRequest(TestData.problem("p", 2)));
+        checkDocument("sift-incident-metrics",
+                new IncidentMetricsDocumentEmitter().toRequest(TestData.incident("i", 3)));
     }
 
     private static void checkDocument(String indexTemplate, IndexRequestEntry entry) throws IOException {

@@ -92,6 +92,32 @@ public final class TestData {
                 .setFlapping(true)
                 .setFingerprint("fp-4c1d2e3f4a5b6c7d8e9f")
                 .setGroupKey("db-cluster{cluster=eu-1}")
+                .setDetectedAt(openedAt.plusSeconds(20))
+                .setAcknowledgedAt(openedAt.plusSeconds(200))
+                .setAssignee("dba-oncall")
+                .setTicket("INC0012345")
+                .setResolvedBy(io.sift.schema.ResolutionSource.HUMAN)
+                .build();
+    }
+
+    /** A problem candidate linking three incidents, fully populated. */
+    public static io.sift.schema.Problem problem(String id, long version) {
+        return io.sift.schema.Problem.newBuilder()
+                .setId(id)
+                .setVersion(version)
+                .setStatus(io.sift.schema.ProblemStatus.CANDIDATE)
+                .setFingerprint("rcf-0123")
+                .setEnvironment("prod")
+                .setRootCauseItem("orders-db")
+                .setSignature("db.client up")
+                .setTitle("orders-db: db.client up, 3 incidents in 2 h")
+                .setIncidentIds(List.of("inc-1", "inc-2", "inc-3"))
+                .setOccurrences(3)
+                .setFirstSeen(OPENED)
+                .setLastSeen(OPENED.plusSeconds(7200))
+                .setUpdatedAt(OPENED.plusSeconds(7800))
+                .setKnownError(false)
+                .setWorkaround("fail over to the replica")
                 .build();
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sift.core.validate.ErrorKinds;
 import io.sift.core.validate.InputValidator;
 import io.sift.schema.DeadLetter;
+import io.sift.schema.ItsmAction;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
@@ -70,6 +72,25 @@ class SourceScreenTest {
                 ErrorKinds.TIMESTAMP_IN_FUTURE, null);
         refused(metrics.decode(kafka(0, bytes(metric("cpu", Instant.ofEpochSecond(1_700_000), 1)))),
                 ErrorKinds.TIMESTAMP_TOO_OLD, null);
+    }
+
+    @Test
+    void itsmFeedbackIsValidatedAtTheSourceButNotJudgedByEventTimeOrder() {
+        // As the job reads the feedback topic: size, UTF-8 and validation, no lateness (feedback applies even late).
+        SourceScreen unordered = new SourceScreen(4096, new InputValidator(Duration.ofDays(1).toMillis()), -1, 0);
+        AvroRecordDeserializer<ItsmUpdate> feedback = new AvroRecordDeserializer<>(ItsmUpdate.class, unordered);
+        BinaryMessageEncoder<ItsmUpdate> encoder = AvroRecordSerializer.encoderFor(ItsmUpdate.class);
+        ItsmUpdate ack = ItsmUpdate.newBuilder().setIncidentId("inc-1").setAction(ItsmAction.ACKNOWLEDGED)
+                .setTime(T0.plusSeconds(60)).setAssignee("dba-oncall").build();
+        assertTrue(feedback.decode(kafka(0, AvroRecordSerializer.encode(encoder, ack))).isRight());
+        ItsmUpdate earlier = ItsmUpdate.newBuilder(ack).setTime(T0.minus(Duration.ofHours(2))).build();
+        assertTrue(feedback.decode(kafka(0, AvroRecordSerializer.encode(encoder, earlier))).isRight(),
+                "an older acknowledgement is not late");
+        byte[] noId = AvroRecordSerializer.encode(encoder, ItsmUpdate.newBuilder(ack).setIncidentId(" ").build());
+        refused(feedback.decode(kafka(0, noId)), ErrorKinds.MISSING_FIELD, noId);
+        byte[] unknown = AvroRecordSerializer.encode(encoder,
+                ItsmUpdate.newBuilder(ack).setAction(ItsmAction.UNKNOWN).build());
+        refused(feedback.decode(kafka(0, unknown)), ErrorKinds.UNKNOWN_ACTION, unknown);
     }
 
     @Test

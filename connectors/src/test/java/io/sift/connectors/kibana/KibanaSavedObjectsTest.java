@@ -106,7 +106,8 @@ class KibanaSavedObjectsTest {
             assertTrue(!objects.ofType(type).isEmpty(), "no " + type + " objects");
         }
         assertEquals(Set.of("[Sift] Incident overview", "[Sift] Noise reduction", "[Sift] Root causes and changes",
-                        "[Sift] Detector health", "[Sift] Service health", "[Sift] SLOs and error budgets"),
+                        "[Sift] Detector health", "[Sift] Service health", "[Sift] SLOs and error budgets",
+                        "[Sift] Problems"),
                 objects.ofType("dashboard").stream().map(SavedObject::title).collect(Collectors.toSet()));
     }
 

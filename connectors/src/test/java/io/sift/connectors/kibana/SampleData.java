@@ -44,6 +44,7 @@ final class SampleData {
     final List<Anomaly> anomalies = new ArrayList<>();
     final List<Incident> incidents = new ArrayList<>();
     final List<ChangeEvent> changes = new ArrayList<>();
+    final List<io.sift.schema.Problem> problems = new ArrayList<>();
 
     SampleData() {
         List<Anomaly> ordersDb = List.of(
@@ -125,6 +126,25 @@ final class SampleData {
                 .setAttributes(Map.of("flag", "search.fuzzy-ranking"))
                 .build());
 
+        // orders-db had done this twice before in the week: a problem candidate linking the three.
+        problems.add(io.sift.schema.Problem.newBuilder()
+                .setId("prb-orders-db")
+                .setVersion(2)
+                .setStatus(io.sift.schema.ProblemStatus.CANDIDATE)
+                .setFingerprint("rcf-orders-db-db-client-up")
+                .setEnvironment("prod")
+                .setRootCauseItem("orders-db")
+                .setSignature("db.client up")
+                .setTitle("orders-db: db.client up, 3 incidents in 2 days")
+                .setIncidentIds(List.of("inc-orders-db-1122", "inc-orders-db-1123", "inc-orders-db"))
+                .setOccurrences(3)
+                .setFirstSeen(T0.minus(Duration.ofDays(2)))
+                .setLastSeen(T0.plus(Duration.ofMinutes(60)))
+                .setUpdatedAt(T0.plus(Duration.ofMinutes(110)))
+                .setKnownError(null)
+                .setWorkaround(null)
+                .build());
+
         // Noise that correlated with nothing.
         anomaly(ROBUST, "search", LATENCY, "prod", "node-8", 140, 150, 51.0, 3.0, 3, 1);
     }
@@ -195,6 +215,11 @@ final class SampleData {
                     .setDirection(a.getDirection())
                     .build());
         }
+        // Detected 30 s after the onset; P1 and P2 acknowledged 4 min later; P1 resolved by a person.
+        Instant detected = opened.plusSeconds(30);
+        Instant acknowledged = priority.ordinal() <= Priority.P2.ordinal() ? detected.plusSeconds(240) : null;
+        io.sift.schema.ResolutionSource resolver = resolved == null ? null
+                : priority == Priority.P1 ? io.sift.schema.ResolutionSource.HUMAN : io.sift.schema.ResolutionSource.SIFT;
         IncidentChange change = status == IncidentStatus.RESOLVED ? IncidentChange.RESOLVED
                 : status == IncidentStatus.MERGED ? IncidentChange.MERGED : IncidentChange.UPDATED;
         return Incident.newBuilder()
@@ -217,6 +242,11 @@ final class SampleData {
                 .setRootCauses(hints)
                 .setSuspectChanges(changes)
                 .setMergedInto(mergedInto)
+                .setDetectedAt(detected)
+                .setAcknowledgedAt(acknowledged)
+                .setAssignee(acknowledged == null ? null : "sre-oncall")
+                .setTicket(acknowledged == null ? null : "INC00" + Math.abs(id.hashCode() % 100000))
+                .setResolvedBy(resolver)
                 .build();
     }
 

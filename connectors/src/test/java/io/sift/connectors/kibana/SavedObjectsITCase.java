@@ -82,6 +82,8 @@ class SavedObjectsITCase {
     private static final String CHANGES_PREFIX = "sift-changes-" + RUN + "-";
     private static final String SERVICE_HEALTH_PREFIX = "sift-service-health-" + RUN + "-";
     private static final String SLO_PREFIX = "sift-slo-" + RUN + "-";
+    private static final String PROBLEMS_PREFIX = "sift-problems-" + RUN + "-";
+    private static final String METRICS_PREFIX = "sift-incident-metrics-" + RUN + "-";
     private static final Set<String> NUMERIC_TYPES =
             Set.of("long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long");
     private static final Set<String> KEYWORD_TYPES = Set.of("keyword", "constant_keyword", "wildcard");
@@ -110,6 +112,16 @@ class SavedObjectsITCase {
             entries.add(changes.toRequest(change));
         }
         entries.addAll(serviceHealthAndSloEntries());
+        io.sift.connectors.elasticsearch.ProblemDocumentEmitter problems =
+                new io.sift.connectors.elasticsearch.ProblemDocumentEmitter(PROBLEMS_PREFIX);
+        for (io.sift.schema.Problem problem : data.problems) {
+            entries.add(problems.toRequest(problem));
+        }
+        io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter metrics =
+                new io.sift.connectors.elasticsearch.IncidentMetricsDocumentEmitter(METRICS_PREFIX);
+        for (Incident incident : data.incidents) {
+            entries.add(metrics.toRequest(incident));
+        }
         bulk(entries);
         objects = SavedObjects.load();
     }
@@ -162,8 +174,9 @@ class SavedObjectsITCase {
     @Test
     void dataViewsTimeFieldsAndFieldFormatsAreMapped() throws IOException {
         List<SavedObject> dataViews = objects.ofType("index-pattern");
-        assertEquals(5, dataViews.size(),
-                "a data view per index family: incidents, anomalies, changes, service health, SLO statuses");
+        assertEquals(7, dataViews.size(),
+                "a data view per index family: incidents, anomalies, changes, service health, SLO statuses, problems,"
+                        + " incident metrics");
         for (SavedObject dataView : dataViews) {
             PlannedQuery named = new PlannedQuery(dataView.type() + " " + dataView.id(), dataView, dataView);
             dataView.stringified("/fieldFormatMap").fieldNames().forEachRemaining(named::need);
@@ -381,7 +394,9 @@ class SavedObjectsITCase {
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", ANOMALIES_PREFIX)))
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", CHANGES_PREFIX)))
                 .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", SERVICE_HEALTH_PREFIX)))
-                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", SLO_PREFIX)));
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", SLO_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", PROBLEMS_PREFIX)))
+                .add(NODES.objectNode().set("prefix", NODES.objectNode().put("_index", METRICS_PREFIX)));
         bool.set("minimum_should_match", IntNode.valueOf(1));
         return filter;
     }

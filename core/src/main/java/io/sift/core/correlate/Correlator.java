@@ -3,6 +3,7 @@ package io.sift.core.correlate;
 import io.sift.core.detect.SeriesKeys;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.core.util.StableIds;
+import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -12,7 +13,10 @@ import io.sift.schema.Direction;
 import io.sift.schema.Incident;
 import io.sift.schema.IncidentChange;
 import io.sift.schema.IncidentStatus;
+import io.sift.schema.ItsmAction;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.Priority;
+import io.sift.schema.ResolutionSource;
 import io.sift.schema.RootCauseHint;
 import java.io.Serializable;
 import java.time.Instant;
@@ -47,6 +51,9 @@ import java.util.TreeSet;
  * reopens under its id when, within the cool-down, its root-cause item or its opening series is anomalous again and
  * no open incident explains that; one that resolves and reopens more than the flap count within the flap window is
  * flapping and resolves only after the longer flap quiet; incidents are forgotten at the end of the cool-down.
+ * <li><b>ITSM feedback:</b> a person's acknowledgement or assignment adds to the incident; a person's resolution
+ * resolves it (further samples of the episodes already folded in do not reopen it, a recurrence does); a closure
+ * ends it (a recurrence opens a new incident); a person's reopening keeps it open until a person resolves it.
  * </ul>
  *
  * <p>Inputs must arrive in event-time order for results to be deterministic; the Flink wrapper sorts them.
@@ -114,6 +121,10 @@ public final class Correlator implements Serializable {
             double peakBefore = holder.peakScore;
             known.update(anomaly);
             touch(holder, anomaly, time);
+            if (wasResolved && holder.resolvedByHuman) {
+                // A person resolved it knowing this episode: its tail is no recurrence.
+                return out;
+            }
             if (wasResolved) {
                 reopen(holder, time);
                 out.add(emit(holder, IncidentChange.REOPENED, state, topology));
@@ -155,6 +166,7 @@ public final class Correlator implements Serializable {
             incident.id = StableIds.of("inc", incident.environment, anomaly.getId());
             incident.fingerprint = fingerprint;
             incident.openedAt = onset;
+            incident.detectedAt = time;
             incident.lastSeen = time;
             incident.anomalies.add(entry(anomaly, groups));
             incident.anomalyUpdates = 1;
@@ -221,6 +233,112 @@ public final class Correlator implements Serializable {
                 holderHints.remove(entry.id, incident);
             }
         }
+    }
+
+    /** The correlation scope (Flink key) of ITSM feedback: the environment it names, else the default one. */
+    public String environmentOf(ItsmUpdate update) {
+        return update.getEnvironment() == null || update.getEnvironment().isBlank()
+                ? config.defaultEnvironment : update.getEnvironment();
+    }
+
+    /**
+     * What applying ITSM feedback gave: the incident versions it produced (possibly none, e.g. a repeated
+     * acknowledgement), or why it could not be applied ({@code errorKind} and {@code reason} for a dead letter).
+     */
+    public record FeedbackOutcome(List<Incident> incidents, String errorKind, String reason) {
+        static FeedbackOutcome applied(List<Incident> incidents) {
+            return new FeedbackOutcome(incidents, null, null);
+        }
+
+        static FeedbackOutcome rejected(String errorKind, String reason) {
+            return new FeedbackOutcome(List.of(), errorKind, reason);
+        }
+
+        public boolean isRejected() {
+            return errorKind != null;
+        }
+    }
+
+    /** Applies a person's action reported by the ITSM tool to the incident it names. */
+    public FeedbackOutcome onFeedback(CorrelationState state, ItsmUpdate update, Topology topology) {
+        IncidentState incident = null;
+        for (IncidentState candidate : state.incidents) {
+            if (candidate.id.equals(update.getIncidentId())) {
+                incident = candidate;
+            }
+        }
+        if (incident == null) {
+            return FeedbackOutcome.rejected(ErrorKinds.UNKNOWN_INCIDENT, "no live incident " + update.getIncidentId()
+                    + " in environment " + environmentOf(update) + ": a wrong id or environment, an incident merged "
+                    + "into another, or one forgotten after its reopen cool-down ("
+                    + java.time.Duration.ofMillis(config.reopenMillis) + ")");
+        }
+        long time = Math.max(update.getTime().toEpochMilli(), incident.openedAt);
+        boolean details = false;
+        if (update.getTicket() != null && !update.getTicket().equals(incident.ticket)) {
+            incident.ticket = update.getTicket();
+            details = true;
+        }
+        if (update.getAssignee() != null && !update.getAssignee().equals(incident.assignee)) {
+            incident.assignee = update.getAssignee();
+            details = true;
+        }
+        incident.feedbackAt = time;
+        List<Incident> out = new ArrayList<>();
+        switch (update.getAction()) {
+            case ACKNOWLEDGED -> {
+                if (incident.acknowledgedAt < 0) {
+                    incident.acknowledgedAt = time;
+                    out.add(emit(incident, IncidentChange.ACKNOWLEDGED, state, topology));
+                } else if (details) {
+                    out.add(emit(incident, IncidentChange.ASSIGNED, state, topology));
+                }
+            }
+            case ASSIGNED -> {
+                if (details) {
+                    out.add(emit(incident, IncidentChange.ASSIGNED, state, topology));
+                }
+            }
+            case RESOLVED -> {
+                if (!incident.resolved || !incident.resolvedByHuman) {
+                    if (!incident.resolved) {
+                        recordTransition(incident, time);
+                    }
+                    incident.resolved = true;
+                    incident.resolvedByHuman = true;
+                    incident.heldOpen = false;
+                    incident.resolvedAt = time;
+                    out.add(emit(incident, IncidentChange.RESOLVED, state, topology));
+                }
+            }
+            case CLOSED -> {
+                if (!incident.resolved || !incident.resolvedByHuman) {
+                    incident.resolvedAt = time;
+                }
+                incident.resolved = true;
+                incident.resolvedByHuman = true;
+                incident.heldOpen = false;
+                incident.version++;
+                Incident closed = build(incident, IncidentChange.CLOSED, state, topology);
+                closed.setStatus(IncidentStatus.CLOSED);
+                out.add(closed);
+                // Closed for good: a recurrence is a new incident (and a problem candidate), not a reopening.
+                state.incidents.remove(incident);
+            }
+            case REOPENED -> {
+                if (incident.resolved) {
+                    reopen(incident, time);
+                    incident.heldOpen = true;
+                    out.add(emit(incident, IncidentChange.REOPENED, state, topology));
+                }
+            }
+            default -> {
+                return FeedbackOutcome.rejected(ErrorKinds.UNKNOWN_ACTION, "ITSM action " + update.getAction()
+                        + " for incident " + update.getIncidentId() + " is none of ACKNOWLEDGED, ASSIGNED, RESOLVED, "
+                        + "CLOSED, REOPENED (written by a newer producer?)");
+            }
+        }
+        return FeedbackOutcome.applied(out);
     }
 
     /** The dedup key of an incident opened by an anomaly of this series. */
@@ -334,7 +452,7 @@ public final class Correlator implements Serializable {
         Iterator<IncidentState> it = state.incidents.iterator();
         while (it.hasNext()) {
             IncidentState incident = it.next();
-            if (!incident.resolved && !incident.hasOngoing()
+            if (!incident.resolved && !incident.heldOpen && !incident.hasOngoing()
                     && watermark >= incident.activeUntil() + quietOf(incident)) {
                 incident.resolved = true;
                 incident.resolvedAt = incident.activeUntil() + quietOf(incident);
@@ -362,7 +480,7 @@ public final class Correlator implements Serializable {
         for (IncidentState incident : state.incidents) {
             if (incident.resolved) {
                 next = Math.min(next, incident.resolvedAt + config.reopenMillis);
-            } else if (!incident.hasOngoing()) {
+            } else if (!incident.hasOngoing() && !incident.heldOpen) {
                 next = Math.min(next, incident.activeUntil() + quietOf(incident));
             }
         }
@@ -403,6 +521,7 @@ public final class Correlator implements Serializable {
     private void reopen(IncidentState incident, long time) {
         incident.resolved = false;
         incident.resolvedAt = -1;
+        incident.resolvedByHuman = false;
         recordTransition(incident, time);
         if (incident.transitions.size() > config.flapCount) {
             incident.flapping = true;
@@ -469,6 +588,8 @@ public final class Correlator implements Serializable {
 
         long updatedAt = switch (change) {
             case RESOLVED -> incident.resolvedAt;
+            case ACKNOWLEDGED, ASSIGNED, CLOSED -> incident.feedbackAt;
+            case REOPENED -> incident.heldOpen ? incident.feedbackAt : incident.lastSeen;
             default -> incident.lastSeen;
         };
         return Incident.newBuilder()
@@ -494,6 +615,12 @@ public final class Correlator implements Serializable {
                 .setFlapping(incident.flapping)
                 .setFingerprint(incident.fingerprint)
                 .setGroupKey(config.grouping.isEmpty() ? null : groupKey(incident))
+                .setDetectedAt(incident.detectedAt < 0 ? null : Instant.ofEpochMilli(incident.detectedAt))
+                .setAcknowledgedAt(incident.acknowledgedAt < 0 ? null : Instant.ofEpochMilli(incident.acknowledgedAt))
+                .setAssignee(incident.assignee)
+                .setTicket(incident.ticket)
+                .setResolvedBy(!incident.resolved ? null
+                        : incident.resolvedByHuman ? ResolutionSource.HUMAN : ResolutionSource.SIFT)
                 .build();
     }
 

@@ -27,6 +27,19 @@ public class IncidentState {
     public boolean flapping;
     /** Event times of its recent resolutions and reopenings, for flap detection (pruned to the flap window). */
     public List<Long> transitions = new ArrayList<>();
+    /** Event time Sift opened it (the sample that opened it), or -1 in state restored from before the field. */
+    public long detectedAt = -1;
+    /** When a person acknowledged it in the ITSM tool, or -1. */
+    public long acknowledgedAt = -1;
+    /** ITSM assignee and ticket number, when the ITSM tool reported them. */
+    public String assignee;
+    public String ticket;
+    /** Whether a person resolved it (ITSM feedback) rather than the quiet period. */
+    public boolean resolvedByHuman;
+    /** Whether a person reopened it: it then stays open until a person resolves it. */
+    public boolean heldOpen;
+    /** Event time of the latest ITSM feedback applied, the time of the versions it produces. */
+    public long feedbackAt = -1;
 
     public IncidentState() {}
 

@@ -34,6 +34,10 @@ public final class ErrorKinds {
     public static final String OUT_OF_ORDER = "OUT_OF_ORDER";
     /** A topology delete of an item or edge the topology does not hold. */
     public static final String UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE";
+    /** ITSM feedback naming no live incident (a wrong id or environment, merged, or forgotten after the cool-down). */
+    public static final String UNKNOWN_INCIDENT = "UNKNOWN_INCIDENT";
+    /** ITSM feedback with an action this version of Sift does not know. */
+    public static final String UNKNOWN_ACTION = "UNKNOWN_ACTION";
 
     private ErrorKinds() {}
 }

@@ -60,6 +60,9 @@ public final class InputValidator implements Serializable {
         if (record instanceof TopologyUpdate update) {
             return check(update, nowMillis);
         }
+        if (record instanceof io.sift.schema.ItsmUpdate update) {
+            return check(update, nowMillis);
+        }
         throw new IllegalArgumentException("not an input record of Sift: "
                 + (record == null ? "null" : record.getClass().getName()));
     }
@@ -76,6 +79,9 @@ public final class InputValidator implements Serializable {
             return change.getTime().toEpochMilli();
         }
         if (record instanceof TopologyUpdate update) {
+            return update.getTime().toEpochMilli();
+        }
+        if (record instanceof io.sift.schema.ItsmUpdate update) {
             return update.getTime().toEpochMilli();
         }
         throw new IllegalArgumentException("not an input record of Sift: "
@@ -119,6 +125,19 @@ public final class InputValidator implements Serializable {
             return new Rejection(ErrorKinds.MISSING_FIELD, "topology edge needs both ends");
         }
         return null;
+    }
+
+    /** ITSM feedback must name the incident and an action Sift knows; the incident itself is checked later. */
+    public Rejection check(io.sift.schema.ItsmUpdate update, long nowMillis) {
+        if (update.getIncidentId() == null || update.getIncidentId().isBlank()) {
+            return new Rejection(ErrorKinds.MISSING_FIELD, "ITSM update has no incidentId (the Sift incident id the ticket was"
+                    + " opened for, its correlation id)");
+        }
+        if (update.getAction() == io.sift.schema.ItsmAction.UNKNOWN) {
+            return new Rejection(ErrorKinds.UNKNOWN_ACTION, "ITSM update for " + update.getIncidentId() + " has an action this"
+                    + " version of Sift does not know (written by a newer producer?)");
+        }
+        return checkTime(update.getTime().toEpochMilli(), nowMillis);
     }
 
     private static Rejection check(Resource resource) {

@@ -3,18 +3,18 @@ package io.sift.jobs.operators;
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.Topology;
+import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.DeadLetters;
 import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.Anomaly;
-import io.sift.schema.DeadLetter;
 import io.sift.schema.ChangeEvent;
+import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
-import io.sift.schema.TopologyOperation;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -36,9 +36,11 @@ import org.apache.flink.util.Collector;
  * Holds the correlation state of one environment (the key) and the topology (broadcast state), and calls the
  * plain-Java correlator. Inputs are buffered until the watermark passes them and then applied in event-time
  * order, so the incidents (ids, versions, contents) do not depend on arrival order, parallelism or restarts.
+ * Inputs are anomalies (right) and, on the left, changes or ITSM feedback; feedback Sift cannot apply (an unknown
+ * incident) goes to the dead letters.
  */
-public final class CorrelateFunction
-        extends KeyedBroadcastProcessFunction<String, Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident> {
+public final class CorrelateFunction extends KeyedBroadcastProcessFunction<String,
+        Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,18 +51,43 @@ public final class CorrelateFunction
 
     public static final MapStateDescriptor<String, TopologyUpdate> TOPOLOGY = TopologyBroadcast.DESCRIPTOR;
 
-    public static final TypeInformation<Either<ChangeEvent, Anomaly>> INPUT_TYPE = new EitherTypeInfo<>(
+    /** Buffered changes and anomalies (the state's type since the first release, so savepoints restore). */
+    static final TypeInformation<Either<ChangeEvent, Anomaly>> PENDING_TYPE = new EitherTypeInfo<>(
             new AvroTypeInfo<>(ChangeEvent.class), new AvroTypeInfo<>(Anomaly.class));
+
+    public static final TypeInformation<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>> INPUT_TYPE =
+            new EitherTypeInfo<>(new EitherTypeInfo<>(new AvroTypeInfo<>(ChangeEvent.class),
+                    new AvroTypeInfo<>(ItsmUpdate.class)), new AvroTypeInfo<>(Anomaly.class));
+
+    /** Stage of the dead letters of ITSM feedback that names no live incident. */
+    public static final String FEEDBACK_STAGE = "correlate";
+
+    /** An anomaly as correlation input. */
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(Anomaly anomaly) {
+        return Either.Right(anomaly);
+    }
+
+    /** A change as correlation input. */
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(ChangeEvent change) {
+        return Either.Left(Either.Left(change));
+    }
+
+    /** ITSM feedback as correlation input. */
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(ItsmUpdate update) {
+        return Either.Left(Either.Right(update));
+    }
 
     private final Correlator correlator;
 
     private transient ValueState<CorrelationState> correlation;
     private transient MapState<Long, List<Either<ChangeEvent, Anomaly>>> pending;
     private transient ValueState<Long> deadline;
+    private transient MapState<Long, List<ItsmUpdate>> pendingFeedback;
     private transient Topology topology;
     private transient Counter incidentVersions;
     private transient DeadLetterCounter deadLettered;
     private transient org.apache.avro.message.BinaryMessageEncoder<TopologyUpdate> encoder;
+    private transient org.apache.avro.message.BinaryMessageEncoder<ItsmUpdate> feedbackEncoder;
 
     public CorrelateFunction(Correlator correlator) {
         this.correlator = correlator;
@@ -71,15 +98,23 @@ public final class CorrelateFunction
         correlation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("correlation", TypeInformation.of(CorrelationState.class)));
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(INPUT_TYPE)));
+                new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(PENDING_TYPE)));
+        pendingFeedback = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-feedback", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(ItsmUpdate.class))));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         incidentVersions = getRuntimeContext().getMetricGroup().counter("incidentVersions");
         deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
     @Override
-    public void processElement(Either<ChangeEvent, Anomaly> input, ReadOnlyContext ctx, Collector<Incident> out)
-            throws Exception {
+    public void processElement(Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> element, ReadOnlyContext ctx,
+            Collector<Incident> out) throws Exception {
+        if (element.isLeft() && element.left().isRight()) {
+            feedback(element.left().right(), ctx, out);
+            return;
+        }
+        Either<ChangeEvent, Anomaly> input = element.isLeft()
+                ? Either.Left(element.left().left()) : Either.Right(element.right());
         long time = input.isLeft() ? input.left().getTime().toEpochMilli() : input.right().getTime().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
@@ -95,6 +130,52 @@ public final class CorrelateFunction
         atTime.add(input);
         pending.put(time, atTime);
         ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    /** Buffers feedback like any input, so it applies between the anomalies it happened between. */
+    private void feedback(ItsmUpdate update, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
+        long time = update.getTime().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        if (time <= watermark) {
+            applyFeedback(List.of(update), topology(ctx.getBroadcastState(TOPOLOGY)), out,
+                    dl -> ctx.output(DeadLetterTag.DEAD_LETTERS, dl));
+            scheduleDeadline(ctx.timerService(), watermark + 1);
+            return;
+        }
+        List<ItsmUpdate> atTime = pendingFeedback.get(time);
+        if (atTime == null) {
+            atTime = new ArrayList<>(1);
+        }
+        atTime.add(update);
+        pendingFeedback.put(time, atTime);
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    private void applyFeedback(List<ItsmUpdate> updates, Topology topo, Collector<Incident> out,
+            java.util.function.Consumer<DeadLetter> deadLetters) throws Exception {
+        if (updates.isEmpty()) {
+            return;
+        }
+        CorrelationState state = correlation.value();
+        if (state == null) {
+            state = new CorrelationState();
+        }
+        for (ItsmUpdate update : updates) {
+            Correlator.FeedbackOutcome outcome = correlator.onFeedback(state, update, topo);
+            if (outcome.isRejected()) {
+                if (feedbackEncoder == null) {
+                    feedbackEncoder = AvroRecordSerializer.encoderFor(ItsmUpdate.class);
+                }
+                DeadLetter deadLetter = DeadLetters.invalid(FEEDBACK_STAGE, outcome.errorKind(), outcome.reason(),
+                        update.getIncidentId(), AvroRecordSerializer.encode(feedbackEncoder, update));
+                deadLettered.count(deadLetter);
+                deadLetters.accept(deadLetter);
+            }
+            for (Incident incident : outcome.incidents()) {
+                emit(incident, out);
+            }
+        }
+        store(state);
     }
 
     @Override
@@ -116,10 +197,10 @@ public final class CorrelateFunction
     /** A delete of something the topology does not hold has no effect; it is dead-lettered rather than ignored. */
     private void deadLetterUnknown(TopologyUpdate update, String reason, Context ctx) {
         if (encoder == null) {
-            encoder = io.sift.connectors.kafka.AvroRecordSerializer.encoderFor(TopologyUpdate.class);
+            encoder = AvroRecordSerializer.encoderFor(TopologyUpdate.class);
         }
         DeadLetter deadLetter = DeadLetters.invalid(STAGE, ErrorKinds.UNKNOWN_REFERENCE, reason, null,
-                io.sift.connectors.kafka.AvroRecordSerializer.encode(encoder, update));
+                AvroRecordSerializer.encode(encoder, update));
         deadLettered.count(deadLetter);
         ctx.output(DeadLetterTag.DEAD_LETTERS, deadLetter);
     }
@@ -145,6 +226,24 @@ public final class CorrelateFunction
             pending.remove(time);
         }
         apply(batch, topo, out);
+
+        List<Long> dueFeedback = new ArrayList<>();
+        for (Long time : pendingFeedback.keys()) {
+            if (time <= timestamp) {
+                dueFeedback.add(time);
+            }
+        }
+        dueFeedback.sort(Comparator.naturalOrder());
+        List<ItsmUpdate> feedbackBatch = new ArrayList<>();
+        for (Long time : dueFeedback) {
+            List<ItsmUpdate> atTime = new ArrayList<>(pendingFeedback.get(time));
+            // Same instant: a stable order whatever the arrival order (acknowledge before resolve before close).
+            atTime.sort(Comparator.comparing((ItsmUpdate u) -> u.getAction().ordinal())
+                    .thenComparing(ItsmUpdate::getIncidentId));
+            feedbackBatch.addAll(atTime);
+            pendingFeedback.remove(time);
+        }
+        applyFeedback(feedbackBatch, topo, out, dl -> ctx.output(DeadLetterTag.DEAD_LETTERS, dl));
 
         CorrelationState state = correlation.value();
         if (state != null) {

@@ -15,6 +15,7 @@ import io.sift.schema.Criticality;
 import io.sift.schema.Direction;
 import io.sift.schema.EdgeType;
 import io.sift.schema.Incident;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.IncidentChange;
 import io.sift.schema.IncidentStatus;
 import io.sift.schema.ItemType;
@@ -128,7 +129,7 @@ class OperatorHarnessTest {
     @Test
     void correlatorOrdersByEventTimeResolvesAndDropsItsStateAndTimers() throws Exception {
         CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()));
-        try (KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident> harness =
+        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, e -> "prod", Types.STRING,
                         CorrelateFunction.TOPOLOGY)) {
             harness.processBroadcastElement(item("orders"), T0.toEpochMilli());
@@ -169,7 +170,7 @@ class OperatorHarnessTest {
                 .setSeriesKey("latency|" + id).build();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident>
+    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident>
             correlateHarness(CorrelationConfig config) throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new CorrelateFunction(new Correlator(config)), e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY);
@@ -180,7 +181,7 @@ class OperatorHarnessTest {
         return harness;
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate,
+    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate,
             Incident> harness, Anomaly... anomalies) throws Exception {
         for (Anomaly a : anomalies) {
             harness.processElement(Either.Right(a), a.getTime().toEpochMilli());
@@ -320,8 +321,8 @@ class OperatorHarnessTest {
             assertTrue(grouped.getFingerprint().startsWith("fp-"), grouped.getFingerprint());
             snapshot = harness.snapshot(1, minutes(2));
         }
-        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate,
-                Incident>(new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(config)),
+        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                TopologyUpdate, Incident>(new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(config)),
                         List.of(CorrelateFunction.TOPOLOGY)), e -> "prod", Types.STRING, 1, 1, 0)) {
             restored.setup();
             restored.initializeState(snapshot);

@@ -15,6 +15,7 @@ import io.sift.schema.Direction;
 import io.sift.schema.EdgeType;
 import io.sift.schema.Incident;
 import io.sift.schema.ItemType;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricKind;
 import io.sift.schema.MetricPoint;
@@ -250,8 +251,8 @@ public final class StateFixtures {
 
     // ---- the correlator ----
 
-    static KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident>
-            correlatorHarness() throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate,
+            Incident> correlatorHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(CorrelationConfig.defaults())),
                         List.of(CorrelateFunction.TOPOLOGY)),
@@ -284,8 +285,8 @@ public final class StateFixtures {
      * Topology, a deploy of orders-db, an incident opened by orders-db and orders, anomalies still buffered at the
      * split (event time behind them); after it, a further caller, the ends, and the resolution.
      */
-    static List<Step<Either<ChangeEvent, Anomaly>, TopologyUpdate>> correlatorInput() {
-        List<Step<Either<ChangeEvent, Anomaly>, TopologyUpdate>> steps = new ArrayList<>();
+    static List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> correlatorInput() {
+        List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> steps = new ArrayList<>();
         long t0 = T0.toEpochMilli();
         for (String id : List.of("orders", "orders-db", "payments", "checkout")) {
             steps.add(Step.broadcast(item(id), t0));
@@ -296,28 +297,28 @@ public final class StateFixtures {
         ChangeEvent deploy = ChangeEvent.newBuilder().setId("chg-1").setTime(T0.plusSeconds(30))
                 .setType(ChangeType.DEPLOY).setConfigurationItem("orders-db").setSummary("deploy orders-db 1.8.2")
                 .setChangeRequest("CHG0012345").build();
-        steps.add(Step.element(Either.Left(deploy), deploy.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(deploy), deploy.getTime().toEpochMilli()));
         Anomaly db = anomaly("orders-db", 1, null, 1);
         Anomaly orders = anomaly("orders", 2, null, 1);
-        steps.add(Step.element(Either.Right(orders), orders.getTime().toEpochMilli()));
-        steps.add(Step.element(Either.Right(db), db.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(orders), orders.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(db), db.getTime().toEpochMilli()));
         steps.add(Step.watermark(t0 + 3 * MINUTE));
         // Buffered at the split: event time is at minute 3.
         Anomaly checkout = anomaly("checkout", 4, null, 1);
-        steps.add(Step.element(Either.Right(checkout), checkout.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(checkout), checkout.getTime().toEpochMilli()));
         Anomaly dbEnd = anomaly("orders-db", 1, 5L, 2);
-        steps.add(Step.element(Either.Right(dbEnd), dbEnd.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(dbEnd), dbEnd.getTime().toEpochMilli()));
         // ---- split ----
         steps.add(Step.watermark(t0 + 5 * MINUTE + 1));
         Anomaly ordersEnd = anomaly("orders", 2, 6L, 2);
         Anomaly checkoutEnd = anomaly("checkout", 4, 7L, 2);
-        steps.add(Step.element(Either.Right(ordersEnd), ordersEnd.getTime().toEpochMilli()));
-        steps.add(Step.element(Either.Right(checkoutEnd), checkoutEnd.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(ordersEnd), ordersEnd.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(checkoutEnd), checkoutEnd.getTime().toEpochMilli()));
         steps.add(Step.watermark(t0 + 8 * MINUTE));
         return steps;
     }
 
-    static final Case<Either<ChangeEvent, Anomaly>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
+    static final Case<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
         @Override
         public String name() {
             return "correlate";
@@ -329,7 +330,7 @@ public final class StateFixtures {
         }
 
         @Override
-        public List<Step<Either<ChangeEvent, Anomaly>, TopologyUpdate>> input() {
+        public List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> input() {
             return correlatorInput();
         }
 
@@ -341,9 +342,9 @@ public final class StateFixtures {
         @Override
         @SuppressWarnings("unchecked")
         public void apply(AbstractStreamOperatorTestHarness<Incident> h,
-                Step<Either<ChangeEvent, Anomaly>, TopologyUpdate> step) throws Exception {
-            var harness = (KeyedBroadcastOperatorTestHarness<String, Either<ChangeEvent, Anomaly>, TopologyUpdate,
-                    Incident>) h;
+                Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate> step) throws Exception {
+            var harness = (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                    TopologyUpdate, Incident>) h;
             if (step.watermark()) {
                 harness.processWatermark(step.time());
                 harness.processBroadcastWatermark(step.time());
