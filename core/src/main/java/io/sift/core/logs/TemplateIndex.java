@@ -29,7 +29,7 @@ final class TemplateIndex {
      * Groups of at most this many templates are scanned: cheaper than posting lists for the few templates of most
      * token counts, and no index memory for them.
      */
-    static final int SCAN_LIMIT = 16;
+    static final int SCAN_LIMIT = 32;
     /**
      * Lookups in a group before its posting lists are built: a state read afresh for every line (a RocksDB backend
      * deserializes it each time) then never pays for building an index it would use once.

@@ -24,6 +24,11 @@ import java.util.Set;
  * </ol>
  * Templates never overlap: when one widens, templates it now covers are folded into it. Stateless itself; all memory
  * is in a {@link TemplateMinerState} per service, and template ids derive from the template text only.
+ *
+ * <p>The steps compare a line only with the templates its state's {@link TemplateIndex} finds could qualify (posting
+ * lists by place and word), in creation order, and evict from a least-recently-used list: a storm of new templates
+ * costs about the same per line at any number of templates held, and the templates are those a comparison with
+ * every template of the line's length gives.
  */
 public final class TemplateMiner implements Serializable {
 
