@@ -29,6 +29,12 @@ public class MinedTemplate {
     transient boolean live = true;
     /** The template that took this one over when it generalised to cover it (in this run only). */
     transient MinedTemplate absorbedBy;
+    /** Creation order within the state's index: ties between templates are broken in it. */
+    transient long sequence;
+    /** Neighbours in the index's least-recently-used list, and whether it is on that list. */
+    transient MinedTemplate lessRecent;
+    transient MinedTemplate moreRecent;
+    transient boolean inRecency;
 
     public MinedTemplate() {}
 

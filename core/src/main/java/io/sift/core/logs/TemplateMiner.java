@@ -3,6 +3,7 @@ package io.sift.core.logs;
 import io.sift.core.util.StableIds;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,11 @@ import java.util.Set;
  * </ol>
  * Templates never overlap: when one widens, templates it now covers are folded into it. Stateless itself; all memory
  * is in a {@link TemplateMinerState} per service, and template ids derive from the template text only.
+ *
+ * <p>The steps compare a line only with the templates its state's {@link TemplateIndex} finds could qualify (posting
+ * lists by place and word), in creation order, and evict from a least-recently-used list: a storm of new templates
+ * costs about the same per line at any number of templates held, and the templates are those a comparison with
+ * every template of the line's length gives.
  */
 public final class TemplateMiner implements Serializable {
 
@@ -55,13 +61,14 @@ public final class TemplateMiner implements Serializable {
 
         MinedTemplate known = index.shape(key);
         if (known != null) {
-            return matched(state, known, shape, eventTime);
+            return matched(state, index, known, shape, eventTime);
         }
-        List<MinedTemplate> candidates = index.sameLength(tokens.size());
+        // Only templates that can qualify below, in creation order: as a scan of all of this length would find.
+        Collection<MinedTemplate> candidates = index.candidates(tokens);
         MinedTemplate covering = mostSpecificMatch(candidates, tokens);
         if (covering != null) {
             index.rememberShape(key, covering);
-            return matched(state, covering, shape, eventTime);
+            return matched(state, index, covering, shape, eventTime);
         }
         MinedTemplate widened = widenable(candidates, tokens);
         if (widened != null) {
@@ -99,7 +106,7 @@ public final class TemplateMiner implements Serializable {
         state.created++;
         index.add(created);
         index.rememberShape(key, created);
-        matched(state, created, shape, eventTime);
+        matched(state, index, created, shape, eventTime);
         return new MineResult(created, MineResult.Outcome.NEW, null, evictedId, variantOf);
     }
 
@@ -178,10 +185,11 @@ public final class TemplateMiner implements Serializable {
     }
 
     private static boolean isConstant(String token) {
-        return !token.contains(WILDCARD);
+        return TemplateIndex.isConstant(token);
     }
 
-    private MineResult matched(TemplateMinerState state, MinedTemplate template, Shape shape, long eventTime) {
+    private MineResult matched(TemplateMinerState state, TemplateIndex index, MinedTemplate template, Shape shape,
+            long eventTime) {
         List<String> tokens = shape.tokens();
         for (int i = 0; i < template.runs.size(); i++) {
             int run = tokens.get(i).equals(WILDCARD) ? shape.runs()[i] : 1;
@@ -191,12 +199,13 @@ public final class TemplateMiner implements Serializable {
         }
         template.count++;
         template.lastUsed = state.lines;
+        index.touched(template);
         template.lastSeen = Math.max(template.lastSeen, eventTime);
         return new MineResult(template, MineResult.Outcome.MATCHED, null, null, null);
     }
 
     /** The matching template with the most constant tokens (then the most partly constant ones), or null. */
-    private static MinedTemplate mostSpecificMatch(List<MinedTemplate> candidates, List<String> tokens) {
+    private static MinedTemplate mostSpecificMatch(Collection<MinedTemplate> candidates, List<String> tokens) {
         MinedTemplate best = null;
         int bestScore = -1;
         for (MinedTemplate template : candidates) {
@@ -223,7 +232,7 @@ public final class TemplateMiner implements Serializable {
      * A template the line may widen: everywhere it does not match, the line holds a variable form of the template's
      * word ({@code chdir(<*>)} against {@code chdir(pwd)}), and enough constant words agree.
      */
-    private MinedTemplate widenable(List<MinedTemplate> candidates, List<String> tokens) {
+    private MinedTemplate widenable(Collection<MinedTemplate> candidates, List<String> tokens) {
         MinedTemplate best = null;
         int bestShared = 0;
         for (MinedTemplate template : candidates) {
@@ -255,7 +264,7 @@ public final class TemplateMiner implements Serializable {
      * Templates that differ from the line in one word only (where neither has a variable), by that word's position,
      * provided enough of the other constant words agree.
      */
-    private Map<Integer, List<MinedTemplate>> siblings(List<MinedTemplate> candidates, List<String> tokens) {
+    private Map<Integer, List<MinedTemplate>> siblings(Collection<MinedTemplate> candidates, List<String> tokens) {
         Map<Integer, List<MinedTemplate>> byPosition = new HashMap<>();
         for (MinedTemplate template : candidates) {
             int differs = -1;
@@ -368,6 +377,7 @@ public final class TemplateMiner implements Serializable {
             Shape shape, int position, String token, String key, long eventTime) {
         List<String> tokens = shape.tokens();
         String previousId = target.id;
+        index.beforeRetokenise(target);
         for (int i = 0; i < tokens.size(); i++) {
             if (i == position) {
                 target.tokens.set(i, token);
@@ -376,16 +386,17 @@ public final class TemplateMiner implements Serializable {
             }
         }
         target.id = idOf(target.tokens);
+        index.afterRetokenise(target);
         absorbCovered(state, index, target);
         index.rememberShape(key, target);
-        matched(state, target, shape, eventTime);
+        matched(state, index, target, shape, eventTime);
         return new MineResult(target, MineResult.Outcome.GENERALISED, previousId, null, null);
     }
 
     /** Keeps templates disjoint: those the generalised template now covers are folded into it. */
     private static void absorbCovered(TemplateMinerState state, TemplateIndex index, MinedTemplate general) {
         List<MinedTemplate> covered = new ArrayList<>();
-        for (MinedTemplate other : index.sameLength(general.tokens.size())) {
+        for (MinedTemplate other : index.coverCandidates(general.tokens)) {
             if (other != general && covers(general.tokens, other.tokens)) {
                 covered.add(other);
             }
@@ -411,10 +422,12 @@ public final class TemplateMiner implements Serializable {
     }
 
     private String evictLeastRecentlyUsed(TemplateMinerState state, TemplateIndex index) {
-        MinedTemplate oldest = null;
-        for (MinedTemplate template : state.templates) {
-            if (oldest == null || template.lastUsed < oldest.lastUsed) {
-                oldest = template;
+        MinedTemplate oldest = index.leastRecentlyUsed();
+        if (oldest == null) {
+            for (MinedTemplate template : state.templates) {
+                if (oldest == null || template.lastUsed < oldest.lastUsed) {
+                    oldest = template;
+                }
             }
         }
         state.templates.remove(oldest);

@@ -2,6 +2,7 @@ package io.sift.core.logs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@link TemplateRates} remembers about one service: the line counts of windows not yet emitted, the templates
@@ -20,6 +21,16 @@ public class TemplateRateState {
     public List<Active> active = new ArrayList<>();
     /** Templates whose id went away (generalised or evicted), effective from a window on. */
     public List<Retired> retired = new ArrayList<>();
+
+    /**
+     * Derived lookup of {@link #counts} by window and template, never serialized: built once a state object is
+     * consulted again with many counts (a storm of templates), dropped whenever counts are removed.
+     */
+    transient Map<CountKey, Count> countIndex;
+    /** Lookups through this state object since its index was dropped. */
+    transient int countLookups;
+
+    record CountKey(long windowEnd, String templateId) {}
 
     public TemplateRateState() {}
 

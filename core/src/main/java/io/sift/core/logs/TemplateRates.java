@@ -10,10 +10,13 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -75,19 +78,16 @@ public final class TemplateRates implements Serializable {
             state.environment = resource.getEnvironment();
         }
         long end = windowEnd(time);
-        TemplateRateState.Count count = null;
-        for (TemplateRateState.Count c : state.counts) {
-            if (c.windowEnd == end && c.templateId.equals(templateId)) {
-                count = c;
-                break;
-            }
-        }
+        TemplateRateState.Count count = findCount(state, end, templateId);
         if (count == null) {
             count = new TemplateRateState.Count();
             count.windowEnd = end;
             count.templateId = templateId;
             count.template = template;
             state.counts.add(count);
+            if (state.countIndex != null) {
+                state.countIndex.put(new TemplateRateState.CountKey(end, templateId), count);
+            }
         }
         count.lines++;
         if (maxExamples > 0) {
@@ -99,6 +99,31 @@ public final class TemplateRates implements Serializable {
         if (state.nextWindowEnd == 0 || end < state.nextWindowEnd) {
             state.nextWindowEnd = end;
         }
+    }
+
+    /** Counts at most this long are scanned rather than indexed. */
+    private static final int COUNT_SCAN_LIMIT = 16;
+
+    /**
+     * The count of a window and template, or null: a scan of few counts, or, when a state object (kept on the heap)
+     * is consulted again with many, a hash lookup, so a storm of new templates costs no scan per line.
+     */
+    private static TemplateRateState.Count findCount(TemplateRateState state, long end, String templateId) {
+        if (state.countIndex == null) {
+            if (state.counts.size() <= COUNT_SCAN_LIMIT || ++state.countLookups < 2) {
+                for (TemplateRateState.Count c : state.counts) {
+                    if (c.windowEnd == end && c.templateId.equals(templateId)) {
+                        return c;
+                    }
+                }
+                return null;
+            }
+            state.countIndex = new HashMap<>();
+            for (TemplateRateState.Count c : state.counts) {
+                state.countIndex.putIfAbsent(new TemplateRateState.CountKey(c.windowEnd, c.templateId), c);
+            }
+        }
+        return state.countIndex.get(new TemplateRateState.CountKey(end, templateId));
     }
 
     /** A template id went away at {@code time} (generalised into another, or evicted): no zeros for it from then on. */
@@ -141,6 +166,14 @@ public final class TemplateRates implements Serializable {
 
     private void emitWindow(TemplateRateState state, long end, List<MetricPoint> points) {
         TreeMap<String, MetricPoint> byId = new TreeMap<>();
+        // Active templates by id (the last entry of an id, as a scan from the start would keep), so that a window of
+        // many templates costs no scan of the active ones per count.
+        Map<String, TemplateRateState.Active> activeById = new HashMap<>();
+        for (TemplateRateState.Active a : state.active) {
+            activeById.put(a.templateId, a);
+        }
+        state.countIndex = null;
+        state.countLookups = 0;
         for (Iterator<TemplateRateState.Count> it = state.counts.iterator(); it.hasNext(); ) {
             TemplateRateState.Count c = it.next();
             if (c.windowEnd != end) {
@@ -148,28 +181,28 @@ public final class TemplateRates implements Serializable {
             }
             it.remove();
             byId.put(c.templateId, point(state, end, c.templateId, c.template, c.lines, c.examples));
-            TemplateRateState.Active active = null;
-            for (TemplateRateState.Active a : state.active) {
-                if (a.templateId.equals(c.templateId)) {
-                    active = a;
-                }
-            }
+            TemplateRateState.Active active = activeById.get(c.templateId);
             if (active == null) {
                 active = new TemplateRateState.Active();
                 active.templateId = c.templateId;
                 active.template = c.template;
                 state.active.add(active);
+                activeById.put(active.templateId, active);
             }
             active.lastWindowEnd = end;
         }
         // Retirements effective by this window, after its counts (the lines the id had are real) and before its
         // zeros (its lines now go to another id: no zero, no drop).
+        Set<String> retiredIds = new HashSet<>();
         for (Iterator<TemplateRateState.Retired> it = state.retired.iterator(); it.hasNext(); ) {
             TemplateRateState.Retired r = it.next();
             if (r.fromWindowEnd <= end) {
-                state.active.removeIf(a -> a.templateId.equals(r.templateId));
+                retiredIds.add(r.templateId);
                 it.remove();
             }
+        }
+        if (!retiredIds.isEmpty()) {
+            state.active.removeIf(a -> retiredIds.contains(a.templateId));
         }
         for (Iterator<TemplateRateState.Active> it = state.active.iterator(); it.hasNext(); ) {
             TemplateRateState.Active a = it.next();

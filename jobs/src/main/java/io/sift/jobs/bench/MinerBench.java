@@ -46,8 +46,9 @@ public final class MinerBench {
         StageReport report = new StageReport(STAGE, "Log template mining alone (plain Java, one thread): "
                 + "TemplateMiner.mine per line, one state per service");
         WarmMinerLoop warm = new WarmMinerLoop(input, config);
+        StormMinerLoop storm = new StormMinerLoop(config);
         List<Throughput.Workload> workloads = List.of(warm, new NaiveGroupingLoop(input),
-                new ColdMinerLoop(input, config));
+                new ColdMinerLoop(input, config), storm);
         for (Measurement m : Throughput.alternate(settings.warmUpSeconds(), settings.seconds(), settings.rounds(),
                 workloads)) {
             report.add(m);
@@ -64,6 +65,8 @@ public final class MinerBench {
                 .figure("checkpointed bytes per template (Flink POJO serializer)", heap.serializedPerTemplate, "bytes")
                 .note("input: " + input.origin)
                 .note("baseline: split on blanks, tokens with a digit become <*>, count per joined key in a HashMap")
+                .note(String.format(Locale.ROOT, "storm: every line a template never seen, in one service holding"
+                        + " %,d templates (the cap), so every line also evicts one", config.maxTemplates()))
                 .note(String.format(Locale.ROOT, "heap measured on %d copies of the %d service states (used heap after"
                         + " GC); a state's lookup index and shape cache count towards its templates",
                         HEAP_COPIES, input.services.size()));
@@ -213,6 +216,55 @@ public final class MinerBench {
                 templates += state.templates.size();
             }
             return templates;
+        }
+    }
+
+    /**
+     * A template storm: one service at its template cap, every line a new template (letters only, so nothing is
+     * masked) that evicts the least recently used one. Its cost per line must not grow with the templates held.
+     */
+    static final class StormMinerLoop implements Throughput.Workload {
+        private static final int LINES_PER_PASS = 20_000;
+        private final TemplateMiner miner;
+        private final TemplateMinerState state = new TemplateMinerState();
+        private int next;
+
+        StormMinerLoop(MinerConfig config) {
+            this.miner = new TemplateMiner(config);
+            while (next < config.maxTemplates()) {
+                mineNext(); // fill up to the cap, untimed
+            }
+        }
+
+        @Override
+        public String name() {
+            return String.format(Locale.ROOT, "Sift TemplateMiner (template storm, %,d held)",
+                    miner.config().maxTemplates());
+        }
+
+        @Override
+        public Measurement.Role role() {
+            return Measurement.Role.VARIANT;
+        }
+
+        @Override
+        public long pass() {
+            for (int i = 0; i < LINES_PER_PASS; i++) {
+                mineNext();
+            }
+            return LINES_PER_PASS;
+        }
+
+        private void mineNext() {
+            StringBuilder word = new StringBuilder();
+            int i = next++;
+            do {
+                word.append((char) ('g' + i % 20));
+                i /= 20;
+            } while (i > 0);
+            if (!miner.mine(state, "op" + word + " stage" + word + " step" + word + " phase" + word, next).isNew()) {
+                throw new IllegalStateException("a storm line matched a template: " + word);
+            }
         }
     }
 

@@ -31,8 +31,11 @@ class BenchStagesTest {
     }
 
     @Test
-    void minerStageMeasuresWarmColdAndBaseline() throws Exception {
-        assertRan(BenchSuite.run(MinerBench.STAGE, TINY), 3);
+    void minerStageMeasuresWarmColdStormAndBaseline() throws Exception {
+        StageReport report = BenchSuite.run(MinerBench.STAGE, TINY);
+        assertRan(report, 4);
+        assertTrue(report.measurements().stream().anyMatch(m -> m.name().contains("template storm")),
+                "the template storm is measured");
     }
 
     @Test
