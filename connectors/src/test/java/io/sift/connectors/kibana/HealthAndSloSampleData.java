@@ -208,30 +208,7 @@ final class HealthAndSloSampleData {
                 budget.add(minuteStart + instance * 10_000L, ratio * (0.7 + 0.2 * instance));
             }
             ErrorBudget.Status s = budget.status(rule, ErrorBudget.minuteOf(minuteStart));
-            Instant time = Instant.ofEpochMilli(s.minute() * 60_000L);
-            slo.add(SloStatus.newBuilder()
-                    .setId(StableIds.of("slo", ENVIRONMENT, rule.name, Long.toString(time.toEpochMilli())))
-                    .setTime(time)
-                    .setEnvironment(ENVIRONMENT)
-                    .setService(rule.service)
-                    .setSlo(rule.name)
-                    .setSli(rule.metric)
-                    .setObjective(rule.objective)
-                    .setWindowMinutes(rule.windowMinutes)
-                    .setBudgetMinutes(s.budgetMinutes())
-                    .setConsumedMinutes(s.consumedMinutes())
-                    .setRemainingMinutes(s.remainingMinutes())
-                    .setRemainingFraction(s.remainingFraction())
-                    .setBurnRate5m(s.burnRate5m())
-                    .setBurnRate1h(s.burnRate1h())
-                    .setBurnRate6h(s.burnRate6h())
-                    .setBurnRate3d(s.burnRate3d())
-                    .setStatus(s.state())
-                    .setAlertWindows(s.firing() == null ? null : s.firing().condition().windows())
-                    .setErrorRatio(s.minuteRatio())
-                    .setSamples(s.minuteSamples())
-                    .setObservedMinutes(s.observedMinutes())
-                    .build());
+            slo.add(s.toRecord(ENVIRONMENT, rule));
         }
     }
 }

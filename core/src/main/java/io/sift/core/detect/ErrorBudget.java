@@ -1,7 +1,10 @@
 package io.sift.core.detect;
 
+import io.sift.core.util.StableIds;
 import io.sift.schema.SloState;
+import io.sift.schema.SloStatus;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -176,5 +179,34 @@ public final class ErrorBudget implements Serializable {
     /** The budget of one SLO at the end of one minute. */
     public record Status(long minute, double budgetMinutes, double consumedMinutes, double remainingMinutes,
             double remainingFraction, double burnRate5m, double burnRate1h, double burnRate6h, double burnRate3d,
-            SloState state, SloRule.Firing firing, double minuteRatio, int minuteSamples, long observedMinutes) {}
+            SloState state, SloRule.Firing firing, double minuteRatio, int minuteSamples, long observedMinutes) {
+
+        /** The status as the record Sift publishes, with an id that is the same on every replay. */
+        public SloStatus toRecord(String environment, SloRule rule) {
+            Instant time = Instant.ofEpochMilli(minute * 60_000L);
+            return SloStatus.newBuilder()
+                    .setId(StableIds.of("slo", environment, rule.name, Long.toString(time.toEpochMilli())))
+                    .setTime(time)
+                    .setEnvironment(environment)
+                    .setService(rule.service)
+                    .setSlo(rule.name)
+                    .setSli(rule.metric)
+                    .setObjective(rule.objective)
+                    .setWindowMinutes(rule.windowMinutes)
+                    .setBudgetMinutes(budgetMinutes)
+                    .setConsumedMinutes(consumedMinutes)
+                    .setRemainingMinutes(remainingMinutes)
+                    .setRemainingFraction(remainingFraction)
+                    .setBurnRate5m(burnRate5m)
+                    .setBurnRate1h(burnRate1h)
+                    .setBurnRate6h(burnRate6h)
+                    .setBurnRate3d(burnRate3d)
+                    .setStatus(state)
+                    .setAlertWindows(firing == null ? null : firing.condition().windows())
+                    .setErrorRatio(minuteRatio)
+                    .setSamples(minuteSamples)
+                    .setObservedMinutes(observedMinutes)
+                    .build();
+        }
+    }
 }

@@ -3,10 +3,8 @@ package io.sift.jobs.operators;
 import io.sift.core.detect.ErrorBudget;
 import io.sift.core.detect.SeriesKeys;
 import io.sift.core.detect.SloRule;
-import io.sift.core.util.StableIds;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.SloStatus;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,30 +150,7 @@ public final class SloBudgetFunction extends KeyedProcessFunction<String, Tuple2
     }
 
     static SloStatus toRecord(String environment, SloRule rule, ErrorBudget.Status s) {
-        Instant time = Instant.ofEpochMilli(s.minute() * 60_000L);
-        return SloStatus.newBuilder()
-                .setId(StableIds.of("slo", environment, rule.name, Long.toString(time.toEpochMilli())))
-                .setTime(time)
-                .setEnvironment(environment)
-                .setService(rule.service)
-                .setSlo(rule.name)
-                .setSli(rule.metric)
-                .setObjective(rule.objective)
-                .setWindowMinutes(rule.windowMinutes)
-                .setBudgetMinutes(s.budgetMinutes())
-                .setConsumedMinutes(s.consumedMinutes())
-                .setRemainingMinutes(s.remainingMinutes())
-                .setRemainingFraction(s.remainingFraction())
-                .setBurnRate5m(s.burnRate5m())
-                .setBurnRate1h(s.burnRate1h())
-                .setBurnRate6h(s.burnRate6h())
-                .setBurnRate3d(s.burnRate3d())
-                .setStatus(s.state())
-                .setAlertWindows(s.firing() == null ? null : s.firing().condition().windows())
-                .setErrorRatio(s.minuteRatio())
-                .setSamples(s.minuteSamples())
-                .setObservedMinutes(s.observedMinutes())
-                .build();
+        return s.toRecord(environment, rule);
     }
 
     /**
