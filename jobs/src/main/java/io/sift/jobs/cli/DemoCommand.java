@@ -10,6 +10,7 @@ import io.sift.jobs.SiftSource;
 import io.sift.jobs.SiftWiring;
 import io.sift.jobs.operators.DeadLetterTag;
 import io.sift.jobs.operators.MetricDetectorFunction;
+import io.sift.scenario.EstateItem;
 import io.sift.scenario.InjectedFault;
 import io.sift.scenario.Scenario;
 import io.sift.scenario.ScenarioGenerator;
@@ -46,6 +47,11 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate telemetry with injected faults, run Sift on it, and print the incidents.")
 final class DemoCommand implements Callable<Integer> {
+
+    /** Services that get a demo availability SLO when the generated estate has them. */
+    private static final java.util.Set<String> DEMO_SLO_SERVICES =
+            java.util.Set.of("frontend", "api-gateway", "checkout", "payments", "mobile-bff");
+
 
     @Option(names = "--embedded", description = "No servers: generator → MiniCluster → console and a JSONL file.")
     boolean embedded;
@@ -105,6 +111,12 @@ final class DemoCommand implements Callable<Integer> {
         settings.put("restart-strategy.type", "fixed-delay");
         settings.put("restart-strategy.fixed-delay.attempts", "2");
         settings.put("restart-strategy.fixed-delay.delay", "2 s");
+        // Availability SLOs on the customer-facing services, so the demo fills the SLO index and dashboard too.
+        String slos = scenario.estate().items().stream().map(EstateItem::id)
+                .filter(id -> DEMO_SLO_SERVICES.contains(id)).sorted()
+                .map(id -> id + "-availability=" + id + ":http.server.error.ratio:99.5/28d")
+                .collect(java.util.stream.Collectors.joining(";"));
+        settings.put(SiftOptions.SLO_OBJECTIVES.key(), slos);
         SiftJob.Inputs inputs;
         SiftJob.Outputs outputs;
         if (embedded) {
