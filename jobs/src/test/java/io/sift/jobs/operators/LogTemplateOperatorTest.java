@@ -231,6 +231,71 @@ class LogTemplateOperatorTest {
         }
     }
 
+    /**
+     * Normal traffic: the Loghub samples (a system per service, interleaved, a line every 10 ms) through the per-line
+     * operator and the cached one, on the heap and on RocksDB. Prints lines/s; asserts the same outputs.
+     */
+    @Test
+    void loghubTrafficGivesTheSameOutputsCachedAndPrintsTheThroughput() throws Exception {
+        java.nio.file.Path loghub;
+        try {
+            loghub = io.sift.eval.EvalData.dataset("loghub");
+        } catch (IllegalArgumentException | java.io.UncheckedIOException missing) {
+            org.junit.jupiter.api.Assumptions.abort("no Loghub data: " + missing.getMessage());
+            return;
+        }
+        List<List<String>> systems = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (io.sift.eval.loghub.LoghubSystem system : io.sift.eval.loghub.LoghubSystem.discover(loghub)) {
+            systems.add(system.contents());
+            names.add(system.name());
+        }
+        List<LogRecord> lines = new ArrayList<>();
+        for (int i = 0, added = 1; added > 0; i++) {
+            added = 0;
+            for (int k = 0; k < systems.size(); k++) {
+                if (i < systems.get(k).size()) {
+                    lines.add(line(names.get(k), 0, StateFixtures.ERROR, systems.get(k).get(i)));
+                    added++;
+                }
+            }
+        }
+        for (String backend : List.of("heap", "rocksdb")) {
+            List<String> perLine = loghubRun(lines, PER_LINE, backend);
+            List<String> cached = loghubRun(lines, cached(256), backend);
+            assertSameOutputs(perLine, cached);
+        }
+    }
+
+    private static List<String> loghubRun(List<LogRecord> lines, MinerCase c, String backend) throws Exception {
+        long t0 = StateFixtures.T0.toEpochMilli();
+        try (var harness = (KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly>) c.harness()) {
+            if (backend(backend) != null) {
+                harness.setStateBackend(backend(backend));
+            }
+            harness.open();
+            long started = System.nanoTime();
+            for (int i = 0; i < lines.size(); i++) {
+                long time = t0 + 10L * i;
+                LogRecord log = LogRecord.newBuilder(lines.get(i)).setTime(java.time.Instant.ofEpochMilli(time)).build();
+                harness.processElement(log, time);
+                if (i % 100 == 99) {
+                    harness.processWatermark(time);
+                }
+            }
+            harness.snapshot(1, t0 + 10L * lines.size()); // writes the cached states back: part of the cost
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("loghub traffic, %s on %s: %,d lines of %d services in %.2f s (%,.0f lines/s)%n",
+                    c.name(), backend, lines.size(), servicesIn(lines), seconds, lines.size() / seconds);
+            harness.processWatermark(t0 + 10L * lines.size() + 60 * MINUTE);
+            return c.outputs(harness);
+        }
+    }
+
+    private static long servicesIn(List<LogRecord> lines) {
+        return lines.stream().map(l -> l.getResource().getService()).distinct().count();
+    }
+
     @Test
     void theCacheBoundMustBePositive() {
         var e = assertThrows(IllegalArgumentException.class, () -> new LogTemplateOperator(StateFixtures.miner(), 0));
