@@ -10,6 +10,7 @@ import io.sift.jobs.operators.CorrelateFunction;
 import io.sift.jobs.operators.DeadLetterTag;
 import io.sift.jobs.operators.LogErrorRate;
 import io.sift.jobs.operators.LogTemplateFunction;
+import io.sift.jobs.operators.LogTemplateOperator;
 import io.sift.jobs.operators.MetricDetectorFunction;
 import io.sift.jobs.operators.ProblemFunction;
 import io.sift.jobs.operators.ValidateFunction;
@@ -139,8 +140,10 @@ public final class SiftJob {
 
         SingleOutputStreamOperator<Anomaly> newLogTemplates = logs
                 .keyBy(log -> LogErrorRate.key(log, defaultEnv))
-                .process(LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis(),
-                        conf.get(SiftOptions.LOG_MAX_TEMPLATES)), new AvroTypeInfo<>(Anomaly.class))
+                .transform(LogTemplateFunction.NAME, new AvroTypeInfo<>(Anomaly.class), new LogTemplateOperator(
+                        LogTemplateFunction.withTemplateCounts(defaultEnv, conf.get(SiftOptions.LOG_WINDOW).toMillis(),
+                                conf.get(SiftOptions.LOG_MAX_TEMPLATES)),
+                        conf.get(SiftOptions.LOG_CACHED_SERVICES)))
                 .uid(LogTemplateFunction.UID).name(LogTemplateFunction.NAME);
         // Lines per template and window: the metric detector finds a template's rate spikes and drops.
         DataStream<MetricPoint> templateCounts = newLogTemplates.getSideOutput(LogTemplateFunction.TEMPLATE_COUNTS);

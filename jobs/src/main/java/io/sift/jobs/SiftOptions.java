@@ -167,6 +167,11 @@ public final class SiftOptions {
             .intType().defaultValue(2_000)
             .withDescription("Log templates kept per service; past it the least recently used one is evicted and counted"
                     + " (metric logTemplateEvictions), so a storm of new templates keeps memory bounded.");
+    public static final ConfigOption<Integer> LOG_CACHED_SERVICES = ConfigOptions.key("sift.logs.cached-services")
+            .intType().defaultValue(256)
+            .withDescription("Services per parallel log miner whose templates are kept deserialised between lines; their"
+                    + " state is written back when they leave this cache and before every checkpoint (on RocksDB,"
+                    + " reading and writing a service's templates for every line would dominate the log path).");
     public static final ConfigOption<Double> LOG_MIN_ERRORS = ConfigOptions.key("sift.logs.min-error-increase")
             .doubleType().defaultValue(5.0)
             .withDescription("Smallest rise in error lines per window, above the baseline, that may be anomalous.");

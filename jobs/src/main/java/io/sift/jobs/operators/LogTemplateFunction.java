@@ -47,6 +47,12 @@ import org.apache.flink.util.OutputTag;
  * side output {@link #TEMPLATE_COUNTS} as {@link TemplateRates#METRIC} points for the metric detector (a template's
  * rate spike or drop), with explicit zeros for templates active in the recent past. Windows are emitted by event-time
  * timers, each from the lines that arrived for it, so a replay emits the same points.
+ *
+ * <p>A service's miner state and window counts are whole objects (up to {@code maxTemplates} templates): on RocksDB
+ * reading and writing them for every line costs far more than mining it. Run by {@link LogTemplateOperator}, they are
+ * kept deserialised in a bounded cache between lines and written back when a service leaves the cache and before
+ * every snapshot (see {@link #cacheServices}). Run by a plain {@code KeyedProcessOperator}, which would not write them
+ * back, every line reads and writes them.
  */
 public final class LogTemplateFunction extends KeyedProcessFunction<String, LogRecord, Anomaly> {
 
@@ -83,6 +89,10 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private transient MapState<String, NewTemplate> newTemplates;
     private transient Counter evictions;
     private transient org.apache.flink.api.common.accumulators.LongCounter evictionsTotal;
+    /** Services' states kept deserialised between lines, least recently used first; null to read and write per line. */
+    private transient LinkedHashMap<String, Cached> cache;
+    private transient int maxCachedServices;
+    private transient KeySwitch keySwitch;
 
     /**
      * @param minerConfig        the miner's settings
@@ -147,16 +157,118 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 new ValueStateDescriptor<>("template-rates", TypeInformation.of(TemplateRateState.class)));
     }
 
+    /** Runs an action with the keyed state of another key current, then restores the current key. */
+    @FunctionalInterface
+    interface KeySwitch {
+        void withKey(String key, StateAction action) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface StateAction {
+        void run() throws Exception;
+    }
+
+    /** A service's miner state and window counts as read from keyed state; dirty once changed and not written back. */
+    private static final class Cached {
+        TemplateMinerState templates;
+        TemplateRateState counts;
+        boolean dirty;
+
+        Cached(TemplateMinerState templates, TemplateRateState counts) {
+            this.templates = templates;
+            this.counts = counts;
+        }
+    }
+
+    /**
+     * Keeps up to {@code maxServices} services' states deserialised between lines (called by
+     * {@link LogTemplateOperator#open}); {@code keySwitch} makes another service's state current to write it back.
+     */
+    void cacheServices(int maxServices, KeySwitch keySwitch) {
+        if (maxServices < 1) {
+            throw new IllegalArgumentException("the miner cache must hold at least 1 service, got " + maxServices);
+        }
+        this.maxCachedServices = maxServices;
+        this.keySwitch = keySwitch;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /**
+     * Writes every changed service's state back and empties the cache (called before every snapshot, so the snapshot
+     * holds what the lines so far made). Emptying it matters on the heap backend: an object the snapshot holds must
+     * not change while the snapshot is written, and reading it through the state again copies it.
+     */
+    void flushCache() throws Exception {
+        if (cache == null) {
+            return;
+        }
+        for (Map.Entry<String, Cached> entry : cache.entrySet()) {
+            if (entry.getValue().dirty) {
+                Cached cached = entry.getValue();
+                keySwitch.withKey(entry.getKey(), () -> write(cached));
+            }
+        }
+        cache.clear();
+    }
+
+    /** Services in the cache (for tests). */
+    int cachedServices() {
+        return cache == null ? 0 : cache.size();
+    }
+
+    /** The current service's state: from the cache, else read (and cached, writing back the least recent beyond the bound). */
+    private Cached current(String key) throws Exception {
+        Cached cached = cache == null ? null : cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        cached = new Cached(templates.value(), rateState.value());
+        if (cache != null) {
+            cache.put(key, cached);
+            if (cache.size() > maxCachedServices) {
+                Map.Entry<String, Cached> eldest = cache.entrySet().iterator().next();
+                String evictedKey = eldest.getKey();
+                Cached evicted = eldest.getValue();
+                cache.remove(evictedKey);
+                if (evicted.dirty) {
+                    keySwitch.withKey(evictedKey, () -> write(evicted));
+                }
+            }
+        }
+        return cached;
+    }
+
+    /** Marks the current service's state changed: written now without a cache, else when it leaves the cache. */
+    private void changed(Cached cached) throws Exception {
+        if (cache == null) {
+            write(cached);
+        } else {
+            cached.dirty = true;
+        }
+    }
+
+    /** Writes a service's state to keyed state (its key must be current). */
+    private void write(Cached cached) throws Exception {
+        templates.update(cached.templates);
+        if (cached.counts == null) {
+            rateState.clear();
+        } else {
+            rateState.update(cached.counts);
+        }
+        cached.dirty = false;
+    }
+
     @Override
     public void processElement(LogRecord log, Context ctx, Collector<Anomaly> out) throws Exception {
         long time = log.getTime().toEpochMilli();
-        TemplateMinerState state = templates.value();
+        Cached cached = current(ctx.getCurrentKey());
+        TemplateMinerState state = cached.templates;
         if (state == null) {
             state = new TemplateMinerState();
+            cached.templates = state;
             firstLine.update(time);
         }
         MineResult result = miner.mine(state, log.getBody(), time);
-        templates.update(state);
         if (result.evictedId() != null) {
             evictions.inc();
             evictionsTotal.add(1);
@@ -190,18 +302,20 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         }
         markFolded(state, time);
         if (rates != null) {
-            count(log, result, time, ctx);
+            count(cached, log, result, time, ctx);
         }
+        changed(cached);
     }
 
     /** Counts the line in its window (late lines, whose window was emitted, are dropped as Flink's windows do). */
-    private void count(LogRecord log, MineResult result, long time, Context ctx) throws Exception {
+    private void count(Cached cached, LogRecord log, MineResult result, long time, Context ctx) throws Exception {
         if (rates.dueAt(time) <= ctx.timerService().currentWatermark()) {
             return;
         }
-        TemplateRateState counts = rateState.value();
+        TemplateRateState counts = cached.counts;
         if (counts == null) {
             counts = new TemplateRateState();
+            cached.counts = counts;
         }
         if (result.previousId() != null && !result.previousId().equals(result.template().id)) {
             rates.retire(counts, result.previousId(), time);
@@ -210,13 +324,13 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
             rates.retire(counts, result.evictedId(), time);
         }
         rates.onLine(counts, log.getResource(), result.template().id, result.template().text(), log.getBody(), time);
-        rateState.update(counts);
         ctx.timerService().registerEventTimeTimer(rates.dueAt(time));
     }
 
     /** Emits the template counts of the windows due at {@code timestamp} and schedules the next window. */
     private void fireCounts(long timestamp, OnTimerContext ctx) throws Exception {
-        TemplateRateState counts = rateState.value();
+        Cached cached = current(ctx.getCurrentKey());
+        TemplateRateState counts = cached.counts;
         if (counts == null) {
             return;
         }
@@ -225,10 +339,11 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         }
         Long next = rates.nextDue(counts);
         if (next == null && counts.isEmpty()) {
-            rateState.clear();
+            cached.counts = null;
+            changed(cached);
             return;
         }
-        rateState.update(counts);
+        changed(cached);
         if (next != null && next > timestamp) {
             ctx.timerService().registerEventTimeTimer(next);
         }

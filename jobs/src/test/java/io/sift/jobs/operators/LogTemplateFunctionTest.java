@@ -26,10 +26,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /** The log template operator under Flink's keyed test harness: what it reports, when, and what its state survives. */
@@ -54,8 +52,16 @@ class LogTemplateFunctionTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(function(), log -> LogErrorRate.key(log, "prod"),
-                Types.STRING);
+        return opened(function());
+    }
+
+    /** The function as the job runs it: in its operator, which caches services' states between lines. */
+    static KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> opened(LogTemplateFunction function)
+            throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly>(
+                new LogTemplateOperator(function, 256), log -> LogErrorRate.key(log, "prod"), Types.STRING);
+        harness.open();
+        return harness;
     }
 
     private static void feed(KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> harness,
@@ -144,7 +150,7 @@ class LogTemplateFunctionTest {
             snapshot = harness.snapshot(1, T0.toEpochMilli() + 20 * MINUTE);
         }
         try (var restored = new KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly>(
-                new KeyedProcessOperator<>(function()), log -> LogErrorRate.key(log, "prod"), Types.STRING)) {
+                new LogTemplateOperator(function(), 256), log -> LogErrorRate.key(log, "prod"), Types.STRING)) {
             restored.setup();
             restored.initializeState(snapshot);
             restored.open();
@@ -177,9 +183,8 @@ class LogTemplateFunctionTest {
     /** As {@link #function()}, counting lines per template in 1-minute windows, zeros for 3 quiet windows. */
     private static KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> countingHarness(boolean counts)
             throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new LogTemplateFunction(MinerConfig.defaults(),
-                10 * MINUTE, 2 * MINUTE, 3, 2, "prod", counts ? new TemplateRates(MINUTE, 3, 3) : null),
-                log -> LogErrorRate.key(log, "prod"), Types.STRING);
+        return opened(new LogTemplateFunction(MinerConfig.defaults(), 10 * MINUTE, 2 * MINUTE, 3, 2, "prod",
+                counts ? new TemplateRates(MINUTE, 3, 3) : null));
     }
 
     private static List<MetricPoint> counts(KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> h) {
@@ -253,6 +258,9 @@ class LogTemplateFunctionTest {
                     TemplateRates.seriesKey(first, "prod"));
 
             assertEquals(0, harness.numEventTimeTimers(), "no timer left once every template went quiet");
+            // A snapshot writes the cached states back, so keyed state is what the lines made.
+            plain.snapshot(1, T0.toEpochMilli());
+            harness.snapshot(1, T0.toEpochMilli());
             assertEquals(plain.numKeyedStateEntries(), harness.numKeyedStateEntries(),
                     "the counting state is gone once every template went quiet (only the miner's remains)");
         }

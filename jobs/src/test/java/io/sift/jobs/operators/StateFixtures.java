@@ -199,7 +199,7 @@ public final class StateFixtures {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, LogRecord, Anomaly> minerHarness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(miner()),
+        return new KeyedOneInputStreamOperatorTestHarness<>(new LogTemplateOperator(miner(), 256),
                 log -> LogErrorRate.key(log, "prod"), Types.STRING);
     }
 
