@@ -80,8 +80,8 @@ class ElasticsearchProductionTemplatesTest {
                 (m.group(2).equals("index-template") ? baseIndexTemplates : components).putIfAbsent(m.group(1), json);
             }
         }
-        assertEquals(5, policies.size(), policies.keySet().toString());
-        assertEquals(5, indexTemplates.size(), indexTemplates.keySet().toString());
+        assertEquals(9, policies.size(), policies.keySet().toString());
+        assertEquals(9, indexTemplates.size(), indexTemplates.keySet().toString());
     }
 
     private static List<Path> list(Path dir) throws IOException {
