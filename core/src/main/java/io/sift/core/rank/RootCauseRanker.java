@@ -56,6 +56,8 @@ public final class RootCauseRanker implements Serializable {
      * says more about how flat the series' baseline is than about the fault.
      */
     private static final double SIGMA_CAP = 100;
+    /** Reasons print deviations up to this many σ; larger ones read "over 1000σ above a flat baseline". */
+    private static final double SIGMA_SHOWN = 1000;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final long changeLookbackMillis;
@@ -481,8 +483,12 @@ public final class RootCauseRanker implements Serializable {
         // Worded by concatenation and Decimals rather than String.format: the same text, without a Formatter per line.
         List<String> reasons = new ArrayList<>();
         AnomalyEntry peak = c.peak;
-        reasons.add(c.item + " " + peak.metric + " " + Decimals.fixed(Math.abs(peak.deviation), 1) + "σ "
-                + (peak.up ? "above" : "below") + " baseline from " + CLOCK.format(Instant.ofEpochMilli(peak.onset))
+        // Beyond SIGMA_SHOWN the σ only says the baseline was flat (e.g. no error lines at all): say that instead of
+        // printing billions of σ.
+        String strength = Math.abs(peak.deviation) > SIGMA_SHOWN
+                ? "over " + (long) SIGMA_SHOWN + "σ " + (peak.up ? "above" : "below") + " a flat baseline from "
+                : Decimals.fixed(Math.abs(peak.deviation), 1) + "σ " + (peak.up ? "above" : "below") + " baseline from ";
+        reasons.add(c.item + " " + peak.metric + " " + strength + CLOCK.format(Instant.ofEpochMilli(peak.onset))
                 + " (observed " + number(peak.observed) + ", expected " + number(peak.expected) + ")");
         long lead = c.onset - firstOnset;
         reasons.add(lead == 0 ? "earliest onset among the incident's anomalies"

@@ -154,6 +154,22 @@ class RootCauseRankerTest {
     }
 
     @Test
+    void aReasonSaysABaselineWasFlatInsteadOfPrintingBillionsOfSigma() {
+        calls("web", "checkout");
+        anomaly("checkout", "log.error.count", 0, 9e9, true);
+        anomaly("web", "http.server.request.duration.p95", 20_000, 40, true);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology);
+        String checkout = reasonOf(hints, "checkout");
+        assertTrue(checkout.startsWith("checkout log.error.count over 1000σ above a flat baseline from"), checkout);
+        String web = reasonOf(hints, "web");
+        assertTrue(web.startsWith("web http.server.request.duration.p95 40.0σ above baseline from"), web);
+    }
+
+    private static String reasonOf(List<RootCauseHint> hints, String item) {
+        return hints.stream().filter(h -> h.getItem().equals(item)).findFirst().orElseThrow().getReasons().get(0);
+    }
+
+    @Test
     void aChangeJustBeforeTheOnsetPointsAtItsItemWhileOneMadeLongBeforeDoesNot() {
         calls("web", "orders");
         calls("orders", "node-1");
