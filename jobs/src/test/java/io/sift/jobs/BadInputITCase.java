@@ -21,6 +21,7 @@ import io.sift.schema.SiftSchemas;
 import io.sift.schema.TopologyEdge;
 import io.sift.schema.TopologyOperation;
 import io.sift.schema.TopologyUpdate;
+import io.sift.testing.Bytes;
 import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
 import java.nio.ByteBuffer;
@@ -170,7 +171,7 @@ class BadInputITCase {
             byte[] huge = encode.of(LogRecord.newBuilder(line).setTime(end).setBody("x".repeat(1_000_000)).build());
             pending.add(sent(ErrorKinds.TOO_LARGE, send(producer, logsTopic, key, huge), huge, true));
             byte[] utf8 = encode.of(LogRecord.newBuilder(line).setTime(end).setBody("caf\u00e9 closed").build());
-            int at = indexOf(utf8, new byte[] {(byte) 0xC3, (byte) 0xA9});
+            int at = Bytes.indexOf(utf8, new byte[] {(byte) 0xC3, (byte) 0xA9});
             utf8[at + 1] = '(';
             pending.add(sent(ErrorKinds.INVALID_UTF8, send(producer, logsTopic, key, utf8), utf8, true));
 
@@ -231,12 +232,12 @@ class BadInputITCase {
         }
         if (!sent.positioned()) {
             // Refused after the shuffle: no Kafka position; the payload is the record re-encoded.
-            return dl.getSourceTopic() == null && java.util.Arrays.equals(sent.bytes(), bytes(dl.getPayload()));
+            return dl.getSourceTopic() == null && java.util.Arrays.equals(sent.bytes(), Bytes.of(dl.getPayload()));
         }
         boolean position = sent.topic().equals(dl.getSourceTopic()) && dl.getSourcePartition() == sent.partition()
                 && dl.getSourceOffset() == sent.offset();
         if (position) {
-            assertArrayEquals(sent.bytes(), bytes(dl.getPayload()), "original bytes of " + sent.kind());
+            assertArrayEquals(sent.bytes(), Bytes.of(dl.getPayload()), "original bytes of " + sent.kind());
         }
         return position;
     }
@@ -310,29 +311,6 @@ class BadInputITCase {
                     .append(dl.getMessage().length() > 200 ? dl.getMessage().substring(0, 200) : dl.getMessage());
         }
         return text.toString();
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        ByteBuffer copy = buffer.duplicate();
-        byte[] out = new byte[copy.remaining()];
-        copy.get(out);
-        return out;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     /** Single-object encoders of the input types, as producers write them. */

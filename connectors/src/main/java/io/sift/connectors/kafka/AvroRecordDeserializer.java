@@ -98,7 +98,8 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
 
     private Either<DeadLetter, T> screen(ConsumerRecord<byte[], byte[]> record, T decoded) {
         int replaced = Utf8Check.replacementChars(decoded);
-        if (replaced > Utf8Check.encodedReplacementChars(record.value())) {
+        // The raw bytes are scanned only when U+FFFD was decoded at all, which valid input almost never has.
+        if (replaced > 0 && replaced > Utf8Check.encodedReplacementChars(record.value())) {
             return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, ErrorKinds.INVALID_UTF8,
                     recordClass.getSimpleName() + " has a string that is not valid UTF-8 (" + replaced
                             + " malformed sequence(s) would be replaced by U+FFFD)"));

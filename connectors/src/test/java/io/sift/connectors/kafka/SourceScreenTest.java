@@ -13,7 +13,7 @@ import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
-import java.nio.ByteBuffer;
+import io.sift.testing.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +56,7 @@ class SourceScreenTest {
     void invalidUtf8IsRefusedButAnEncodedReplacementCharacterIsNot() {
         byte[] good = bytes(log(T0, "caf\u00e9 ready", 9));
         byte[] bad = good.clone();
-        int at = indexOf(bad, new byte[] {(byte) 0xC3, (byte) 0xA9});
+        int at = Bytes.indexOf(bad, new byte[] {(byte) 0xC3, (byte) 0xA9});
         bad[at + 1] = '(';
         refused(logs.decode(kafka(0, bad)), ErrorKinds.INVALID_UTF8, bad);
         assertTrue(logs.decode(kafka(0, bytes(log(T0, "odd \uFFFD in the text", 9)))).isRight());
@@ -135,7 +135,7 @@ class SourceScreenTest {
         assertEquals("topic", dl.getSourceTopic());
         assertEquals(offset - 1, dl.getSourceOffset());
         if (original != null) {
-            assertArrayEquals(original, array(dl.getPayload()));
+            assertArrayEquals(original, Bytes.of(dl.getPayload()));
         }
         assertTrue(dl.getTime().isAfter(Instant.now().minusSeconds(60)));
         return dl;
@@ -165,25 +165,5 @@ class SourceScreenTest {
     private static LogRecord log(Instant time, String body, int severity) {
         return LogRecord.newBuilder().setTime(time).setBody(body).setSeverityNumber(severity)
                 .setResource(Resource.newBuilder().setService("checkout").build()).build();
-    }
-
-    private static byte[] array(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }
