@@ -59,7 +59,9 @@ public final class SiftOptions {
             .withDescription("How late, in event time, a record may arrive and still be placed in order.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("sift.watermark.idleness")
             .durationType().defaultValue(Duration.ofMinutes(1))
-            .withDescription("A source partition silent this long stops holding back event time.");
+            .withDescription("A source partition silent this long stops holding back event time. Keep it well above"
+                    + " the longest stall of a busy reader: a reader wrongly taken for idle lets event time move on,"
+                    + " and its records then arrive late and are correlated in arrival order, not event-time order.");
     public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("sift.validate.max-future")
             .durationType().defaultValue(Duration.ofDays(1))
             .withDescription("Records time-stamped further ahead of the wall clock are dead-lettered.");

@@ -82,7 +82,11 @@ class ItsmFeedbackITCase {
         settings.put(SiftOptions.ELASTICSEARCH_URL.key(), LocalServices.elasticsearchUrl());
         settings.put(SiftOptions.KAFKA_BOUNDED.key(), "false");
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "1 s");
-        settings.put(SiftOptions.IDLENESS.key(), "5 s");
+        // Long enough that a loaded machine's stall of one source reader does not mark it idle: its records would
+        // then be late, applied out of event-time order, and the incidents would differ from run to run (with 5 s
+        // a CI run opened a second incident instead of reopening the first). The empty feedback topic holds event
+        // time back this long, twice, which is most of this test's minute.
+        settings.put(SiftOptions.IDLENESS.key(), "20 s");
         settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
         settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-itsm-it-" + run);
         settings.put("parallelism.default", "2");
@@ -199,8 +203,29 @@ class ItsmFeedbackITCase {
                     seen.add(decoder.decode(ByteBuffer.wrap(record.value())));
                 }
             }
-            throw new AssertionError("timed out waiting until " + what + "; versions seen: "
-                    + seen.stream().map(i -> i.getId() + " v" + i.getVersion() + " " + i.getChange()).toList());
+            throw new AssertionError("timed out waiting until " + what + "; versions seen: " + describe(seen));
+        }
+
+        /** Per incident: its changes in order, and its last version's fingerprint, times, items and top cause. */
+        private static String describe(List<Incident> versions) {
+            Map<String, List<Incident>> byId = new java.util.LinkedHashMap<>();
+            for (Incident incident : versions) {
+                byId.computeIfAbsent(incident.getId(), k -> new ArrayList<>()).add(incident);
+            }
+            StringBuilder text = new StringBuilder();
+            byId.forEach((id, list) -> {
+                Incident last = list.get(list.size() - 1);
+                text.append("\n").append(id).append(" fingerprint ").append(last.getFingerprint())
+                        .append(" opened ").append(last.getOpenedAt()).append(" last seen ").append(last.getLastSeen())
+                        .append(" resolved ").append(last.getResolvedAt()).append(" services ").append(last.getServices())
+                        .append(" top cause ").append(last.getRootCauses().isEmpty() ? "-"
+                                : last.getRootCauses().get(0).getItem())
+                        .append(" opened by ").append(list.get(0).getAnomalies().stream()
+                                .map(a -> a.getService() + "/" + a.getMetric() + "@" + a.getOnset()).toList())
+                        .append(" changes ").append(list.stream().map(i -> i.getVersion() + ":" + i.getChange()
+                                + (i.getChange() == IncidentChange.UPDATED ? "" : "@" + i.getUpdatedAt())).toList());
+            });
+            return text.toString();
         }
 
         @Override
