@@ -329,6 +329,71 @@ class ElasticsearchSinkITCase {
         }
     }
 
+    /** Incidents the source side of {@link #aFullBufferHoldsTheJobBackWhileElasticsearchIsUnreachable} has handed on. */
+    private static final java.util.concurrent.atomic.AtomicLong HANDED_TO_SINK = new java.util.concurrent.atomic.AtomicLong();
+
+    @Test
+    void aFullBufferHoldsTheJobBackWhileElasticsearchIsUnreachable() throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        int buffered = 40;
+        int batch = 10;
+        ElasticsearchSink<Incident> sink =
+                ElasticsearchSink.builder()
+                        .setHosts("http://127.0.0.1:" + deadPort)
+                        .setEmitter(new IncidentDocumentEmitter(uniquePrefix("sift-incidents-")))
+                        .setRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .setMaxTimeInBuffer(Duration.ofMillis(50))
+                        .setMaxBatchSize(batch)
+                        .setMaxBufferedRequests(buffered)
+                        .setMaxInFlightRequests(1)
+                        .build();
+        HANDED_TO_SINK.set(0);
+        long available = 1_000_000;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSequence(1, available)
+                .map(i -> {
+                    HANDED_TO_SINK.incrementAndGet();
+                    return TestData.incident("held-" + i, 1);
+                })
+                .returns(Incident.class)
+                .sinkTo(sink);
+        JobClient job = env.executeAsync("elasticsearch-unreachable-back-pressure");
+        try {
+            // Wait until the count of records taken in stops moving (unchanged for 2 s). The writer holds a failed
+            // bulk in flight through its backoff and waits for room in flight before sending more, so the task stops
+            // taking input once that wait begins (here after 20-50 records, before the buffer is full).
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long taken = -1;
+            int unchanged = 0;
+            while (unchanged < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                long now = HANDED_TO_SINK.get();
+                unchanged = now == taken ? unchanged + 1 : 0;
+                taken = now;
+            }
+            System.out.printf("ElasticsearchSinkITCase: held back after taking in %d records (buffer %d, batch %d)%n",
+                    taken, buffered, batch);
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "an unreachable Elasticsearch does not fail the job");
+            assertEquals(4, unchanged, "the job stops taking in records while Elasticsearch is unreachable; it had taken "
+                    + taken + " of " + available);
+            // Never more than the buffer, a batch in flight and the record being written: the job (and through it
+            // its Kafka reader) is held back instead of filling memory or dropping documents.
+            assertTrue(taken <= buffered + batch + 1,
+                    "at most the sink's buffer is taken in while Elasticsearch is unreachable, got " + taken);
+            long retried = metrics(job.getJobID()).get(ElasticsearchSink.METRIC_DOCUMENTS_RETRIED);
+            Thread.sleep(1_000);
+            assertTrue(metrics(job.getJobID()).get(ElasticsearchSink.METRIC_DOCUMENTS_RETRIED) > retried,
+                    "the held documents are retried meanwhile (backoff at most 200 ms)");
+            assertEquals(taken, HANDED_TO_SINK.get(), "still held back");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     /** Emits incidents, but puts a string into a double field or a date field for some ids. */
