@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -297,17 +296,7 @@ class ElasticsearchSinkITCase {
 
     @Test
     void unreachableElasticsearchIsRetriedWithBackoffNotFailed() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadPort = socket.getLocalPort();
-        }
-        ElasticsearchSink<Incident> sink =
-                ElasticsearchSink.builder()
-                        .setHosts("http://127.0.0.1:" + deadPort)
-                        .setEmitter(new IncidentDocumentEmitter(uniquePrefix("sift-incidents-")))
-                        .setRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-                        .setMaxTimeInBuffer(Duration.ofMillis(50))
-                        .build();
+        ElasticsearchSink<Incident> sink = toUnreachableElasticsearch().build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.fromData(TestData.incident("never-1", 1), TestData.incident("never-2", 1)).sinkTo(sink);
@@ -334,18 +323,10 @@ class ElasticsearchSinkITCase {
 
     @Test
     void aFullBufferHoldsTheJobBackWhileElasticsearchIsUnreachable() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadPort = socket.getLocalPort();
-        }
         int buffered = 40;
         int batch = 10;
         ElasticsearchSink<Incident> sink =
-                ElasticsearchSink.builder()
-                        .setHosts("http://127.0.0.1:" + deadPort)
-                        .setEmitter(new IncidentDocumentEmitter(uniquePrefix("sift-incidents-")))
-                        .setRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
-                        .setMaxTimeInBuffer(Duration.ofMillis(50))
+                toUnreachableElasticsearch()
                         .setMaxBatchSize(batch)
                         .setMaxBufferedRequests(buffered)
                         .setMaxInFlightRequests(1)
@@ -392,6 +373,15 @@ class ElasticsearchSinkITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** A sink to a port nothing listens on, retrying every 20-200 ms. */
+    private static ElasticsearchSinkBuilder<Incident> toUnreachableElasticsearch() {
+        return ElasticsearchSink.<Incident>builder()
+                .setHosts("http://127.0.0.1:" + io.sift.testing.Ports.freePort())
+                .setEmitter(new IncidentDocumentEmitter(uniquePrefix("sift-incidents-")))
+                .setRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .setMaxTimeInBuffer(Duration.ofMillis(50));
     }
 
     // ---------------------------------------------------------------------------------------------
