@@ -18,6 +18,14 @@ public final class ItsmOptions {
             .withDescription("Topic of ItsmUpdate records from the ITSM tool (acknowledged, assigned, resolved, "
                     + "closed, reopened, with the Sift incident id as correlation id); they update the incidents.");
 
+    public static final ConfigOption<Duration> SETTLED_MEMORY = ConfigOptions.key("sift.itsm.settled-memory")
+            .durationType().defaultValue(Duration.ofDays(14))
+            .withDescription("How long after its last resolved or closed version an incident still takes ITSM "
+                    + "feedback once Sift no longer correlates it (after the reopen cool-down): a ticket acknowledged, "
+                    + "resolved or closed days after the fault ended gives a new incident version instead of an "
+                    + "UNKNOWN_INCIDENT dead letter. The last version of each such incident is kept this long (a few "
+                    + "KB each); 0 s keeps none.");
+
     public static final ConfigOption<Integer> PROBLEMS_MIN_INCIDENTS = ConfigOptions.key("sift.problems.min-incidents")
             .intType().defaultValue(3)
             .withDescription("Incidents with the same root-cause fingerprint (environment, root-cause item, anomaly "

@@ -175,7 +175,8 @@ public final class SiftJob {
                         : e.left().isLeft() ? correlator.environmentOf(e.left().left())
                         : correlator.environmentOf(e.left().right()))
                 .connect(topologyBroadcast)
-                .process(new CorrelateFunction(correlator), new AvroTypeInfo<>(Incident.class))
+                .process(new CorrelateFunction(correlator, conf.get(ItsmOptions.SETTLED_MEMORY)),
+                        new AvroTypeInfo<>(Incident.class))
                 .uid(CorrelateFunction.UID).name(CorrelateFunction.NAME);
 
         DataStream<SloStatus> sloStatuses = sloStatuses(metrics, settings);

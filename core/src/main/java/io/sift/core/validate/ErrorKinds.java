@@ -34,8 +34,13 @@ public final class ErrorKinds {
     public static final String OUT_OF_ORDER = "OUT_OF_ORDER";
     /** A topology delete of an item or edge the topology does not hold. */
     public static final String UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE";
-    /** ITSM feedback naming no live incident (a wrong id or environment, merged, or forgotten after the cool-down). */
+    /**
+     * ITSM feedback naming no incident Sift holds or remembers (a wrong id or environment, merged, or settled longer
+     * ago than {@code sift.itsm.settled-memory}).
+     */
     public static final String UNKNOWN_INCIDENT = "UNKNOWN_INCIDENT";
+    /** ITSM feedback reopening an incident that settled and is no longer correlated. */
+    public static final String SETTLED_INCIDENT = "SETTLED_INCIDENT";
     /** ITSM feedback with an action this version of Sift does not know. */
     public static final String UNKNOWN_ACTION = "UNKNOWN_ACTION";
 

@@ -2,6 +2,7 @@ package io.sift.jobs.operators;
 
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.Correlator;
+import io.sift.core.correlate.SettledIncidentFeedback;
 import io.sift.core.correlate.Topology;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.DeadLetters;
@@ -12,6 +13,7 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.ItsmUpdate;
 import io.sift.schema.TopologyUpdate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +39,9 @@ import org.apache.flink.util.Collector;
  * plain-Java correlator. Inputs are buffered until the watermark passes them and then applied in event-time
  * order, so the incidents (ids, versions, contents) do not depend on arrival order, parallelism or restarts.
  * Inputs are anomalies (right) and, on the left, changes or ITSM feedback; feedback Sift cannot apply (an unknown
- * incident) goes to the dead letters.
+ * incident) goes to the dead letters. The last version of each settled (resolved or closed) incident is kept for
+ * the settled memory, so that feedback arriving after the correlator forgot the incident (a ticket closed days later)
+ * still applies ({@link SettledIncidentFeedback}).
  */
 public final class CorrelateFunction extends KeyedBroadcastProcessFunction<String,
         Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> {
@@ -78,11 +82,16 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     }
 
     private final Correlator correlator;
+    private final Duration settledMemory;
 
     private transient ValueState<CorrelationState> correlation;
     private transient MapState<Long, List<Either<ChangeEvent, Anomaly>>> pending;
     private transient ValueState<Long> deadline;
     private transient MapState<Long, List<ItsmUpdate>> pendingFeedback;
+    /** The last version of each settled incident, by id, while it takes feedback. */
+    private transient MapState<String, Incident> settled;
+    /** The earliest time a settled version expires (a timer is set there), or null. */
+    private transient ValueState<Long> settledSweep;
     private transient Topology topology;
     private transient Counter incidentVersions;
     private transient DeadLetterCounter deadLettered;
@@ -90,7 +99,17 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient org.apache.avro.message.BinaryMessageEncoder<ItsmUpdate> feedbackEncoder;
 
     public CorrelateFunction(Correlator correlator) {
+        this(correlator, Duration.ofDays(14));
+    }
+
+    /** @param settledMemory how long a settled incident's last version takes ITSM feedback; zero keeps none */
+    public CorrelateFunction(Correlator correlator, Duration settledMemory) {
+        if (settledMemory == null || settledMemory.isNegative()) {
+            throw new IllegalArgumentException("the settled memory (sift.itsm.settled-memory) must be zero or positive,"
+                    + " e.g. 14 d; got " + settledMemory);
+        }
         this.correlator = correlator;
+        this.settledMemory = settledMemory;
     }
 
     @Override
@@ -102,6 +121,9 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         pendingFeedback = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-feedback", Types.LONG,
                 new ListTypeInfo<>(new AvroTypeInfo<>(ItsmUpdate.class))));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+        settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled-incidents", Types.STRING,
+                new AvroTypeInfo<>(Incident.class)));
+        settledSweep = getRuntimeContext().getState(new ValueStateDescriptor<>("settled-sweep", Types.LONG));
         incidentVersions = getRuntimeContext().getMetricGroup().counter("incidentVersions");
         deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
@@ -162,6 +184,12 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         }
         for (ItsmUpdate update : updates) {
             Correlator.FeedbackOutcome outcome = correlator.onFeedback(state, update, topo);
+            if (outcome.isRejected() && ErrorKinds.UNKNOWN_INCIDENT.equals(outcome.errorKind())) {
+                Incident last = settled.get(update.getIncidentId());
+                if (last != null) {
+                    outcome = SettledIncidentFeedback.apply(last, update);
+                }
+            }
             if (outcome.isRejected()) {
                 if (feedbackEncoder == null) {
                     feedbackEncoder = AvroRecordSerializer.encoderFor(ItsmUpdate.class);
@@ -252,6 +280,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             }
             store(state);
         }
+        sweepSettled(timestamp);
         Long scheduled = deadline.value();
         if (scheduled != null && scheduled <= timestamp) {
             deadline.clear();
@@ -281,9 +310,46 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         store(state);
     }
 
-    private void emit(Incident incident, Collector<Incident> out) {
+    private void emit(Incident incident, Collector<Incident> out) throws Exception {
         incidentVersions.inc();
         out.collect(incident);
+        if (settledMemory.isZero()) {
+            return;
+        }
+        if (SettledIncidentFeedback.settled(incident)) {
+            settled.put(incident.getId(), incident);
+            long expiry = SettledIncidentFeedback.expiry(incident, settledMemory);
+            Long sweep = settledSweep.value();
+            if (sweep == null || expiry < sweep) {
+                settledSweep.update(expiry);
+            }
+        } else {
+            settled.remove(incident.getId()); // reopened or merged: live again, or gone
+        }
+    }
+
+    /** Drops the settled versions expired at {@code time} and notes when the next one expires. */
+    private void sweepSettled(long time) throws Exception {
+        Long sweep = settledSweep.value();
+        if (sweep == null || sweep > time) {
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        var entries = settled.iterator();
+        while (entries.hasNext()) {
+            long expiry = SettledIncidentFeedback.expiry(entries.next().getValue(), settledMemory);
+            if (expiry <= time) {
+                entries.remove();
+            } else {
+                next = Math.min(next, expiry);
+            }
+        }
+        if (next == Long.MAX_VALUE) {
+            settled.clear(); // an emptied heap map state still counts as an entry
+            settledSweep.clear();
+        } else {
+            settledSweep.update(next);
+        }
     }
 
     private void store(CorrelationState state) throws Exception {
@@ -295,6 +361,11 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     }
 
     private void scheduleDeadline(org.apache.flink.streaming.api.TimerService timers, long earliest) throws Exception {
+        Long sweep = settledSweep.value();
+        if (sweep != null) {
+            // Registering the same time again is a no-op; never at or before the time being processed.
+            timers.registerEventTimeTimer(Math.max(sweep, earliest));
+        }
         CorrelationState state = correlation.value();
         if (state == null) {
             return;

@@ -119,6 +119,19 @@ class OperatorHarnessTest {
         harness.processBroadcastWatermark(time);
     }
 
+    /**
+     * After resolution plus cool-down the correlator holds nothing; only the settled memory is left (the settled
+     * incidents' last versions, their expiry and its timer, for late ITSM feedback), and that goes 14 days later.
+     */
+    private static void assertForgottenThenSettledMemoryExpires(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness)
+            throws Exception {
+        assertEquals(2, keyedStateEntries(harness), "only the settled memory left after resolution plus cool-down");
+        assertEquals(1, harness.numEventTimeTimers(), "only the settled memory's expiry timer left");
+        watermark(harness, T0.toEpochMilli() + 15 * 24 * HOUR);
+        assertEquals(0, keyedStateEntries(harness), "state dropped after the settled memory");
+        assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+    }
+
     /** The broadcast harness lacks numKeyedStateEntries(); ask the heap backend as the keyed harness does. */
     private static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
         var backend = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator())
@@ -160,8 +173,7 @@ class OperatorHarnessTest {
             assertEquals(T0.plusSeconds(16 * 60), resolved.getResolvedAt(), "quiet period after the last end");
 
             watermark(harness, T0.toEpochMilli() + 2 * HOUR);
-            assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
-            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+            assertForgottenThenSettledMemoryExpires(harness);
         }
     }
 
@@ -255,8 +267,7 @@ class OperatorHarnessTest {
             assertEquals(IncidentChange.RESOLVED,
                     harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).getChange());
             watermark(harness, minutes(32 + 31));
-            assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
-            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+            assertForgottenThenSettledMemoryExpires(harness);
         }
     }
 
@@ -289,8 +300,7 @@ class OperatorHarnessTest {
             assertEquals(T0.plusMillis(lastEnd * 60_000 + config.flapQuietMillis), resolved.getResolvedAt());
 
             watermark(harness, minutes(lastEnd) + config.flapQuietMillis + config.reopenMillis);
-            assertEquals(0, keyedStateEntries(harness), "state dropped after resolution plus cool-down");
-            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+            assertForgottenThenSettledMemoryExpires(harness);
         }
     }
 
@@ -346,8 +356,7 @@ class OperatorHarnessTest {
             assertEquals(2, resolved.size(), "both resolved: " + restored.extractOutputValues());
 
             watermark(restored, minutes(14 + 31));
-            assertEquals(0, keyedStateEntries(restored), "state dropped after resolution plus cool-down");
-            assertEquals(0, restored.numEventTimeTimers(), "no timer left");
+            assertForgottenThenSettledMemoryExpires(restored);
         }
     }
 

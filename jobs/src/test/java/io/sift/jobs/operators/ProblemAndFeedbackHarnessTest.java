@@ -143,11 +143,102 @@ class ProblemAndFeedbackHarnessTest {
             assertNotNull(dl.getPayload(), "the update itself is kept");
 
             watermark(harness, 24 * 60);
+            assertEquals(1, harness.numEventTimeTimers(), "only the settled memory's expiry is left");
+            watermark(harness, 15 * 24 * 60);
             assertEquals(0, harness.numEventTimeTimers(), "no timer left");
-            var backend = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator())
-                    .getKeyedStateBackend();
-            assertEquals(0, ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) backend)
-                    .numKeyValueStateEntries(), "state dropped after the cool-down");
+            assertEquals(0, keyedStateEntries(harness), "state dropped after the settled memory");
+        }
+    }
+
+    private static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
+        var backend = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator())
+                .getKeyedStateBackend();
+        return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+    }
+
+    private static List<DeadLetter> deadLetters(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
+        var side = harness.getSideOutput(DeadLetterTag.DEAD_LETTERS);
+        return side == null ? List.of() : side.stream().map(r -> r.getValue()).toList();
+    }
+
+    /** Feeds one update and lets event time pass it. */
+    private static void feed(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+            TopologyUpdate, Incident> harness, ItsmUpdate update) throws Exception {
+        harness.processElement(CorrelateFunction.input(update), update.getTime().toEpochMilli());
+        watermark(harness, Duration.between(T0, update.getTime()).toMinutes() + 1);
+    }
+
+    @Test
+    void aTicketClosedDaysAfterSiftForgotTheIncidentClosesItsLastVersionUntilTheSettledMemoryEnds() throws Exception {
+        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()),
+                Duration.ofDays(14));
+        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                TopologyUpdate, Incident> harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        function, e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY)) {
+            Anomaly onset = anomaly("orders-db", 1, null, 1);
+            Anomaly end = anomaly("orders-db", 1, 5L, 2);
+            harness.processElement(CorrelateFunction.input(onset), onset.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(end), end.getTime().toEpochMilli());
+            watermark(harness, 2 * 60); // resolved after the quiet period, forgotten after the cool-down
+            Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentStatus.RESOLVED, resolved.getStatus());
+            assertEquals(ResolutionSource.SIFT, resolved.getResolvedBy());
+            int before = harness.extractOutputValues().size();
+
+            feed(harness, feedback(resolved.getId(), ItsmAction.ACKNOWLEDGED, 3 * 60));
+            feed(harness, feedback(resolved.getId(), ItsmAction.CLOSED, 2 * 24 * 60));
+            feed(harness, feedback(resolved.getId(), ItsmAction.CLOSED, 2 * 24 * 60 + 1)); // a repeat
+            feed(harness, feedback(resolved.getId(), ItsmAction.REOPENED, 3 * 24 * 60));
+
+            List<Incident> out = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+            assertEquals(2, out.size(), () -> "acknowledged and closed, the repeat changes nothing: " + out);
+            Incident acknowledged = out.get(0);
+            assertEquals(IncidentChange.ACKNOWLEDGED, acknowledged.getChange());
+            assertEquals(resolved.getVersion() + 1, acknowledged.getVersion());
+            assertEquals(IncidentStatus.RESOLVED, acknowledged.getStatus());
+            assertEquals(T0.plusSeconds(3 * 3600), acknowledged.getAcknowledgedAt());
+            assertEquals("dba-oncall", acknowledged.getAssignee());
+            assertEquals(resolved.getResolvedAt(), acknowledged.getResolvedAt());
+            Incident closed = out.get(1);
+            assertEquals(IncidentChange.CLOSED, closed.getChange());
+            assertEquals(IncidentStatus.CLOSED, closed.getStatus());
+            assertEquals(resolved.getVersion() + 2, closed.getVersion());
+            assertEquals(ResolutionSource.HUMAN, closed.getResolvedBy());
+            assertEquals(T0.plusSeconds(2 * 24 * 3600), closed.getResolvedAt());
+            assertEquals(acknowledged.getAcknowledgedAt(), closed.getAcknowledgedAt());
+            assertEquals(resolved.getAnomalies(), closed.getAnomalies(), "the rest of the incident is its last version");
+            assertEquals(resolved.getRootCauses(), closed.getRootCauses());
+
+            List<DeadLetter> refused = deadLetters(harness);
+            assertEquals(1, refused.size(), () -> "only the reopening is refused: " + refused);
+            assertEquals("SETTLED_INCIDENT", refused.get(0).getErrorKind());
+            assertTrue(refused.get(0).getMessage().contains("cannot be reopened"), refused.get(0).getMessage());
+
+            // 14 days after the closure the incident is gone: feedback for it is a dead letter again.
+            watermark(harness, 17 * 24 * 60);
+            assertEquals(0, keyedStateEntries(harness), "state dropped after the settled memory");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+            feed(harness, feedback(resolved.getId(), ItsmAction.CLOSED, 17 * 24 * 60 + 1));
+            assertEquals("UNKNOWN_INCIDENT", deadLetters(harness).get(1).getErrorKind());
+            assertEquals(before + 2, harness.extractOutputValues().size());
+        }
+    }
+
+    @Test
+    void withoutASettledMemoryFeedbackAfterTheCoolDownIsADeadLetter() throws Exception {
+        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()), Duration.ZERO);
+        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                TopologyUpdate, Incident> harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        function, e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY)) {
+            Anomaly onset = anomaly("orders-db", 1, null, 1);
+            Anomaly end = anomaly("orders-db", 1, 5L, 2);
+            harness.processElement(CorrelateFunction.input(onset), onset.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(end), end.getTime().toEpochMilli());
+            watermark(harness, 2 * 60);
+            assertEquals(0, keyedStateEntries(harness), "nothing kept after the cool-down");
+            String id = harness.extractOutputValues().get(0).getId();
+            feed(harness, feedback(id, ItsmAction.CLOSED, 3 * 60));
+            assertEquals("UNKNOWN_INCIDENT", deadLetters(harness).get(0).getErrorKind());
         }
     }
 }
