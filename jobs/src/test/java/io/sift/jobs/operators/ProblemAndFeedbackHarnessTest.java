@@ -168,20 +168,30 @@ class ProblemAndFeedbackHarnessTest {
         watermark(harness, Duration.between(T0, update.getTime()).toMinutes() + 1);
     }
 
+    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+            TopologyUpdate, Incident> correlating(Duration settledMemory) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new CorrelateFunction(new Correlator(CorrelationConfig.defaults()), settledMemory), e -> "prod",
+                Types.STRING, CorrelateFunction.TOPOLOGY);
+    }
+
+    /** An incident on orders-db from minute 1 to 5, then event time to 2 h: Sift resolved and forgot it. */
+    private static Incident resolvedAndForgotten(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent,
+            ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> harness) throws Exception {
+        Anomaly onset = anomaly("orders-db", 1, null, 1);
+        Anomaly end = anomaly("orders-db", 1, 5L, 2);
+        harness.processElement(CorrelateFunction.input(onset), onset.getTime().toEpochMilli());
+        harness.processElement(CorrelateFunction.input(end), end.getTime().toEpochMilli());
+        watermark(harness, 2 * 60); // resolved after the quiet period, forgotten after the cool-down
+        Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        assertEquals(IncidentStatus.RESOLVED, resolved.getStatus());
+        return resolved;
+    }
+
     @Test
     void aTicketClosedDaysAfterSiftForgotTheIncidentClosesItsLastVersionUntilTheSettledMemoryEnds() throws Exception {
-        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()),
-                Duration.ofDays(14));
-        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
-                TopologyUpdate, Incident> harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function, e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY)) {
-            Anomaly onset = anomaly("orders-db", 1, null, 1);
-            Anomaly end = anomaly("orders-db", 1, 5L, 2);
-            harness.processElement(CorrelateFunction.input(onset), onset.getTime().toEpochMilli());
-            harness.processElement(CorrelateFunction.input(end), end.getTime().toEpochMilli());
-            watermark(harness, 2 * 60); // resolved after the quiet period, forgotten after the cool-down
-            Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
-            assertEquals(IncidentStatus.RESOLVED, resolved.getStatus());
+        try (var harness = correlating(Duration.ofDays(14))) {
+            Incident resolved = resolvedAndForgotten(harness);
             assertEquals(ResolutionSource.SIFT, resolved.getResolvedBy());
             int before = harness.extractOutputValues().size();
 
@@ -226,17 +236,9 @@ class ProblemAndFeedbackHarnessTest {
 
     @Test
     void withoutASettledMemoryFeedbackAfterTheCoolDownIsADeadLetter() throws Exception {
-        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()), Duration.ZERO);
-        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
-                TopologyUpdate, Incident> harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function, e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY)) {
-            Anomaly onset = anomaly("orders-db", 1, null, 1);
-            Anomaly end = anomaly("orders-db", 1, 5L, 2);
-            harness.processElement(CorrelateFunction.input(onset), onset.getTime().toEpochMilli());
-            harness.processElement(CorrelateFunction.input(end), end.getTime().toEpochMilli());
-            watermark(harness, 2 * 60);
+        try (var harness = correlating(Duration.ZERO)) {
+            String id = resolvedAndForgotten(harness).getId();
             assertEquals(0, keyedStateEntries(harness), "nothing kept after the cool-down");
-            String id = harness.extractOutputValues().get(0).getId();
             feed(harness, feedback(id, ItsmAction.CLOSED, 3 * 60));
             assertEquals("UNKNOWN_INCIDENT", deadLetters(harness).get(0).getErrorKind());
         }
