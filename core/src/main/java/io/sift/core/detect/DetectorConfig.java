@@ -142,6 +142,40 @@ public final class DetectorConfig implements Serializable {
         return b;
     }
 
+    /**
+     * This configuration's alert controls (warm-up, alert score, direction, smallest deviations, new-extreme check,
+     * refractory period) on the learning structure of {@code learnt} (smoothing, seasonality, calibration, CUSUM,
+     * forest): what a model built with {@code learnt} can take without relearning.
+     */
+    public DetectorConfig withLearningOf(DetectorConfig learnt) {
+        return toBuilder().alpha(learnt.alpha).seasonalAlpha(learnt.seasonalAlpha).seasonality(learnt.seasonality)
+                .calibrationWindow(learnt.calibrationWindow).calibrationAlpha(learnt.calibrationAlpha)
+                .calibrationAlertBoost(learnt.calibrationAlertBoost).changePoint(learnt.changePoint)
+                .changePointSlack(learnt.changePointSlack).changePointInterval(learnt.changePointInterval)
+                .randomCutForest(learnt.randomCutForest).forestShingleSize(learnt.forestShingleSize)
+                .forestTrees(learnt.forestTrees).forestSampleSize(learnt.forestSampleSize)
+                .forestTimeDecay(learnt.forestTimeDecay).forestSeed(learnt.forestSeed).build();
+    }
+
+    private java.util.List<Object> values() {
+        return java.util.List.of(warmUpSamples, quickWarmUpSamples, quickWarmUpSigmas, alpha, seasonalAlpha, seasonality,
+                baselineScoring, calibrationWindow, calibrationAlpha, calibrationAlertBoost, changePoint,
+                changePointSlack, changePointInterval, randomCutForest, forestShingleSize, forestTrees,
+                forestSampleSize, forestTimeDecay, forestSeed, newExtremeCheck, newExtremeTolerance, direction,
+                minAbsoluteDeviation, minRelativeDeviation, minDeviationSigmas, alertScore, refractorySamples,
+                refractoryFactor, refractoryExtension);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof DetectorConfig that && values().equals(that.values());
+    }
+
+    @Override
+    public int hashCode() {
+        return values().hashCode();
+    }
+
     /** Builder with validation that says what to change. */
     public static final class Builder {
         private int warmUpSamples = 300;

@@ -30,7 +30,9 @@ public final class MetricModel implements java.io.Serializable {
     /** Half-width of the reported band, in robust standard deviations. */
     private static final double BAND_SIGMAS = 3.0;
 
-    private final DetectorConfig config;
+    private DetectorConfig config;
+    /** The configuration last adopted (not part of the learnt state): skips the comparison on every sample. */
+    private transient DetectorConfig adopted;
     private final SeasonalBaseline baseline;
     private final ScoreCalibrator baselineCalibrator;
     private final CusumDetector cusum;
@@ -59,6 +61,27 @@ public final class MetricModel implements java.io.Serializable {
 
     public DetectorConfig config() {
         return config;
+    }
+
+    /**
+     * Takes the alert controls of {@code current} (warm-up, alert score, direction, smallest deviations, new-extreme
+     * check, refractory period) and keeps what was learnt with the learning structure it was built with (smoothing,
+     * seasonality, calibration, CUSUM, forest), which cannot change without relearning. So a series restored after
+     * a restart with changed settings alerts by the new rules at once, not only after it expires. Returns whether
+     * the controls changed.
+     */
+    public boolean adoptControls(DetectorConfig current) {
+        if (current == adopted || current == config) {
+            adopted = current;
+            return false;
+        }
+        adopted = current;
+        DetectorConfig merged = current.withLearningOf(config);
+        if (merged.equals(config)) {
+            return false;
+        }
+        config = merged.equals(current) ? current : merged;
+        return true;
     }
 
     /** Samples learnt so far. */

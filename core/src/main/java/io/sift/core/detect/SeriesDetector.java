@@ -58,6 +58,9 @@ public final class SeriesDetector implements Serializable {
         if (seen && time <= state.lastSeen) {
             return;
         }
+        if (metricModel != null) {
+            metricModel.adoptControls(model); // a model restored from before a settings change takes the new controls
+        }
         if (seen && gapPolicy != GapPolicy.SKIP && state.intervalMillis > 0 && maxGapFill > 0) {
             long missing = Math.round((double) (time - state.lastSeen) / state.intervalMillis) - 1;
             long fill = Math.min(missing, maxGapFill);

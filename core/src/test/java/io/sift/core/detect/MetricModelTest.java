@@ -82,6 +82,31 @@ class MetricModelTest {
     }
 
     @Test
+    void aRestoredModelTakesTheCurrentAlertControlsAndKeepsItsLearningStructure() {
+        double[] drop = noisyWithSpike(-40, 3);
+        DetectorConfig before = DetectorConfig.defaults();
+        MetricModel model = new MetricModel(before);
+        for (int i = 0; i < SPIKE_AT; i++) {
+            model.assess(T0 + i * STEP, drop[i]);
+        }
+        byte[] checkpoint = model.toBytes();
+        assertTrue(MetricModel.fromBytes(checkpoint).assess(T0 + SPIKE_AT * STEP, drop[SPIKE_AT]).score() >= 50,
+                "with the old settings the drop alerts");
+
+        // Restarted with only rises alerting, and a smaller forest that would need relearning.
+        DetectorConfig after = DetectorConfig.builder().direction(DirectionFilter.UP).forestTrees(10).build();
+        MetricModel restored = MetricModel.fromBytes(checkpoint);
+        assertTrue(restored.adoptControls(after), "the controls changed");
+        assertEquals(0.0, restored.assess(T0 + SPIKE_AT * STEP, drop[SPIKE_AT]).score(), "the new direction applies");
+        assertEquals(DirectionFilter.UP, restored.config().direction);
+        assertEquals(before.forestTrees, restored.config().forestTrees, "the learnt forest keeps its size");
+        assertTrue(!restored.adoptControls(after), "adopting the same settings again changes nothing");
+
+        MetricModel unchanged = MetricModel.fromBytes(checkpoint);
+        assertTrue(!unchanged.adoptControls(DetectorConfig.defaults()), "equal settings are no change");
+    }
+
+    @Test
     void refractoryPeriodGivesOneAlertPerEpisode() {
         double[] values = noisyWithSpike(40, 5);
         values[SPIKE_AT + 5] += 60;

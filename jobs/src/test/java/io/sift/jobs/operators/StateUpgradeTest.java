@@ -157,4 +157,27 @@ class StateUpgradeTest {
             assertEquals(List.of(), latency(c.outputs(fresh)), "a fresh detector is still warming up");
         }
     }
+    @Test
+    void restoredSeriesTakeTheCurrentModelSettings() throws Exception {
+        Case<MetricPoint, Void, Anomaly> c = StateFixtures.DETECTOR;
+        int until = c.split() + 3 * 2;
+        // Restarted with a model warm-up longer than the series has lived: the learnt models stay, but they warm up
+        // again before they alert, as the new setting says, instead of alerting by the old one until they expire.
+        org.apache.flink.configuration.Configuration changed = StateFixtures.detectorSettings();
+        changed.set(io.sift.jobs.SiftOptions.DETECT_MODEL_WARM_UP, 5 * StateFixtures.DETECTOR_SAMPLES);
+        changed.set(io.sift.jobs.SiftOptions.DETECT_QUICK_WARM_UP, 0);
+        for (String version : VERSIONS) {
+            try (var restored = new org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<>(
+                    new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new MetricDetectorFunction(
+                            new io.sift.jobs.SiftSettings(changed).detection, 300_000, 3_600_000)),
+                    (MetricPoint p) -> p.getName() + "|" + p.getResource().getService(),
+                    org.apache.flink.api.common.typeinfo.Types.STRING)) {
+                restored.setup();
+                restored.initializeState(read(version, c));
+                restored.open();
+                StateFixtures.run(c, restored, c.split(), until);
+                assertEquals(List.of(), latency(c.outputs(restored)), version + ": the new warm-up applies");
+            }
+        }
+    }
 }
