@@ -26,18 +26,29 @@ public final class ScenarioEvaluation {
     public record Result(long seed, List<RunScore> runs, Figures overall, Map<FaultType, Figures> byType,
             int noiseInjected, int noiseDetected, double seconds) {}
 
-    private final PipelineSettings settings;
-
-    public ScenarioEvaluation(PipelineSettings settings) {
-        this.settings = settings;
+    /** Runs one generated scenario through Sift: the plain-Java pipeline, or the Flink job itself. */
+    @FunctionalInterface
+    public interface Runner {
+        ScenarioPipeline.Output run(Scenario scenario) throws Exception;
     }
 
-    public Result run(long seed, int runs) {
+    private final Runner runner;
+
+    /** Scores the plain-Java pipeline (detection and correlation as the job does them, without Flink). */
+    public ScenarioEvaluation(PipelineSettings settings) {
+        this(scenario -> new ScenarioPipeline(settings).run(scenario));
+    }
+
+    public ScenarioEvaluation(Runner runner) {
+        this.runner = runner;
+    }
+
+    public Result run(long seed, int runs) throws Exception {
         long started = System.nanoTime();
         List<RunScore> scores = new ArrayList<>();
         for (ScenarioSuite.Run run : ScenarioSuite.of(seed, runs)) {
             Scenario scenario = run.generator().generate();
-            ScenarioPipeline.Output output = new ScenarioPipeline(settings).run(scenario);
+            ScenarioPipeline.Output output = runner.run(scenario);
             scores.add(RunScore.of(run, scenario, output));
         }
         Map<FaultType, Figures> byType = new LinkedHashMap<>();

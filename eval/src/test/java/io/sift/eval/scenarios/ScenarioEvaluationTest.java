@@ -34,7 +34,7 @@ class ScenarioEvaluationTest {
     private static ScenarioEvaluation.Result result;
 
     @BeforeAll
-    static void evaluate() {
+    static void evaluate() throws Exception {
         result = new ScenarioEvaluation(PipelineSettings.defaults()).run(SEED, RUNS);
         System.out.print(ScenarioEvaluation.table(result, false));
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The figures respond to worse correlation: the evaluation can tell good from bad. */
 class ScoringTest {
 
-    private static ScenarioEvaluation.Result run(CorrelationConfig correlation) {
+    private static ScenarioEvaluation.Result run(CorrelationConfig correlation) throws Exception {
         PipelineSettings defaults = PipelineSettings.defaults();
         return new ScenarioEvaluation(new PipelineSettings(defaults.baseline(), defaults.baselineByMetric(),
                 correlation, defaults.logErrorMetric(), defaults.logWindowMillis(), defaults.outOfOrdernessMillis(),
@@ -17,7 +17,7 @@ class ScoringTest {
     }
 
     @Test
-    void withoutTopologyAFaultSplitsIntoOneIncidentPerItem() {
+    void withoutTopologyAFaultSplitsIntoOneIncidentPerItem() throws Exception {
         Figures good = run(CorrelationConfig.defaults()).overall();
         Figures blind = run(CorrelationConfig.builder().maxHops(0).build()).overall();
         assertTrue(blind.splitIncidents() > 0, "splits: " + blind);
@@ -25,7 +25,7 @@ class ScoringTest {
     }
 
     @Test
-    void incidentsThatNeverCloseAbsorbLaterFaults() {
+    void incidentsThatNeverCloseAbsorbLaterFaults() throws Exception {
         Figures good = run(CorrelationConfig.defaults()).overall();
         // A gap and quiet period longer than the estates: everything linked piles into few incidents.
         Figures sticky = run(CorrelationConfig.builder().gap(Duration.ofHours(6)).quiet(Duration.ofHours(6))

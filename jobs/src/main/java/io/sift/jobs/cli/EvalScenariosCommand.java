@@ -32,6 +32,10 @@ final class EvalScenariosCommand implements Callable<Integer> {
     @Option(names = "--details", description = "Also list every fault and incident of every estate.")
     boolean details;
 
+    @Option(names = "--job", description = "Run each estate through the Flink job itself (a local MiniCluster, "
+            + "slower) instead of the plain-Java pipeline.")
+    boolean job;
+
     @Option(names = "--config", description = "Configuration file of 'key: value' lines (see 'sift options').")
     Path config;
 
@@ -43,8 +47,10 @@ final class EvalScenariosCommand implements Callable<Integer> {
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1; got " + runs);
         }
-        ScenarioEvaluation.Result result = new ScenarioEvaluation(settings(SiftSettings.load(config, overrides)))
-                .run(seed, runs);
+        org.apache.flink.configuration.Configuration conf = SiftSettings.load(config, overrides);
+        ScenarioEvaluation evaluation = job ? new ScenarioEvaluation(new JobScenarioRunner(conf))
+                : new ScenarioEvaluation(settings(conf));
+        ScenarioEvaluation.Result result = evaluation.run(seed, runs);
         System.out.print(ScenarioEvaluation.table(result, details));
         if (json != null) {
             ScenarioEvaluation.writeJson(result, json);
