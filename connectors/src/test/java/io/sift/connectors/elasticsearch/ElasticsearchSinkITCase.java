@@ -348,6 +348,9 @@ class ElasticsearchSinkITCase {
             // bulk in flight through its backoff and waits for room in flight before sending more, so the task stops
             // taking input once that wait begins (here after 20-50 records, before the buffer is full).
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (HANDED_TO_SINK.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the job is still starting
+            }
             long taken = -1;
             int unchanged = 0;
             while (unchanged < 4 && System.nanoTime() < deadline) {

@@ -163,7 +163,11 @@ public final class Correlator implements Serializable {
         if (related.isEmpty()) {
             IncidentState incident = new IncidentState();
             incident.environment = environmentOf(anomaly);
-            incident.id = StableIds.of("inc", incident.environment, anomaly.getId());
+            // Normally an incident opens on an anomaly's first version. A later version opens one only after the
+            // incident holding the anomaly was closed or forgotten while the anomaly went on: that incident's id must
+            // not be reused (its consumers hold a higher version), so the version is part of the new id.
+            incident.id = anomaly.getVersion() <= 1 ? StableIds.of("inc", incident.environment, anomaly.getId())
+                    : StableIds.of("inc", incident.environment, anomaly.getId(), "v" + anomaly.getVersion());
             incident.fingerprint = fingerprint;
             incident.openedAt = onset;
             incident.detectedAt = time;

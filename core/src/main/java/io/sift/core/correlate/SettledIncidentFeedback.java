@@ -81,8 +81,19 @@ public final class SettledIncidentFeedback {
         return Correlator.FeedbackOutcome.applied(change == null ? List.of() : List.of(next.setChange(change).build()));
     }
 
-    /** When a settled version stops taking feedback: {@code memory} after it. */
+    /**
+     * When a settled version stops taking feedback: {@code memory} after it, rounded up to a whole hour, so that the
+     * versions of many incidents expire together (each expiry sweeps them all).
+     */
     public static long expiry(Incident settledVersion, Duration memory) {
-        return settledVersion.getUpdatedAt().toEpochMilli() + memory.toMillis();
+        long end = settledVersion.getUpdatedAt().toEpochMilli() + memory.toMillis();
+        return Math.floorDiv(end + HOUR - 1, HOUR) * HOUR;
     }
+
+    /** Whether a settled version still takes feedback of this time. */
+    public static boolean takesFeedback(Incident settledVersion, Duration memory, ItsmUpdate update) {
+        return !memory.isZero() && update.getTime().toEpochMilli() < expiry(settledVersion, memory);
+    }
+
+    private static final long HOUR = 3_600_000L;
 }

@@ -143,18 +143,31 @@ public final class DetectorConfig implements Serializable {
     }
 
     /**
-     * This configuration's alert controls (warm-up, alert score, direction, smallest deviations, new-extreme check,
-     * refractory period) on the learning structure of {@code learnt} (smoothing, seasonality, calibration, CUSUM,
-     * forest): what a model built with {@code learnt} can take without relearning.
+     * This configuration's alert controls (warm-up, quick warm-up, alert score, direction, smallest deviations,
+     * new-extreme check, refractory period) on the learning structure of {@code learnt} (smoothing, seasonality,
+     * baseline scoring, calibration, CUSUM, forest): what a model built with {@code learnt} can take without
+     * relearning. (The calibrators keep the alert score they were built with for their learning boost.)
      */
     public DetectorConfig withLearningOf(DetectorConfig learnt) {
         return toBuilder().alpha(learnt.alpha).seasonalAlpha(learnt.seasonalAlpha).seasonality(learnt.seasonality)
+                .baselineScoring(learnt.baselineScoring)
                 .calibrationWindow(learnt.calibrationWindow).calibrationAlpha(learnt.calibrationAlpha)
                 .calibrationAlertBoost(learnt.calibrationAlertBoost).changePoint(learnt.changePoint)
                 .changePointSlack(learnt.changePointSlack).changePointInterval(learnt.changePointInterval)
                 .randomCutForest(learnt.randomCutForest).forestShingleSize(learnt.forestShingleSize)
                 .forestTrees(learnt.forestTrees).forestSampleSize(learnt.forestSampleSize)
                 .forestTimeDecay(learnt.forestTimeDecay).forestSeed(learnt.forestSeed).build();
+    }
+
+    /** Whether the alert controls of both are the same (compared field by field: this runs for every sample). */
+    public boolean sameControls(DetectorConfig other) {
+        return warmUpSamples == other.warmUpSamples && quickWarmUpSamples == other.quickWarmUpSamples
+                && quickWarmUpSigmas == other.quickWarmUpSigmas && newExtremeCheck == other.newExtremeCheck
+                && newExtremeTolerance == other.newExtremeTolerance && direction == other.direction
+                && minAbsoluteDeviation == other.minAbsoluteDeviation
+                && minRelativeDeviation == other.minRelativeDeviation && minDeviationSigmas == other.minDeviationSigmas
+                && alertScore == other.alertScore && refractorySamples == other.refractorySamples
+                && refractoryFactor == other.refractoryFactor && refractoryExtension == other.refractoryExtension;
     }
 
     private java.util.List<Object> values() {

@@ -64,9 +64,10 @@ public final class MetricModel implements java.io.Serializable {
     }
 
     /**
-     * Takes the alert controls of {@code current} (warm-up, alert score, direction, smallest deviations, new-extreme
-     * check, refractory period) and keeps what was learnt with the learning structure it was built with (smoothing,
-     * seasonality, calibration, CUSUM, forest), which cannot change without relearning. So a series restored after
+     * Takes the alert controls of {@code current} (warm-up, quick warm-up, alert score, direction, smallest
+     * deviations, new-extreme check, refractory period) and keeps what was learnt with the learning structure it was
+     * built with (smoothing, seasonality, baseline scoring, calibration, CUSUM, forest), which cannot change without
+     * relearning. So a series restored after
      * a restart with changed settings alerts by the new rules at once, not only after it expires. Returns whether
      * the controls changed.
      */
@@ -76,10 +77,10 @@ public final class MetricModel implements java.io.Serializable {
             return false;
         }
         adopted = current;
-        DetectorConfig merged = current.withLearningOf(config);
-        if (merged.equals(config)) {
-            return false;
+        if (current.sameControls(config)) {
+            return false; // the usual case after a restore (on RocksDB, after every read): no config is built
         }
+        DetectorConfig merged = current.withLearningOf(config);
         config = merged.equals(current) ? current : merged;
         return true;
     }

@@ -56,6 +56,15 @@ public final class ProblemDetector implements Serializable {
             }
         }
         long openedAt = incident.getOpenedAt().toEpochMilli();
+        long newest = Long.MIN_VALUE;
+        for (ProblemState.Occurrence known : state.occurrences) {
+            newest = Math.max(newest, known.openedAt);
+        }
+        if (newest != Long.MIN_VALUE && openedAt < newest - config.windowMillis) {
+            // A late version of an incident older than the window (its ticket closed days later): it may have
+            // slid out of the count already and must not come back as a new occurrence.
+            return null;
+        }
         if (state.problemId == null) {
             // Before a problem forms the count slides: only incidents within one window of this one count.
             state.occurrences.removeIf(o -> o.openedAt < openedAt - config.windowMillis);

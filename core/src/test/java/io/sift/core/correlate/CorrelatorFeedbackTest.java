@@ -120,6 +120,19 @@ class CorrelatorFeedbackTest {
     }
 
     @Test
+    void anAnomalyGoingOnAfterItsIncidentWasClosedOpensAnIncidentUnderAnotherId() {
+        Incident opened = open();
+        single(correlator.onFeedback(state, update(opened.getId(), ItsmAction.CLOSED, 8), topology));
+        List<Incident> next = correlator.onAnomaly(state, anomaly("a1", "orders-db", 0, 9, null, 2), topology);
+        assertEquals(IncidentChange.OPENED, next.get(0).getChange());
+        assertEquals(1, next.get(0).getVersion());
+        assertNotEquals(opened.getId(), next.get(0).getId(),
+                "version 1 under the closed incident's id would be refused by every consumer holding its later versions");
+        assertEquals(next.get(0).getId(), correlator.onAnomaly(new CorrelationState(),
+                anomaly("a1", "orders-db", 0, 9, null, 2), topology).get(0).getId(), "still deterministic");
+    }
+
+    @Test
     void aPersonsReopeningHoldsTheIncidentOpenUntilAPersonResolvesIt() {
         Incident opened = open();
         correlator.onAnomaly(state, anomaly("a1", "orders-db", 0, 3, 3.0, 2), topology);

@@ -95,6 +95,20 @@ class SettledIncidentFeedbackTest {
     }
 
     @Test
+    void feedbackIsTakenUntilTheMemoryAfterTheLastVersionRoundedUpToTheHour() {
+        Incident last = resolvedBySift().setUpdatedAt(T0.plusSeconds(1800 + 61)).build(); // 09:31:01
+        Duration memory = Duration.ofDays(14);
+        Instant expiry = T0.plus(memory).plusSeconds(3600); // 10:00 fourteen days later
+        assertEquals(expiry.toEpochMilli(), SettledIncidentFeedback.expiry(last, memory));
+        assertTrue(SettledIncidentFeedback.takesFeedback(last, memory,
+                update(ItsmAction.CLOSED, expiry.minusMillis(1), null)));
+        assertFalse(SettledIncidentFeedback.takesFeedback(last, memory, update(ItsmAction.CLOSED, expiry, null)),
+                "not at the expiry, even before the sweep has dropped it");
+        assertFalse(SettledIncidentFeedback.takesFeedback(last, Duration.ZERO,
+                update(ItsmAction.CLOSED, T0.plusSeconds(1900), null)), "a memory of zero keeps nothing");
+    }
+
+    @Test
     void reopeningIsRefusedAndAnUpdateStampedBeforeTheOnsetTakesTheOnset() {
         Correlator.FeedbackOutcome reopened = SettledIncidentFeedback.apply(resolvedBySift().build(),
                 update(ItsmAction.REOPENED, T0.plus(Duration.ofDays(2)), null));

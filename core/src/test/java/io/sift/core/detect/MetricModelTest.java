@@ -107,6 +107,53 @@ class MetricModelTest {
     }
 
     @Test
+    void everySettingIsEitherAnAlertControlOrLearningStructure() {
+        DetectorConfig base = DetectorConfig.defaults();
+        java.util.Map<String, DetectorConfig.Builder> controls = new java.util.LinkedHashMap<>();
+        controls.put("warmUpSamples", base.toBuilder().warmUpSamples(301));
+        controls.put("quickWarmUpSamples", base.toBuilder().quickWarmUpSamples(7));
+        controls.put("quickWarmUpSigmas", base.toBuilder().quickWarmUpSigmas(5));
+        controls.put("newExtremeCheck", base.toBuilder().newExtremeCheck(false));
+        controls.put("newExtremeTolerance", base.toBuilder().newExtremeTolerance(0.5));
+        controls.put("direction", base.toBuilder().direction(DirectionFilter.DOWN));
+        controls.put("minAbsoluteDeviation", base.toBuilder().minAbsoluteDeviation(1));
+        controls.put("minRelativeDeviation", base.toBuilder().minRelativeDeviation(0.1));
+        controls.put("minDeviationSigmas", base.toBuilder().minDeviationSigmas(2));
+        controls.put("alertScore", base.toBuilder().alertScore(70));
+        controls.put("refractorySamples", base.toBuilder().refractorySamples(3));
+        controls.put("refractoryFactor", base.toBuilder().refractoryFactor(0.5));
+        controls.put("refractoryExtension", base.toBuilder().refractoryExtension(2));
+        java.util.Map<String, DetectorConfig.Builder> structure = new java.util.LinkedHashMap<>();
+        structure.put("alpha", base.toBuilder().alpha(0.01));
+        structure.put("seasonalAlpha", base.toBuilder().seasonalAlpha(0.1));
+        structure.put("seasonality", base.toBuilder().seasonality(false));
+        structure.put("baselineScoring", base.toBuilder().baselineScoring(true));
+        structure.put("calibrationWindow", base.toBuilder().calibrationWindow(3));
+        structure.put("calibrationAlpha", base.toBuilder().calibrationAlpha(0.01));
+        structure.put("calibrationAlertBoost", base.toBuilder().calibrationAlertBoost(3));
+        structure.put("changePoint", base.toBuilder().changePoint(true));
+        structure.put("changePointSlack", base.toBuilder().changePointSlack(1));
+        structure.put("changePointInterval", base.toBuilder().changePointInterval(4));
+        structure.put("randomCutForest", base.toBuilder().randomCutForest(false));
+        structure.put("forestShingleSize", base.toBuilder().forestShingleSize(4));
+        structure.put("forestTrees", base.toBuilder().forestTrees(10));
+        structure.put("forestSampleSize", base.toBuilder().forestSampleSize(64));
+        structure.put("forestTimeDecay", base.toBuilder().forestTimeDecay(0.01));
+        structure.put("forestSeed", base.toBuilder().forestSeed(7));
+        assertEquals(29, controls.size() + structure.size(), "every setting of DetectorConfig is listed");
+        controls.forEach((name, changed) -> {
+            DetectorConfig current = changed.build();
+            assertTrue(!current.sameControls(base), name + " is an alert control");
+            assertEquals(current, current.withLearningOf(base), name + " is taken by a restored model");
+        });
+        structure.forEach((name, changed) -> {
+            DetectorConfig current = changed.build();
+            assertTrue(current.sameControls(base), name + " is learning structure");
+            assertEquals(base, current.withLearningOf(base), name + " stays as the model was built");
+        });
+    }
+
+    @Test
     void refractoryPeriodGivesOneAlertPerEpisode() {
         double[] values = noisyWithSpike(40, 5);
         values[SPIKE_AT + 5] += 60;

@@ -101,6 +101,21 @@ class ProblemDetectorTest {
     }
 
     @Test
+    void aLateVersionOfAnIncidentThatSlidOutOfTheWindowDoesNotCountAgain() {
+        ProblemState state = new ProblemState();
+        String metric = "system.cpu.utilization";
+        Incident first = incident("i1", "node-1", metric, 0, IncidentStatus.RESOLVED);
+        assertNull(feed(state, first));
+        assertNull(feed(state, incident("i2", "node-1", metric, 20, IncidentStatus.RESOLVED)));
+        assertNull(feed(state, incident("i3", "node-1", metric, 30, IncidentStatus.RESOLVED)), "i1 fell out");
+        // i1's ticket is closed later: the same incident, not a third occurrence within the window.
+        Incident closedLater = Incident.newBuilder(first).setVersion(4).setStatus(IncidentStatus.CLOSED)
+                .setChange(IncidentChange.CLOSED).setUpdatedAt(T0.plusMillis(31 * HOUR)).build();
+        assertNull(feed(state, closedLater));
+        assertEquals(2, state.occurrences.size());
+    }
+
+    @Test
     void settingsAreCheckedWithAHint() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ProblemConfig(1, Duration.ofDays(7)))
                 .getMessage().contains("min-incidents"));

@@ -186,7 +186,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             Correlator.FeedbackOutcome outcome = correlator.onFeedback(state, update, topo);
             if (outcome.isRejected() && ErrorKinds.UNKNOWN_INCIDENT.equals(outcome.errorKind())) {
                 Incident last = settled.get(update.getIncidentId());
-                if (last != null) {
+                if (last != null && SettledIncidentFeedback.takesFeedback(last, settledMemory, update)) {
                     outcome = SettledIncidentFeedback.apply(last, update);
                 }
             }
@@ -313,10 +313,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private void emit(Incident incident, Collector<Incident> out) throws Exception {
         incidentVersions.inc();
         out.collect(incident);
-        if (settledMemory.isZero()) {
-            return;
-        }
-        if (SettledIncidentFeedback.settled(incident)) {
+        if (SettledIncidentFeedback.settled(incident) && !settledMemory.isZero()) {
             settled.put(incident.getId(), incident);
             long expiry = SettledIncidentFeedback.expiry(incident, settledMemory);
             Long sweep = settledSweep.value();
@@ -324,7 +321,9 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 settledSweep.update(expiry);
             }
         } else {
-            settled.remove(incident.getId()); // reopened or merged: live again, or gone
+            // Reopened or merged (live again, or gone), or nothing is to be kept (a memory left from before the
+            // setting was turned off is dropped as its incidents change).
+            settled.remove(incident.getId());
         }
     }
 
