@@ -11,7 +11,6 @@ import io.sift.core.validate.ErrorKinds;
 import io.sift.jobs.operators.DeadLetterCounter;
 import io.sift.scenario.InjectedFault;
 import io.sift.scenario.Scenario;
-import io.sift.scenario.ScenarioGenerator;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
@@ -22,7 +21,6 @@ import io.sift.schema.TopologyEdge;
 import io.sift.schema.TopologyOperation;
 import io.sift.schema.TopologyUpdate;
 import io.sift.testing.Bytes;
-import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -76,24 +74,12 @@ class BadInputITCase {
             throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String environment = "bad-" + run;
-        Scenario scenario = ScenarioGenerator.builder()
-                .seed(11)
-                .environment(environment)
-                .services(20)
-                .start(FixedInstants.T0)
-                .duration(Duration.ofMinutes(110))
-                .randomFaults(1)
-                .build()
-                .generate();
+        Scenario scenario = ScenarioRuns.oneFault(environment, 11);
         InjectedFault fault = scenario.faults().get(0);
 
-        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings("bad-" + run + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), LocalServices.kafkaBootstrap());
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, LocalServices.kafkaBootstrap(), true);
         settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "bad-" + run);
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "2 s");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
-        settings.put("parallelism.default", "2");
         Configuration conf = SiftSettings.load(null, settings);
         String metricsTopic = conf.get(SiftOptions.TOPIC_METRICS);
         String logsTopic = conf.get(SiftOptions.TOPIC_LOGS);

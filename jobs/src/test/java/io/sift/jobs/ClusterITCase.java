@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sift.jobs.cli.SiftCli;
 import io.sift.scenario.InjectedFault;
 import io.sift.scenario.Scenario;
-import io.sift.scenario.ScenarioGenerator;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.TopologyUpdate;
-import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalCluster;
 import io.sift.testing.LocalServices;
 import java.io.IOException;
@@ -164,27 +162,14 @@ class ClusterITCase {
     }
 
     private static Scenario scenario(String environment, long seed) {
-        Scenario scenario = ScenarioGenerator.builder()
-                .seed(seed)
-                .environment(environment)
-                .services(20)
-                .start(FixedInstants.T0)
-                .duration(Duration.ofMinutes(110))
-                .randomFaults(1)
-                .build()
-                .generate();
-        assertEquals(1, scenario.faults().size());
-        return scenario;
+        return ScenarioRuns.oneFault(environment, seed);
     }
 
     private static Map<String, String> settings(String run, boolean bounded) {
-        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings(run + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), LocalServices.kafkaBootstrap());
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(run, LocalServices.kafkaBootstrap(), bounded);
         settings.put(SiftOptions.ELASTICSEARCH_URL.key(), LocalServices.elasticsearchUrl());
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), Boolean.toString(bounded));
         settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-" + run);
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "2 s");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), run);
         // An input partition without records (a quiet change topic) must not hold event time back for long, yet a
         // reader stalled on a loaded machine must not be taken for idle (its records would come late and could
         // split the fault's incident): 10 s.

@@ -29,7 +29,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -77,19 +76,15 @@ class ItsmFeedbackITCase {
         // The person acts just after the first fault: telemetry up to here goes in before the feedback.
         Instant split = first.end().plus(Duration.ofMinutes(2));
 
-        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings("itsm-" + run + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), LocalServices.kafkaBootstrap());
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, LocalServices.kafkaBootstrap(), false);
         settings.put(SiftOptions.ELASTICSEARCH_URL.key(), LocalServices.elasticsearchUrl());
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), "false");
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "1 s");
         // Long enough that a loaded machine's stall of one source reader does not mark it idle: its records would
         // then be late, applied out of event-time order, and the incidents would differ from run to run (with 5 s
         // a CI run opened a second incident instead of reopening the first). The empty feedback topic holds event
         // time back this long, twice, which is most of this test's minute.
         settings.put(SiftOptions.IDLENESS.key(), "20 s");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
         settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-itsm-it-" + run);
-        settings.put("parallelism.default", "2");
         Configuration conf = SiftSettings.load(null, settings);
         String incidentsTopic = conf.get(SiftOptions.TOPIC_INCIDENTS);
         String feedbackTopic = conf.get(ItsmOptions.TOPIC_ITSM_FEEDBACK);

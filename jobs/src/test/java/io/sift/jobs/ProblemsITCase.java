@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,14 +61,10 @@ class ProblemsITCase {
         List<InjectedFault> faults = scenario.faults();
         assertEquals(3, faults.size());
 
-        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings("problems-" + run + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), LocalServices.kafkaBootstrap());
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, LocalServices.kafkaBootstrap(), true);
         settings.put(SiftOptions.ELASTICSEARCH_URL.key(), LocalServices.elasticsearchUrl());
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "2 s");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
         settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-problems-it-" + run);
-        settings.put("parallelism.default", "2");
         Configuration conf = SiftSettings.load(null, settings);
 
         try (ScenarioKafka kafka = new ScenarioKafka(LocalServices.kafkaBootstrap())) {

@@ -79,12 +79,8 @@ final class ScenarioRuns {
         this.name = name;
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
-        this.settings = new HashMap<>(ScenarioKafka.topicSettings(name + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), kafka);
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
+        this.settings = kafkaSettings(name, kafka, true);
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "500 ms");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), name);
-        settings.put("parallelism.default", "2");
         settings.put("restart-strategy.type", "fixed-delay");
         settings.put("restart-strategy.fixed-delay.attempts", "3");
         settings.put("restart-strategy.fixed-delay.delay", "1 s");
@@ -110,6 +106,34 @@ final class ScenarioRuns {
      * 150 minutes of 24 services in the environment {@code environment} with two faults, a resource saturation at
      * 75 min and a bad deploy at 115 min (8 minutes each): a few incidents with several versions each.
      */
+    /** 20 services for 110 minutes with one random fault, the estate of the single-fault end-to-end tests. */
+    static Scenario oneFault(String environment, long seed) {
+        Scenario scenario = ScenarioGenerator.builder()
+                .seed(seed)
+                .environment(environment)
+                .services(20)
+                .start(FixedInstants.T0)
+                .duration(Duration.ofMinutes(110))
+                .randomFaults(1)
+                .build()
+                .generate();
+        assertEquals(1, scenario.faults().size());
+        return scenario;
+    }
+
+    /**
+     * The settings every Kafka end-to-end test starts from: topics named {@code <environment>.metrics} etc., the
+     * broker, bounded or not, {@code environment} as the default environment, parallelism 2. Mutable, to add to.
+     */
+    static Map<String, String> kafkaSettings(String environment, String bootstrap, boolean bounded) {
+        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings(environment + "."));
+        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), bootstrap);
+        settings.put(SiftOptions.KAFKA_BOUNDED.key(), Boolean.toString(bounded));
+        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
+        settings.put("parallelism.default", "2");
+        return settings;
+    }
+
     static Scenario twoFaults(String environment) {
         return ScenarioGenerator.builder()
                 .seed(23)

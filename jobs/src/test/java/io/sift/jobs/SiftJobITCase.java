@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sift.connectors.elasticsearch.ElasticsearchTemplates;
 import io.sift.scenario.InjectedFault;
 import io.sift.scenario.Scenario;
-import io.sift.scenario.ScenarioGenerator;
 import io.sift.schema.Incident;
 import io.sift.schema.SiftSchemas;
-import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,25 +52,12 @@ class SiftJobITCase {
     void oneFaultBecomesExactlyOneIncidentInElasticsearchAndOnTheTopicAndReplaysDoNotDuplicateIt() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String environment = "it-" + run;
-        Scenario scenario = ScenarioGenerator.builder()
-                .seed(11)
-                .environment(environment)
-                .services(20)
-                .start(FixedInstants.T0)
-                .duration(Duration.ofMinutes(110))
-                .randomFaults(1)
-                .build()
-                .generate();
-        assertEquals(1, scenario.faults().size());
+        Scenario scenario = ScenarioRuns.oneFault(environment, 11);
         InjectedFault fault = scenario.faults().get(0);
 
-        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings("it-" + run + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), LocalServices.kafkaBootstrap());
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, LocalServices.kafkaBootstrap(), true);
         settings.put(SiftOptions.ELASTICSEARCH_URL.key(), LocalServices.elasticsearchUrl());
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "2 s");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
-        settings.put("parallelism.default", "2");
         Configuration conf = SiftSettings.load(null, settings);
 
         try (ScenarioKafka kafka = new ScenarioKafka(LocalServices.kafkaBootstrap())) {

@@ -67,12 +67,8 @@ class UpgradeITCase {
         List<LogRecord> logs = scenario.logs().toList();
 
         String bootstrap = LocalServices.kafkaBootstrap();
-        Map<String, String> settings = new HashMap<>(ScenarioKafka.topicSettings(environment + "."));
-        settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), bootstrap);
-        settings.put(SiftOptions.KAFKA_BOUNDED.key(), "false");
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, bootstrap, false);
         settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "300 ms");
-        settings.put(SiftOptions.DEFAULT_ENVIRONMENT.key(), environment);
-        settings.put("parallelism.default", "2");
         Configuration conf = SiftSettings.load(null, settings);
         List<String> inputs = List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                 conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY));

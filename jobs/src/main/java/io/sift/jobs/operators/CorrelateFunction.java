@@ -11,6 +11,8 @@ import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
+import io.sift.schema.IncidentChange;
+import io.sift.schema.IncidentStatus;
 import io.sift.schema.ItsmUpdate;
 import io.sift.schema.TopologyUpdate;
 import java.time.Duration;
@@ -313,16 +315,19 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private void emit(Incident incident, Collector<Incident> out) throws Exception {
         incidentVersions.inc();
         out.collect(incident);
-        if (SettledIncidentFeedback.settled(incident) && !settledMemory.isZero()) {
+        boolean settledVersion = SettledIncidentFeedback.settled(incident);
+        if (settledVersion && !settledMemory.isZero()) {
             settled.put(incident.getId(), incident);
             long expiry = SettledIncidentFeedback.expiry(incident, settledMemory);
             Long sweep = settledSweep.value();
             if (sweep == null || expiry < sweep) {
                 settledSweep.update(expiry);
             }
-        } else {
+        } else if (settledVersion || incident.getChange() == IncidentChange.REOPENED
+                || incident.getStatus() == IncidentStatus.MERGED) {
             // Reopened or merged (live again, or gone), or nothing is to be kept (a memory left from before the
-            // setting was turned off is dropped as its incidents change).
+            // setting was turned off is dropped as its incidents settle). Other versions of open incidents, the
+            // bulk of the output, cannot be remembered: no state access for them.
             settled.remove(incident.getId());
         }
     }
