@@ -14,6 +14,7 @@ import io.sift.jobs.operators.LogTemplateOperator;
 import io.sift.jobs.operators.MetricDetectorFunction;
 import io.sift.jobs.operators.ProblemFunction;
 import io.sift.jobs.operators.ValidateFunction;
+import io.sift.jobs.operators.WindowPreAggregate;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
@@ -38,6 +39,7 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -107,6 +109,14 @@ public final class SiftJob {
     public static Streams build(StreamExecutionEnvironment env, Inputs inputs, Outputs outputs,
             SiftSettings settings) {
         var conf = settings.configuration;
+        // Sift's operators change neither a record they are given nor one they have emitted (state keeps its own
+        // copies), so chained operators can share records: copying each record between chained operators was most of
+        // the per-record cost. 'pipeline.object-reuse: false' in the settings turns it off.
+        if (conf.getOptional(PipelineOptions.OBJECT_REUSE).orElse(true)) {
+            env.getConfig().enableObjectReuse();
+        } else {
+            env.getConfig().disableObjectReuse();
+        }
         InputValidator validator = validator(conf);
         Duration lateness = conf.get(SiftOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(SiftOptions.IDLENESS);
@@ -130,10 +140,15 @@ public final class SiftJob {
                 validator, watermarks(lateness, idleness, maxFuture, ItsmUpdate::getTime), ItsmUpdate.class,
                 (v, r, now) -> v.check(r, now), deadLetters);
 
+        Duration logWindow = conf.get(SiftOptions.LOG_WINDOW);
+        // Lines are counted before the shuffle, so one partial count per service and window crosses it, not every line.
         DataStream<MetricPoint> logErrors = logs
-                .keyBy(log -> LogErrorRate.key(log, defaultEnv))
-                .window(TumblingEventTimeWindows.of(conf.get(SiftOptions.LOG_WINDOW)))
-                .aggregate(new LogErrorRate.Count(), new LogErrorRate.ToMetric(), 
+                .transform(LogErrorRate.PARTIALS_NAME, TypeInformation.of(LogErrorRate.Count.Acc.class),
+                        LogErrorRate.partials(logWindow.toMillis(), WindowPreAggregate.MAX_PARTIALS, defaultEnv))
+                .uid(LogErrorRate.PARTIALS_UID).name(LogErrorRate.PARTIALS_NAME)
+                .keyBy(partial -> LogErrorRate.key(partial, defaultEnv))
+                .window(TumblingEventTimeWindows.of(logWindow))
+                .aggregate(new LogErrorRate.Count(), new LogErrorRate.ToMetric(),
                         TypeInformation.of(LogErrorRate.Count.Acc.class), TypeInformation.of(LogErrorRate.Count.Acc.class),
                         new AvroTypeInfo<>(MetricPoint.class))
                 .uid(LogErrorRate.UID).name(LogErrorRate.NAME);
@@ -180,7 +195,7 @@ public final class SiftJob {
                 .uid(CorrelateFunction.UID).name(CorrelateFunction.NAME);
 
         DataStream<SloStatus> sloStatuses = sloStatuses(metrics, settings);
-        DataStream<ServiceHealth> serviceHealth = serviceHealth(metrics.union(logErrors), anomalies, topologyBroadcast,
+        DataStream<ServiceHealth> serviceHealth = serviceHealth(metrics, logErrors, anomalies, topologyBroadcast,
                 settings);
 
         // Repeated or out-of-order samples of a series, topology deletes of unknown items and ITSM feedback naming no
@@ -267,18 +282,22 @@ public final class SiftJob {
      * operators per configured window); null without windows.
      */
     private static DataStream<ServiceHealth> serviceHealth(DataStream<MetricPoint> metrics,
-            DataStream<Anomaly> anomalies, BroadcastStream<TopologyUpdate> topology, SiftSettings settings) {
+            DataStream<MetricPoint> logErrors, DataStream<Anomaly> anomalies, BroadcastStream<TopologyUpdate> topology,
+            SiftSettings settings) {
         var conf = settings.configuration;
         String defaultEnv = settings.correlation.defaultEnvironment;
         long stale = conf.get(SiftOptions.SERIES_TTL).toMillis();
         DataStream<ServiceHealth> all = null;
         for (Duration window : conf.get(SiftOptions.HEALTH_WINDOWS)) {
             String label = ServiceKpiWindow.label(window);
-            DataStream<KpiSummary> kpis = metrics
-                    .filter(ServiceKpiWindow::feedsKpi).uid("kpi-samples-" + label).name("KPI samples (" + label + ")")
-                    .keyBy(p -> ServiceKpiWindow.key(p, defaultEnv))
+            // Samples are summed up before the shuffle (chained to the source), so one partial summary per service
+            // and window crosses it, not every sample.
+            DataStream<KpiSummary> partials = kpiPartials(metrics, window, label, "", defaultEnv)
+                    .union(kpiPartials(logErrors, window, label, "log-errors-", defaultEnv));
+            DataStream<KpiSummary> kpis = partials
+                    .keyBy(ServiceKpiWindow::key)
                     .window(TumblingEventTimeWindows.of(window))
-                    .aggregate(new ServiceKpiWindow.Summarise(defaultEnv), new ServiceKpiWindow.Stamp(),
+                    .aggregate(new ServiceKpiWindow.Merge(), new ServiceKpiWindow.Stamp(),
                             TypeInformation.of(KpiSummary.class), TypeInformation.of(KpiSummary.class),
                             TypeInformation.of(KpiSummary.class))
                     .uid(ServiceKpiWindow.UID + "-" + label).name(ServiceKpiWindow.NAME + " (" + label + ")");
@@ -295,6 +314,17 @@ public final class SiftJob {
             all = all == null ? health : all.union(health);
         }
         return all;
+    }
+
+    /** The KPI samples of a stream summed up per service and window before the shuffle. */
+    private static DataStream<KpiSummary> kpiPartials(DataStream<MetricPoint> points, Duration window, String label,
+            String uidPrefix, String defaultEnv) {
+        return points
+                .filter(ServiceKpiWindow::feedsKpi).uid(uidPrefix + "kpi-samples-" + label)
+                .name("KPI samples (" + label + ")")
+                .transform("KPI partials (" + label + ")", TypeInformation.of(KpiSummary.class),
+                        ServiceKpiWindow.partials(window.toMillis(), WindowPreAggregate.MAX_PARTIALS, defaultEnv))
+                .uid(uidPrefix + "kpi-partials-" + label).name("KPI partials (" + label + ")");
     }
 
     /** The record checks of the settings (max-future, min-event-time). */

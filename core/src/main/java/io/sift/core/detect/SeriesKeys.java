@@ -2,8 +2,8 @@ package io.sift.core.detect;
 
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
+import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The identity of a metric series: name, resource and labels in one canonical string. */
 public final class SeriesKeys {
@@ -26,8 +26,16 @@ public final class SeriesKeys {
             key.append("|instance=").append(resource.getInstance());
         }
         if (labels != null && !labels.isEmpty()) {
-            for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+            // Labels in name order; most series have one or two, so no sorted copy of the map (keyed per sample).
+            if (labels.size() == 1) {
+                Map.Entry<String, String> label = labels.entrySet().iterator().next();
                 key.append('|').append(label.getKey()).append('=').append(label.getValue());
+            } else {
+                String[] names = labels.keySet().toArray(new String[0]);
+                Arrays.sort(names);
+                for (String name : names) {
+                    key.append('|').append(name).append('=').append(labels.get(name));
+                }
             }
         }
         return key.toString();

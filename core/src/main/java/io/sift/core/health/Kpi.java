@@ -1,5 +1,6 @@
 package io.sift.core.health;
 
+import io.sift.core.util.NameMemo;
 import io.sift.schema.Direction;
 import java.util.Locale;
 import java.util.Set;
@@ -25,11 +26,16 @@ public enum Kpi {
     private static final Set<String> THROUGHPUT_WORDS = Set.of("throughput", "rps", "qps", "tps");
     private static final Set<String> AVAILABILITY_WORDS = Set.of("availability", "success", "successful");
 
+    /** KPIs of the metric names seen so far: asked for every sample, and reading a name takes a regular expression. */
+    private static final NameMemo<Kpi> KPIS = new NameMemo<>(Kpi::classify, 10_000);
+    private static final NameMemo<Boolean> SUCCESS_RATIOS = new NameMemo<>(Kpi::classifySuccessRatio, 10_000);
+
     /** The KPI a metric feeds, or null. */
     public static Kpi of(String metric) {
-        if (metric == null) {
-            return null;
-        }
+        return metric == null ? null : KPIS.get(metric);
+    }
+
+    private static Kpi classify(String metric) {
         String[] tokens = metric.toLowerCase(Locale.ROOT).split("[^a-z0-9]+");
         Set<String> words = Set.of(tokens);
         boolean error = words.contains("error") || words.contains("errors") || words.contains("failure")
@@ -58,6 +64,10 @@ public enum Kpi {
 
     /** Whether the metric is a success ratio (availability falls as it falls) rather than an error ratio. */
     public static boolean isSuccessRatio(String metric) {
+        return metric != null && SUCCESS_RATIOS.get(metric);
+    }
+
+    private static boolean classifySuccessRatio(String metric) {
         if (of(metric) != AVAILABILITY) {
             return false;
         }

@@ -2,7 +2,6 @@ package io.sift.core.health;
 
 import io.sift.schema.MetricPoint;
 import java.io.Serializable;
-import java.util.Locale;
 import java.util.TreeMap;
 
 /**
@@ -55,11 +54,11 @@ public final class KpiSummary implements Serializable {
                 errorRatioCount++;
             }
             case LATENCY -> {
-                String name = point.getName().toLowerCase(Locale.ROOT);
-                if (name.endsWith("p50") || name.endsWith("median")) {
+                String name = point.getName();
+                if (endsWithIgnoringCase(name, "p50") || endsWithIgnoringCase(name, "median")) {
                     p50Sum += v;
                     p50Count++;
-                } else if (name.endsWith("p99")) {
+                } else if (endsWithIgnoringCase(name, "p99")) {
                     p99Sum += v;
                     p99Count++;
                 } else {
@@ -81,6 +80,10 @@ public final class KpiSummary implements Serializable {
             case SATURATION -> saturation = Double.isNaN(saturation) ? v : Math.max(saturation, v);
         }
         return true;
+    }
+
+    private static boolean endsWithIgnoringCase(String text, String suffix) {
+        return text.regionMatches(true, text.length() - suffix.length(), suffix, 0, suffix.length());
     }
 
     public KpiSummary merge(KpiSummary o) {

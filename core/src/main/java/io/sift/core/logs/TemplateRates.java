@@ -164,23 +164,30 @@ public final class TemplateRates implements Serializable {
         return state.nextWindowEnd == 0 ? null : state.nextWindowEnd - 1;
     }
 
+    private static final Comparator<TemplateRateState.Active> BY_TEMPLATE_ID = Comparator.comparing(a -> a.templateId);
+
     private void emitWindow(TemplateRateState state, long end, List<MetricPoint> points) {
         TreeMap<String, MetricPoint> byId = new TreeMap<>();
-        // Active templates by id (the last entry of an id, as a scan from the start would keep), so that a window of
-        // many templates costs no scan of the active ones per count.
-        Map<String, TemplateRateState.Active> activeById = new HashMap<>();
-        for (TemplateRateState.Active a : state.active) {
-            activeById.put(a.templateId, a);
-        }
+        // One resource for the window's points: they are serialised apart downstream and nobody changes them.
+        Resource resource = new Resource(state.service, null, null, state.environment);
         state.countIndex = null;
         state.countLookups = 0;
+        // Active templates by id (the last entry of an id, as a scan from the start would keep), so that a window of
+        // many templates costs no scan of the active ones per count; built only for a window with counts.
+        Map<String, TemplateRateState.Active> activeById = null;
         for (Iterator<TemplateRateState.Count> it = state.counts.iterator(); it.hasNext(); ) {
             TemplateRateState.Count c = it.next();
             if (c.windowEnd != end) {
                 continue;
             }
             it.remove();
-            byId.put(c.templateId, point(state, end, c.templateId, c.template, c.lines, c.examples));
+            byId.put(c.templateId, point(resource, end, c.templateId, c.template, c.lines, c.examples));
+            if (activeById == null) {
+                activeById = new HashMap<>(state.active.size() * 2);
+                for (TemplateRateState.Active a : state.active) {
+                    activeById.put(a.templateId, a);
+                }
+            }
             TemplateRateState.Active active = activeById.get(c.templateId);
             if (active == null) {
                 active = new TemplateRateState.Active();
@@ -193,16 +200,20 @@ public final class TemplateRates implements Serializable {
         }
         // Retirements effective by this window, after its counts (the lines the id had are real) and before its
         // zeros (its lines now go to another id: no zero, no drop).
-        Set<String> retiredIds = new HashSet<>();
+        Set<String> retiredIds = null;
         for (Iterator<TemplateRateState.Retired> it = state.retired.iterator(); it.hasNext(); ) {
             TemplateRateState.Retired r = it.next();
             if (r.fromWindowEnd <= end) {
+                if (retiredIds == null) {
+                    retiredIds = new HashSet<>();
+                }
                 retiredIds.add(r.templateId);
                 it.remove();
             }
         }
-        if (!retiredIds.isEmpty()) {
-            state.active.removeIf(a -> retiredIds.contains(a.templateId));
+        if (retiredIds != null) {
+            Set<String> retiredNow = retiredIds;
+            state.active.removeIf(a -> retiredNow.contains(a.templateId));
         }
         for (Iterator<TemplateRateState.Active> it = state.active.iterator(); it.hasNext(); ) {
             TemplateRateState.Active a = it.next();
@@ -213,29 +224,24 @@ public final class TemplateRates implements Serializable {
                 it.remove();
                 continue;
             }
-            byId.put(a.templateId, point(state, end, a.templateId, a.template, 0, List.of()));
+            byId.put(a.templateId, point(resource, end, a.templateId, a.template, 0, List.of()));
         }
-        state.active.sort(Comparator.comparing(a -> a.templateId));
+        state.active.sort(BY_TEMPLATE_ID);
         points.addAll(byId.values());
     }
 
-    private MetricPoint point(TemplateRateState state, long end, String id, String template, long lines,
+    private static MetricPoint point(Resource resource, long end, String id, String template, long lines,
             List<String> examples) {
-        Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>(4 + 2 * examples.size());
         labels.put(LABEL_ID, id);
         labels.put(LABEL_TEMPLATE, template);
         for (int i = 0; i < examples.size(); i++) {
             labels.put(LABEL_EXAMPLE + (i + 1), examples.get(i));
         }
-        return MetricPoint.newBuilder()
-                .setTime(Instant.ofEpochMilli(end - 1))
-                .setName(METRIC)
-                .setValue(lines)
-                .setUnit("{line}")
-                .setKind(MetricKind.GAUGE)
-                .setResource(Resource.newBuilder().setService(state.service).setEnvironment(state.environment).build())
-                .setLabels(labels)
-                .build();
+        // The constructor, not the builder: a window emits a point per active template, and the builder validates and
+        // copies defaults field by field.
+        return new MetricPoint(Instant.ofEpochMilli(end - 1), METRIC, (double) lines, "{line}", MetricKind.GAUGE,
+                resource, labels);
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.sift.core.rank;
 
+import io.sift.core.util.NameMemo;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a metric measures, read from its name, and so which direction of a deviation says something is wrong at the
@@ -30,28 +29,15 @@ final class MetricMeaning {
     /**
      * Kinds of the metric names seen so far: the ranker asks for every anomaly of every incident version, and splitting
      * the name with a regular expression each time was a fifth of the correlator's time. A deployment has a bounded
-     * set of metric names; the cache starts afresh should it ever hold more than this many.
+     * set of metric names.
      */
-    private static final int CACHE_LIMIT = 10_000;
-    private static final Map<String, Kind> KINDS = new ConcurrentHashMap<>();
+    private static final NameMemo<Kind> KINDS = new NameMemo<>(MetricMeaning::classify, 10_000);
 
     private MetricMeaning() {
     }
 
     static Kind of(String metric) {
-        if (metric == null) {
-            return Kind.UNKNOWN;
-        }
-        Kind known = KINDS.get(metric);
-        if (known != null) {
-            return known;
-        }
-        Kind kind = classify(metric);
-        if (KINDS.size() >= CACHE_LIMIT) {
-            KINDS.clear();
-        }
-        KINDS.put(metric, kind);
-        return kind;
+        return metric == null ? Kind.UNKNOWN : KINDS.get(metric);
     }
 
     private static Kind classify(String metric) {

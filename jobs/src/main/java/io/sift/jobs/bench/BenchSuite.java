@@ -26,6 +26,8 @@ public final class BenchSuite {
         STAGES.put(JobBench.DETECTION_JOB, settings -> JobBench.run(settings, JobBench.DETECTION_JOB));
         STAGES.put(JobBench.LOG_JOB, settings -> JobBench.run(settings, JobBench.LOG_JOB));
         STAGES.put(JobBench.JOB, settings -> JobBench.run(settings, JobBench.JOB));
+        STAGES.put(JobBench.DETECTION_JOB_ROCKSDB, settings -> JobBench.run(settings, JobBench.DETECTION_JOB_ROCKSDB));
+        STAGES.put(JobBench.JOB_ROCKSDB, settings -> JobBench.run(settings, JobBench.JOB_ROCKSDB));
         STAGES.put(ElasticsearchBulkBench.STAGE, ElasticsearchBulkBench::run);
     }
 

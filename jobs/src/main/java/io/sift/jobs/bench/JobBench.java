@@ -54,6 +54,8 @@ public final class JobBench {
     public static final String JOB = "job";
     public static final String DETECTION_JOB = "detection-job";
     public static final String LOG_JOB = "log-job";
+    public static final String DETECTION_JOB_ROCKSDB = "detection-job-rocksdb";
+    public static final String JOB_ROCKSDB = "job-rocksdb";
 
     /** Checkpoint interval of the bench jobs: short, so that a run of seconds holds several checkpoints. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
@@ -85,11 +87,12 @@ public final class JobBench {
 
     public static StageReport run(BenchSettings settings, String stage) throws IOException {
         Inputs inputs = switch (stage) {
-            case JOB -> Inputs.ALL;
-            case DETECTION_JOB -> Inputs.METRICS_ONLY;
+            case JOB, JOB_ROCKSDB -> Inputs.ALL;
+            case DETECTION_JOB, DETECTION_JOB_ROCKSDB -> Inputs.METRICS_ONLY;
             case LOG_JOB -> Inputs.LOGS_ONLY;
             default -> throw new IllegalArgumentException("not a job stage: " + stage);
         };
+        boolean rocksdb = stage.equals(JOB_ROCKSDB) || stage.equals(DETECTION_JOB_ROCKSDB);
         String what = switch (inputs) {
             case ALL -> "The whole Sift job (metrics and logs)";
             case METRICS_ONLY -> "The Sift job on metrics only (keyed detection stage)";
@@ -97,16 +100,18 @@ public final class JobBench {
         };
         int parallelism = settings.parallelism();
         StageReport report = new StageReport(stage, what + " in a local MiniCluster, parallelism " + parallelism
-                + ", checkpoints every " + CHECKPOINT_INTERVAL.toSeconds() + " s (heap state backend, file"
-                + " checkpoint storage), replayed scenario input, discarding sinks");
+                + ", checkpoints every " + CHECKPOINT_INTERVAL.toSeconds() + " s (" + (rocksdb
+                ? "RocksDB state backend, incremental checkpoints" : "heap state backend") + ", file checkpoint"
+                + " storage), replayed scenario input, discarding sinks");
         Scenario scenario = scenario();
-        Run sift = runJob(settings, scenario, inputs, true, 0, "Sift job (SiftJob.build)", Measurement.Role.SUBJECT);
-        Run passthrough = runJob(settings, scenario, inputs, false, 0, "keyed passthrough job (baseline)",
+        Run sift = runJob(settings, scenario, inputs, rocksdb, true, 0, "Sift job (SiftJob.build)",
+                Measurement.Role.SUBJECT);
+        Run passthrough = runJob(settings, scenario, inputs, rocksdb, false, 0, "keyed passthrough job (baseline)",
                 Measurement.Role.BASELINE);
         report.add(sift.measurement).add(passthrough.measurement);
         Run paced = null;
-        if (inputs == Inputs.ALL) {
-            paced = runJob(settings, scenario, inputs, true, PACED_SHARE * sift.eventSecondsPerSecond,
+        if (stage.equals(JOB)) {
+            paced = runJob(settings, scenario, inputs, false, true, PACED_SHARE * sift.eventSecondsPerSecond,
                     String.format(Locale.ROOT, "Sift job paced at %.0f%% (latency)", PACED_SHARE * 100),
                     Measurement.Role.VARIANT);
             report.add(paced.measurement);
@@ -178,8 +183,8 @@ public final class JobBench {
     }
 
     /** One job run; {@code pace} > 0 keeps the replay at that many event-time seconds per second. */
-    private static Run runJob(BenchSettings settings, Scenario scenario, Inputs inputs, boolean sift, double pace,
-            String name, Measurement.Role role) throws IOException {
+    private static Run runJob(BenchSettings settings, Scenario scenario, Inputs inputs, boolean rocksdb, boolean sift,
+            double pace, String name, Measurement.Role role) throws IOException {
         int parallelism = settings.parallelism();
         Path checkpoints = Files.createTempDirectory("sift-bench-checkpoints");
         try (ScenarioReplay replay = new ScenarioReplay(scenario, inputs.metrics, inputs.logs, parallelism, pace)) {
@@ -188,6 +193,13 @@ public final class JobBench {
             values.put(SiftOptions.CHECKPOINT_INTERVAL.key(), CHECKPOINT_INTERVAL.toMillis() + " ms");
             values.put(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), checkpoints.toUri().toString());
             values.put("restart-strategy.type", "none");
+            if (rocksdb) {
+                // As deploy/k8s/flink-deployment.yaml runs the job.
+                values.put("state.backend.type", "rocksdb");
+                values.put("execution.checkpointing.incremental", "true");
+                values.put("state.backend.rocksdb.memory.managed", "true");
+                values.put("state.backend.rocksdb.timer-service.factory", "ROCKSDB");
+            }
             Configuration conf = SiftSettings.load(null, values);
             StreamExecutionEnvironment env = SiftWiring.environment(conf);
             SiftJob.Inputs jobInputs = new SiftJob.Inputs(

@@ -20,6 +20,8 @@ public final class LogErrorRate {
 
     public static final String UID = "log-error-rate";
     public static final String NAME = "Count error log lines per service and window";
+    public static final String PARTIALS_UID = "log-error-partials";
+    public static final String PARTIALS_NAME = "Count log lines before the shuffle";
     /** OpenTelemetry severity number of ERROR. */
     public static final int ERROR_SEVERITY = 17;
 
@@ -31,8 +33,36 @@ public final class LogErrorRate {
         return env + "|" + log.getResource().getService();
     }
 
-    /** Counts [errors, lines] and remembers the resource. */
-    public static final class Count implements AggregateFunction<LogRecord, Count.Acc, Count.Acc> {
+    /** The key of a partial count: the same as its lines'. */
+    public static String key(Count.Acc partial, String defaultEnvironment) {
+        return (partial.environment == null ? defaultEnvironment : partial.environment) + "|" + partial.service;
+    }
+
+    /** Counts a subtask's lines into partial counts before the shuffle. */
+    public static WindowPreAggregate<LogRecord, Count.Acc> partials(long windowMillis, int maxPartials,
+            String defaultEnvironment) {
+        return new WindowPreAggregate<>(windowMillis, maxPartials, log -> key(log, defaultEnvironment), new Partial());
+    }
+
+    private record Partial() implements WindowPreAggregate.Aggregation<LogRecord, Count.Acc> {
+        @Override
+        public Count.Acc create() {
+            return new Count.Acc();
+        }
+
+        @Override
+        public void add(LogRecord log, Count.Acc partial) {
+            partial.lines++;
+            if (log.getSeverityNumber() >= ERROR_SEVERITY) {
+                partial.errors++;
+            }
+            partial.service = log.getResource().getService();
+            partial.environment = log.getResource().getEnvironment();
+        }
+    }
+
+    /** Sums the partial counts [errors, lines] of a service and window, remembering the resource. */
+    public static final class Count implements AggregateFunction<Count.Acc, Count.Acc, Count.Acc> {
         private static final long serialVersionUID = 1L;
 
         /** Window accumulator (a Flink POJO). */
@@ -51,14 +81,8 @@ public final class LogErrorRate {
         }
 
         @Override
-        public Acc add(LogRecord log, Acc acc) {
-            acc.lines++;
-            if (log.getSeverityNumber() >= ERROR_SEVERITY) {
-                acc.errors++;
-            }
-            acc.service = log.getResource().getService();
-            acc.environment = log.getResource().getEnvironment();
-            return acc;
+        public Acc add(Acc partial, Acc acc) {
+            return merge(acc, partial);
         }
 
         @Override
@@ -70,6 +94,10 @@ public final class LogErrorRate {
         public Acc merge(Acc a, Acc b) {
             a.errors += b.errors;
             a.lines += b.lines;
+            if (b.service != null) {
+                a.service = b.service;
+                a.environment = b.environment;
+            }
             return a;
         }
     }
@@ -81,15 +109,9 @@ public final class LogErrorRate {
         @Override
         public void process(String key, Context context, Iterable<Count.Acc> counts, Collector<MetricPoint> out) {
             for (Count.Acc acc : counts) {
-                out.collect(MetricPoint.newBuilder()
-                        .setTime(Instant.ofEpochMilli(context.window().maxTimestamp()))
-                        .setName(SiftSettings.LOG_ERROR_METRIC)
-                        .setValue(acc.errors)
-                        .setUnit("{line}")
-                        .setKind(MetricKind.GAUGE)
-                        .setResource(Resource.newBuilder().setService(acc.service).setEnvironment(acc.environment).build())
-                        .setLabels(Map.of())
-                        .build());
+                out.collect(new MetricPoint(Instant.ofEpochMilli(context.window().maxTimestamp()),
+                        SiftSettings.LOG_ERROR_METRIC, (double) acc.errors, "{line}", MetricKind.GAUGE,
+                        new Resource(acc.service, null, null, acc.environment), Map.of()));
             }
         }
     }

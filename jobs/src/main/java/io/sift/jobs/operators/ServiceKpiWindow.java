@@ -38,14 +38,33 @@ public final class ServiceKpiWindow {
         return s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
-    /** Sums samples up into a {@link KpiSummary}. */
-    public static final class Summarise implements AggregateFunction<MetricPoint, KpiSummary, KpiSummary> {
-        private static final long serialVersionUID = 1L;
-        private final String defaultEnvironment;
+    /** The key of a partial summary: the same as its samples'. */
+    public static String key(KpiSummary partial) {
+        return partial.environment + "|" + partial.service;
+    }
 
-        public Summarise(String defaultEnvironment) {
-            this.defaultEnvironment = defaultEnvironment;
+    /** Sums a subtask's samples up into partial {@link KpiSummary KpiSummaries} before the shuffle. */
+    public static WindowPreAggregate<MetricPoint, KpiSummary> partials(long windowMillis, int maxPartials,
+            String defaultEnvironment) {
+        return new WindowPreAggregate<>(windowMillis, maxPartials, point -> key(point, defaultEnvironment),
+                new Partial(defaultEnvironment));
+    }
+
+    private record Partial(String defaultEnvironment) implements WindowPreAggregate.Aggregation<MetricPoint, KpiSummary> {
+        @Override
+        public KpiSummary create() {
+            return new KpiSummary();
         }
+
+        @Override
+        public void add(MetricPoint point, KpiSummary partial) {
+            partial.add(point, defaultEnvironment);
+        }
+    }
+
+    /** Merges the partial summaries of a service and window (the window's accumulator, as before partials). */
+    public static final class Merge implements AggregateFunction<KpiSummary, KpiSummary, KpiSummary> {
+        private static final long serialVersionUID = 1L;
 
         @Override
         public KpiSummary createAccumulator() {
@@ -53,9 +72,8 @@ public final class ServiceKpiWindow {
         }
 
         @Override
-        public KpiSummary add(MetricPoint point, KpiSummary acc) {
-            acc.add(point, defaultEnvironment);
-            return acc;
+        public KpiSummary add(KpiSummary partial, KpiSummary acc) {
+            return acc.merge(partial);
         }
 
         @Override
