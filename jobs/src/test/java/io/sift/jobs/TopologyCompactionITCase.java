@@ -140,7 +140,7 @@ class TopologyCompactionITCase {
         }
         int superseded = 0;
         for (Map.Entry<String, Integer> e : perKey.entrySet()) {
-            if (!e.getKey().endsWith("/item/compaction-probe")) { // the probe's latest records sit in the active segment
+            if (!e.getKey().contains("compaction-probe")) { // the probe's latest records sit in the active segment
                 superseded += e.getValue() - 1;
             }
         }
