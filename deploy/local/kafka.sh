@@ -66,6 +66,8 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 # the cleaner takes 128 MB of heap by default; the broker runs with 512 MB
 log.cleaner.dedupe.buffer.size=2097152
+# look for logs to compact every second (default 15 s): compaction tests force the cleaner with small segments
+log.cleaner.backoff.ms=1000
 EOF
   cat >"$KCONF/log4j2.properties" <<EOF
 # Written by deploy/local/kafka.sh at each start.

@@ -128,13 +128,20 @@ public final class ScenarioKafka implements AutoCloseable {
     }
 
     /**
+     * Sends topology updates keyed as the compacted topology topic needs: one key per item and per edge
+     * ({@link io.sift.schema.TopologyKeys}), so compaction keeps every live fact.
+     */
+    public void sendTopology(String topic, Iterable<io.sift.schema.TopologyUpdate> updates) throws Exception {
+        send(topic, updates, io.sift.schema.TopologyUpdate.class, io.sift.schema.TopologyKeys::of);
+    }
+
+    /**
      * Writes a generated scenario to the job's input topics (names from {@code conf}), each record keyed so that a
      * series or service stays on one partition in order: topology, changes, metrics, logs; then flushes.
      */
     public void sendScenario(org.apache.flink.configuration.Configuration conf, io.sift.scenario.Scenario scenario,
             List<io.sift.schema.MetricPoint> metrics, List<io.sift.schema.LogRecord> logs) throws Exception {
-        send(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology(), io.sift.schema.TopologyUpdate.class,
-                u -> u.getItem() != null ? u.getItem().getId() : u.getEdge().getFrom());
+        sendTopology(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology());
         send(conf.get(SiftOptions.TOPIC_CHANGES), scenario.changes(), io.sift.schema.ChangeEvent.class,
                 io.sift.schema.ChangeEvent::getConfigurationItem);
         send(conf.get(SiftOptions.TOPIC_METRICS), metrics, io.sift.schema.MetricPoint.class,

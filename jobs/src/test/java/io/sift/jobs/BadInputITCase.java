@@ -94,8 +94,7 @@ class BadInputITCase {
                     conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
             Encoders encode = new Encoders();
             for (TopologyUpdate update : scenario.topology()) {
-                send(producer, topologyTopic, update.getItem() != null ? update.getItem().getId()
-                        : update.getEdge().getFrom(), encode.of(update));
+                send(producer, topologyTopic, io.sift.schema.TopologyKeys.of(update), encode.of(update));
             }
             for (ChangeEvent change : scenario.changes()) {
                 send(producer, changesTopic, change.getConfigurationItem(), encode.of(change));

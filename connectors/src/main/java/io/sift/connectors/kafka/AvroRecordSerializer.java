@@ -15,7 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes records to one topic as Avro single-object encoding, keyed by a stable id (e.g. the incident id) so that
- * every version of one entity lands in one partition, in order, and a compacted topic keeps the latest.
+ * every version of one entity lands in one partition, in order, and a compacted topic keeps the latest. The Kafka
+ * timestamp is the time of writing, not the event time, so that retention counts from when Sift wrote a record.
  */
 public final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
 
@@ -47,7 +48,10 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
             encoder = encoderFor(recordClass);
         }
         String id = key.apply(element);
-        return new ProducerRecord<>(topic, null, timestamp, id == null ? null : id.getBytes(StandardCharsets.UTF_8),
+        // No timestamp: the producer stamps the record with the time it is sent (CreateTime = now). The element's
+        // event time (Flink's record timestamp) may be months old on a replay, and the broker's time-based retention
+        // would delete such a record within minutes of writing it; the event time stays in the record's fields.
+        return new ProducerRecord<>(topic, null, null, id == null ? null : id.getBytes(StandardCharsets.UTF_8),
                 encode(encoder, element));
     }
 

@@ -1,11 +1,13 @@
 package io.sift.jobs.operators;
 
 import io.sift.core.detect.BaselineConfig;
+import io.sift.core.detect.CounterState;
 import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.MetricModel;
 import io.sift.core.detect.RuleSet;
 import io.sift.core.detect.RuleState;
 import io.sift.core.detect.RuleStateCodec;
+import io.sift.core.detect.SampleNormalizer;
 import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.SeriesState;
 import io.sift.connectors.kafka.DeadLetters;
@@ -75,6 +77,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private transient ValueState<MetricModel> model;
     private transient ValueState<Long> timer;
     private transient ValueState<RuleState> rules;
+    /** The previous sample of a COUNTER series (absent for other kinds, and in savepoints of builds before it). */
+    private transient ValueState<CounterState> counters;
     private transient ListState<String> activeCounts;
     private transient Counter anomalyVersions;
     private transient LongCounter anomalyTotal;
@@ -113,6 +117,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         model = getRuntimeContext().getState(new ValueStateDescriptor<>("model", ModelSerializer.INSTANCE));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
         rules = getRuntimeContext().getState(new ValueStateDescriptor<>("rules", ruleStateSerializer));
+        counters = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("counter", TypeInformation.of(CounterState.class)));
         anomalyVersions = getRuntimeContext().getMetricGroup().counter(ACCUMULATOR);
         anomalyTotal = new LongCounter();
         getRuntimeContext().addAccumulator(ACCUMULATOR, anomalyTotal);
@@ -163,10 +169,32 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             }
             activeByMetric.put(metric, active + 1);
             state = new SeriesState();
-        } else if (state.samples > 0 && point.getTime().toEpochMilli() <= state.lastSeen) {
+        } else if ((state.samples > 0 || state.lastSeen != 0) && point.getTime().toEpochMilli() <= state.lastSeen) {
             // The detector scores a series in time order only: a sample not newer than the latest is unusable.
             deadLetter(point, state.lastSeen, ctx);
             return;
+        }
+        if (SampleNormalizer.applies(point)) {
+            // Values in the canonical unit; a counter scored as its rate (its first sample only primes the rate).
+            CounterState counter = null;
+            if (SampleNormalizer.isCounter(point)) {
+                counter = counters.value();
+                counter = counter == null ? new CounterState() : counter;
+            }
+            MetricPoint normalised = SampleNormalizer.normalise(point, counter);
+            if (counter != null) {
+                counters.update(counter);
+            }
+            if (normalised == null) {
+                state.lastSeen = point.getTime().toEpochMilli();
+                series.update(state);
+                Long scheduled = timer.value();
+                if (scheduled == null || deadline(state, state.episode != null) < scheduled) {
+                    schedule(ctx.timerService(), state, state.episode != null);
+                }
+                return;
+            }
+            point = normalised;
         }
         MetricModel m = null;
         if (detector.usesModel()) {
@@ -264,6 +292,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             series.clear();
             model.clear();
             rules.clear();
+            counters.clear();
             String metric = metricOf(ctx.getCurrentKey());
             activeByMetric.computeIfPresent(metric, (k, v) -> v > 1 ? v - 1 : null);
             return;

@@ -296,4 +296,69 @@ class MetricDetectorFunctionTest {
             assertEquals(2, out.size(), out.toString());
         }
     }
+
+    /** Issue 13, item 4: a counter's cumulative total is scored as its rate, across a restart of the counter. */
+    @Test
+    void aCounterIsScoredAsItsRateAndARestartOfTheCounterIsNoAnomaly() throws Exception {
+        double[] rates = series();
+        DetectionConfig d = detection("baseline", 0, GapPolicy.SKIP);
+        List<Anomaly> asGauge;
+        try (var h = harness(d)) {
+            h.open();
+            feed(h, rates, 0, N);
+            asGauge = new ArrayList<>(h.extractOutputValues());
+        }
+        List<Anomaly> asCounter;
+        try (var h = harness(d)) {
+            h.open();
+            double total = 5_000;
+            for (int i = -1; i < N; i++) {
+                total += i < 0 ? 0 : rates[i] * 10; // the increase over the 10 s before sample i
+                if (i == 300) {
+                    total = rates[i] * 10; // the process restarted: counted from zero again
+                }
+                MetricPoint p = MetricPoint.newBuilder(point("orders", 10L * i, total)).setUnit("{request}")
+                        .setKind(MetricKind.COUNTER).build();
+                h.processElement(p, T0.toEpochMilli() + 10_000L * i);
+                h.processWatermark(T0.toEpochMilli() + 10_000L * i - 1);
+            }
+            asCounter = new ArrayList<>(h.extractOutputValues());
+        }
+        assertFalse(asGauge.isEmpty());
+        assertEquals(asGauge.size(), asCounter.size(), () -> asGauge + " vs " + asCounter);
+        for (int i = 0; i < asGauge.size(); i++) {
+            assertEquals(asGauge.get(i).getOnset(), asCounter.get(i).getOnset());
+            assertEquals(asGauge.get(i).getObserved(), asCounter.get(i).getObserved(), 1e-6,
+                    "the rate per second, from the total");
+        }
+    }
+
+    /** Issue 13, item 4: the same latencies in seconds and in milliseconds give the same anomalies, in ms. */
+    @Test
+    void theSameQuantityInAnotherUnitGivesTheSameAnomalies() throws Exception {
+        double[] values = series();
+        DetectionConfig d = detection("baseline+cusum", 0, GapPolicy.SKIP);
+        List<List<Anomaly>> byUnit = new ArrayList<>();
+        for (String unit : List.of("ms", "s", "us")) {
+            double factor = switch (unit) { case "s" -> 1e-3; case "us" -> 1e3; default -> 1; };
+            try (var h = harness(d)) {
+                h.open();
+                for (int i = 0; i < N; i++) {
+                    h.processElement(MetricPoint.newBuilder(point("orders", 10L * i, values[i] * factor)).setUnit(unit)
+                            .build(), T0.toEpochMilli() + 10_000L * i);
+                    h.processWatermark(T0.toEpochMilli() + 10_000L * i - 1);
+                }
+                byUnit.add(new ArrayList<>(h.extractOutputValues()));
+            }
+        }
+        assertFalse(byUnit.get(0).isEmpty());
+        for (List<Anomaly> other : byUnit.subList(1, 3)) {
+            assertEquals(byUnit.get(0).size(), other.size());
+            for (int i = 0; i < other.size(); i++) {
+                assertEquals(byUnit.get(0).get(i).getOnset(), other.get(i).getOnset());
+                assertEquals(byUnit.get(0).get(i).getObserved(), other.get(i).getObserved(), 1e-6);
+                assertEquals(byUnit.get(0).get(i).getScore(), other.get(i).getScore(), 1e-6);
+            }
+        }
+    }
 }
