@@ -34,7 +34,7 @@ public final class SampleNormalizer {
         String unit = point.getUnit();
         double value = point.getValue() * MetricUnits.factor(unit);
         if (point.getKind() != MetricKind.COUNTER) {
-            return MetricPoint.newBuilder(point).setValue(value).setUnit(MetricUnits.canonical(unit)).build();
+            return rescaled(point, value, MetricUnits.canonical(unit), point.getKind());
         }
         long time = point.getTime().toEpochMilli();
         if (!counter.primed || time <= counter.lastTime) {
@@ -53,7 +53,15 @@ public final class SampleNormalizer {
         double rate = increase * 1000.0 / (time - counter.lastTime);
         counter.lastTime = time;
         counter.lastValue = value;
-        return MetricPoint.newBuilder(point).setValue(rate).setUnit(MetricUnits.perSecond(unit))
-                .setKind(MetricKind.GAUGE).build();
+        return rescaled(point, rate, MetricUnits.perSecond(unit), MetricKind.GAUGE);
+    }
+
+    /**
+     * The point with another value, unit and kind, sharing its resource and labels (nobody changes them): on a per-sample
+     * path, where the builder's deep copy of the labels would cost more than the detector.
+     */
+    private static MetricPoint rescaled(MetricPoint point, double value, String unit, MetricKind kind) {
+        return new MetricPoint(point.getTime(), point.getName(), value, unit, kind, point.getResource(),
+                point.getLabels());
     }
 }
