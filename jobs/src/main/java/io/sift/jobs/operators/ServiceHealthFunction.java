@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -55,7 +57,13 @@ public final class ServiceHealthFunction
     private final long staleMillis;
 
     private transient ValueState<KpiSeverities> severities;
-    private transient MapState<Long, List<KpiSummary>> pending;
+    /**
+     * KPI summaries of windows not yet due, in arrival order: appended without reading (on RocksDB a list append is a
+     * merge, where a list per window had to be read and rewritten for every service's summary).
+     */
+    private transient ListState<KpiSummary> pending;
+    /** Pending windows as builds before the list kept them: read once after a restore, then empty. */
+    private transient MapState<Long, List<KpiSummary>> pendingByWindow;
     private transient Topology topology;
 
     /**
@@ -82,7 +90,9 @@ public final class ServiceHealthFunction
     public void open(OpenContext openContext) {
         severities = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("severities", TypeInformation.of(KpiSeverities.class)));
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-windows", Types.LONG,
+        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-summaries",
+                TypeInformation.of(KpiSummary.class)));
+        pendingByWindow = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-windows", Types.LONG,
                 new ListTypeInfo<>(TypeInformation.of(KpiSummary.class))));
     }
 
@@ -106,12 +116,7 @@ public final class ServiceHealthFunction
             return;
         }
         KpiSummary summary = input.left();
-        List<KpiSummary> atEnd = pending.get(summary.windowEnd);
-        if (atEnd == null) {
-            atEnd = new ArrayList<>();
-        }
-        atEnd.add(summary);
-        pending.put(summary.windowEnd, atEnd);
+        pending.add(summary);
         long due = Math.max(summary.windowEnd - 1, ctx.timerService().currentWatermark() + 1);
         ctx.timerService().registerEventTimeTimer(due);
     }
@@ -127,23 +132,35 @@ public final class ServiceHealthFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServiceHealth> out) throws Exception {
         Topology topo = topology(ctx.getBroadcastState(TopologyBroadcast.DESCRIPTOR));
-        List<Long> due = new ArrayList<>();
-        for (Long end : pending.keys()) {
-            if (end - 1 <= timestamp) {
-                due.add(end);
+        // Summaries by window end, arrival order kept; the windows not yet due go back to the list.
+        TreeMap<Long, List<KpiSummary>> due = new TreeMap<>();
+        List<KpiSummary> notDue = new ArrayList<>();
+        for (Map.Entry<Long, List<KpiSummary>> legacy : pendingByWindow.entries()) {
+            legacy.getValue().forEach(k -> (legacy.getKey() - 1 <= timestamp ? due.computeIfAbsent(legacy.getKey(),
+                    e -> new ArrayList<>()) : notDue).add(k));
+        }
+        pendingByWindow.clear();
+        Iterable<KpiSummary> waiting = pending.get();
+        if (waiting != null) {
+            for (KpiSummary k : waiting) {
+                if (k.windowEnd - 1 <= timestamp) {
+                    due.computeIfAbsent(k.windowEnd, e -> new ArrayList<>()).add(k);
+                } else {
+                    notDue.add(k);
+                }
             }
         }
-        due.sort(null);
+        pending.update(notDue);
         KpiSeverities s = severities.value();
         if (s == null) {
             s = new KpiSeverities();
         }
-        for (Long end : due) {
+        for (Map.Entry<Long, List<KpiSummary>> window : due.entrySet()) {
+            long end = window.getKey();
             Map<String, KpiSummary> byService = new TreeMap<>();
-            for (KpiSummary k : pending.get(end)) {
+            for (KpiSummary k : window.getValue()) {
                 byService.merge(k.service, k, KpiSummary::merge);
             }
-            pending.remove(end);
             long start = end - windowMillis;
             Map<String, Map<Kpi, Double>> severity = new HashMap<>();
             Map<String, Double> own = new HashMap<>();

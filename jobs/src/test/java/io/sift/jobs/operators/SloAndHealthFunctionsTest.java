@@ -116,4 +116,46 @@ class SloAndHealthFunctionsTest {
                     .getKeyedStateBackend()).numKeyValueStateEntries(), "ended anomaly forgotten, no window pending");
         }
     }
+
+    /**
+     * Builds before the append-only list kept pending summaries in a map by window end: a savepoint of theirs restores a
+     * window in that map, which is reported with the summaries that come after the restore, and then forgotten.
+     */
+    @Test
+    void aWindowPendingInTheFormerMapStateIsStillReported() throws Exception {
+        ServiceHealthFunction f = new ServiceHealthFunction(HealthModel.defaults(), "1m", 60_000, 3_600_000);
+        try (var h = new KeyedBroadcastOperatorTestHarness<String, Either<KpiSummary, Anomaly>,
+                io.sift.schema.TopologyUpdate, ServiceHealth>(
+                new CoBroadcastWithKeyedOperator<>(f, List.of(TopologyBroadcast.DESCRIPTOR)),
+                e -> ServiceHealthFunction.environment(e, "prod"), Types.STRING, 1, 1, 0)) {
+            h.open();
+            h.getOperator().setCurrentKey("prod");
+            org.apache.flink.api.common.state.MapState<Long, List<KpiSummary>> former = h.getOperator()
+                    .getKeyedStateBackend().getPartitionedState(
+                            org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                            org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                            new org.apache.flink.api.common.state.MapStateDescriptor<>("pending-windows", Types.LONG,
+                                    new org.apache.flink.api.java.typeutils.ListTypeInfo<>(
+                                            org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                                                    KpiSummary.class))));
+            former.put(T0 + 60_000, new java.util.ArrayList<>(List.of(summary("payments"))));
+            h.processElement(Either.Left(summary("checkout")), T0 + 59_999);
+            h.processBroadcastWatermark(Long.MAX_VALUE);
+            h.processWatermark(T0 + 60_000);
+            assertEquals(List.of("checkout", "payments"), h.extractOutputValues().stream()
+                    .map(ServiceHealth::getService).toList(), "the restored window's service and the new one");
+            h.processWatermark(T0 + 10 * 60_000);
+            assertEquals(0, ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator()
+                    .getKeyedStateBackend()).numKeyValueStateEntries(), "nothing pending in either form");
+        }
+    }
+
+    private static KpiSummary summary(String service) {
+        KpiSummary k = new KpiSummary();
+        k.add(MetricPoint.newBuilder(point(T0 + 5_000, 0.5)).setResource(Resource.newBuilder()
+                .setService(service).setEnvironment("prod").build()).build(), "prod");
+        k.windowStart = T0;
+        k.windowEnd = T0 + 60_000;
+        return k;
+    }
 }
