@@ -92,7 +92,9 @@ final class Launcher {
         builder.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().putAll(env);
         try {
-            return new Started(builder.start(), log, String.join(" ", command));
+            // the class path is long and says little in a failure message
+            String shown = String.join(" ", command).replaceAll("-cp \\S+", "-cp <class path>");
+            return new Started(builder.start(), log, shown);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -104,10 +106,25 @@ final class Launcher {
         /** Waits for the exit code; kills the process (and fails) when it runs longer than {@code timeout}. */
         int await(Duration timeout) throws InterruptedException {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                Path threads = threadDump();
                 kill();
-                throw new AssertionError("still running after " + timeout + ": " + command + "\n" + tail(40));
+                throw new AssertionError("still running after " + timeout + " (threads: " + threads + "): " + command
+                        + "\n" + tail(40));
             }
             return process.exitValue();
+        }
+
+        /** The process's threads, written beside its log (to see where a hung run waits). */
+        Path threadDump() throws InterruptedException {
+            Path file = log.resolveSibling(log.getFileName() + ".threads");
+            try {
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                        .redirectOutput(file.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                return null;
+            }
+            return file;
         }
 
         /** SIGKILL, as a crash or the OOM killer: no shutdown hook runs. */
