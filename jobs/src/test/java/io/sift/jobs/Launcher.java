@@ -66,6 +66,13 @@ final class Launcher {
         return start(command, log, env);
     }
 
+    /** A launcher script elsewhere (e.g. a copy beside a doctored build), without building. */
+    static Started script(Path script, Path log, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        return start(command, log, Map.of());
+    }
+
     /** {@code java -cp classPath mainClass args...} with the launcher's JVM options. */
     static Started java(List<String> classPath, String mainClass, Path log, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.testing.LocalServices;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,13 +46,22 @@ class RunCrashITCase {
 
         long started = System.nanoTime();
         Launcher.Started first = Launcher.sift(dir.resolve("first.log"), Map.of(), args);
+        // Mid-replay and mid-incident: at the first checkpoint completed after the fault's incident came out, while
+        // the job still reads (its detectors and the open incident are then in the state a restart must restore).
+        long incidentSeenAt = 0;
         Optional<Path> checkpoint = Optional.empty();
-        // Mid-replay: after the second completed checkpoint, while the job still reads.
-        while (checkpoint.map(c -> Long.parseLong(c.getFileName().toString().substring(4))).orElse(0L) < 2) {
+        while (true) {
             assertTrue(first.process().isAlive(), "the run ended before it could be killed:\n" + first.tail(30));
             assertTrue(System.nanoTime() - started < TimeUnit.MINUTES.toNanos(3), first.tail(30));
-            Thread.sleep(50);
+            if (incidentSeenAt == 0 && runs.incidentRecords("crashed") > 0) {
+                incidentSeenAt = System.currentTimeMillis();
+            }
             checkpoint = RetainedCheckpoints.latest(checkpoints);
+            if (incidentSeenAt > 0 && checkpoint.isPresent()
+                    && Files.getLastModifiedTime(checkpoint.get().resolve("_metadata")).toMillis() > incidentSeenAt) {
+                break;
+            }
+            Thread.sleep(50);
         }
         first.kill();
         long killedAfterMs = (System.nanoTime() - started) / 1_000_000;
