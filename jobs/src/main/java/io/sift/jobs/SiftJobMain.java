@@ -35,6 +35,17 @@ public final class SiftJobMain {
 
     /** Builds and runs the Kafka job; returns when a bounded run finishes, with its accumulators (dead letters per kind). */
     public static org.apache.flink.api.common.JobExecutionResult run(Configuration conf) throws Exception {
+        return build(conf).execute(JOB_NAME);
+    }
+
+    /** The job's name in Flink. */
+    public static final String JOB_NAME = "sift";
+
+    /**
+     * Installs the Elasticsearch templates (when {@code sift.elasticsearch.url} is set) and builds the Kafka job into a
+     * new environment, not yet started.
+     */
+    public static StreamExecutionEnvironment build(Configuration conf) throws Exception {
         String url = conf.get(SiftOptions.ELASTICSEARCH_URL);
         if (url != null && !url.isBlank()) {
             // Same hosts, credentials and CA as the sinks: a secured cluster must not need a second configuration.
@@ -43,6 +54,6 @@ public final class SiftJobMain {
         }
         StreamExecutionEnvironment env = SiftWiring.environment(conf);
         SiftJob.build(env, SiftWiring.kafkaInputs(conf), SiftWiring.outputs(conf), new SiftSettings(conf));
-        return env.execute("sift");
+        return env;
     }
 }

@@ -77,7 +77,7 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
             if (bounded) {
                 builder.setBounded(OffsetsInitializer.latest());
             }
-            return env.fromSource(builder.build(), watermarks, name).uid(uid);
+            return env.fromSource(new BoundedKafkaRestore<>(builder.build()), watermarks, name).uid(uid);
         };
     }
 

@@ -169,15 +169,7 @@ final class ScenarioRuns {
      * Elasticsearch indices, metrics kept in memory for the test.
      */
     Run prepare(String run, UnaryOperator<SiftJob.Inputs> inputs) throws Exception {
-        Map<String, String> runSettings = new HashMap<>(settings);
-        runSettings.put(SiftOptions.KAFKA_GROUP_ID.key(), name + "-" + run);
-        runSettings.put(SiftOptions.TOPIC_INCIDENTS.key(), name + ".incidents-" + run);
-        runSettings.put(SiftOptions.TOPIC_DEAD_LETTERS.key(), name + ".deadletter-" + run);
-        Configuration conf = SiftSettings.load(null, runSettings);
-        try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
-            producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_INCIDENTS),
-                    conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
-        }
+        Configuration conf = SiftSettings.load(null, runSettings(run));
         InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
         metrics.addToConfiguration(conf);
 
@@ -194,6 +186,30 @@ final class ScenarioRuns {
         SiftJob.Streams streams = SiftJob.build(env, inputs.apply(SiftWiring.kafkaInputs(conf)),
                 new SiftJob.Outputs(anomalySinks, incidentSinks, kafkaOutputs.deadLetters()), new SiftSettings(conf));
         return new Run(run, conf, env, streams, rejected, metrics);
+    }
+
+    /**
+     * The settings of run {@code run}: the scenario's input topics, the run's own consumer group and incident,
+     * dead-letter and problem topics (created afresh). Also what a run in a process of its own ({@code ./sift run}, see
+     * {@link Launcher}) takes as {@code -D} arguments; mutable, to add to.
+     */
+    Map<String, String> runSettings(String run) throws Exception {
+        Map<String, String> runSettings = new HashMap<>(settings);
+        runSettings.put(SiftOptions.KAFKA_GROUP_ID.key(), name + "-" + run);
+        runSettings.put(SiftOptions.TOPIC_INCIDENTS.key(), name + ".incidents-" + run);
+        runSettings.put(SiftOptions.TOPIC_DEAD_LETTERS.key(), name + ".deadletter-" + run);
+        runSettings.put(ItsmOptions.TOPIC_PROBLEMS.key(), name + ".problems-" + run);
+        Configuration conf = SiftSettings.load(null, runSettings);
+        try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
+            producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_INCIDENTS),
+                    conf.get(SiftOptions.TOPIC_DEAD_LETTERS), conf.get(ItsmOptions.TOPIC_PROBLEMS)), 2);
+        }
+        return runSettings;
+    }
+
+    /** Run {@code run}'s incident topic: the latest version per incident and how many records it holds. */
+    IncidentTopic incidentTopic(String run) throws Exception {
+        return incidentTopicOf(name + ".incidents-" + run);
     }
 
     /** A failure-free run, to completion. */
@@ -273,7 +289,7 @@ final class ScenarioRuns {
     record IncidentTopic(Map<String, Long> latestVersions, long records, long duplicates) {}
 
     Outcome outcome(String run) throws Exception {
-        return new Outcome(incidents(run), anomalyVersions(run), incidentTopic(name + ".incidents-" + run),
+        return new Outcome(incidents(run), anomalyVersions(run), incidentTopicOf(name + ".incidents-" + run),
                 records(name + ".deadletter-" + run).size());
     }
 
@@ -360,7 +376,7 @@ final class ScenarioRuns {
         return result.at("/hits/hits");
     }
 
-    private IncidentTopic incidentTopic(String topic) throws Exception {
+    private IncidentTopic incidentTopicOf(String topic) throws Exception {
         var decoder = SiftSchemas.decoderFor(Incident.class);
         Map<String, Long> latest = new TreeMap<>();
         Set<String> versions = new HashSet<>();

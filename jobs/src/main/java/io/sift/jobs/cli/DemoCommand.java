@@ -205,8 +205,10 @@ final class DemoCommand implements Callable<Integer> {
         say("");
         say("Incidents as JSON lines: %s", jsonl.toAbsolutePath());
         if (!embedded) {
-            say("In Elasticsearch:  curl -s '%s/sift-incidents/_search?pretty&sort=sift.opened_at:asc'", elasticsearch);
-            say("                   curl -s '%s/sift-anomalies/_count?pretty'", elasticsearch);
+            List<String> commands = pasteCommands(elasticsearch);
+            for (int i = 0; i < commands.size(); i++) {
+                say("%s%s", i == 0 ? "In Elasticsearch:  " : "                   ", commands.get(i));
+            }
             say("Incident topic:    %s on Kafka %s (key = incident id, one record per version)",
                     conf.get(SiftOptions.TOPIC_INCIDENTS), kafka);
         }
@@ -215,6 +217,15 @@ final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The Elasticsearch queries the demo prints for a person to paste: its incidents by the time they opened
+     * ({@code event.start}), and how many anomalies it indexed. PasteCommandsITCase runs them as printed.
+     */
+    static List<String> pasteCommands(String elasticsearch) {
+        return List.of("curl -s '" + elasticsearch + "/sift-incidents/_search?pretty&sort=event.start:asc'",
+                "curl -s '" + elasticsearch + "/sift-anomalies/_count?pretty'");
     }
 
     private Path writeJsonl(List<Incident> finals) throws IOException {
