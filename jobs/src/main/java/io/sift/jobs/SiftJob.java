@@ -12,6 +12,7 @@ import io.sift.jobs.operators.LogErrorRate;
 import io.sift.jobs.operators.LogTemplateFunction;
 import io.sift.jobs.operators.LogTemplateOperator;
 import io.sift.jobs.operators.MetricDetectorFunction;
+import io.sift.jobs.operators.MetricDetectorOperator;
 import io.sift.jobs.operators.ProblemFunction;
 import io.sift.jobs.operators.ValidateFunction;
 import io.sift.jobs.operators.WindowPreAggregate;
@@ -169,9 +170,10 @@ public final class SiftJob {
         SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors, templateCounts)
                 // Template counts are one series per template id (their text and example lines are labels only).
                 .keyBy(point -> TemplateRates.seriesKey(point, defaultEnv))
-                .process(new MetricDetectorFunction(detection,
-                        conf.get(SiftOptions.SERIES_SILENCE).toMillis(), conf.get(SiftOptions.SERIES_TTL).toMillis()),
-                        new AvroTypeInfo<>(Anomaly.class))
+                .transform(MetricDetectorFunction.NAME, new AvroTypeInfo<>(Anomaly.class), new MetricDetectorOperator(
+                        new MetricDetectorFunction(detection, conf.get(SiftOptions.SERIES_SILENCE).toMillis(),
+                                conf.get(SiftOptions.SERIES_TTL).toMillis()),
+                        conf.get(SiftOptions.DETECT_CACHED_SERIES)))
                 .uid(MetricDetectorFunction.UID).name(MetricDetectorFunction.NAME);
         DataStream<Anomaly> anomalies = metricAnomalies.union(newLogTemplates);
 

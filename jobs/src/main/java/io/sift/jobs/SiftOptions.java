@@ -161,6 +161,12 @@ public final class SiftOptions {
     public static final ConfigOption<Duration> SERIES_TTL = ConfigOptions.key("sift.detect.series-ttl")
             .durationType().defaultValue(Duration.ofHours(6))
             .withDescription("A series silent this long is forgotten (its baseline starts afresh).");
+    public static final ConfigOption<Integer> DETECT_CACHED_SERIES = ConfigOptions.key("sift.detect.cached-series")
+            .intType().defaultValue(4096)
+            .withDescription("Series per parallel detector whose state (baseline, model, timer) is kept deserialised"
+                    + " between samples on RocksDB; written back when they leave this cache and before every"
+                    + " checkpoint. More series than this, sampled in turn, each pay a read and a write as without a"
+                    + " cache; 0 turns it off. The heap backend keeps objects anyway and ignores it.");
 
     public static final ConfigOption<Duration> LOG_WINDOW = ConfigOptions.key("sift.logs.error-window")
             .durationType().defaultValue(Duration.ofMinutes(1))

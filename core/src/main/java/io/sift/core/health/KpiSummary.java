@@ -1,7 +1,11 @@
 package io.sift.core.health;
 
 import io.sift.schema.MetricPoint;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -33,6 +37,73 @@ public final class KpiSummary implements Serializable {
     public TreeMap<String, double[]> rates = new TreeMap<>();
     public double saturation = Double.NaN;
     public int samples;
+
+    /**
+     * Writes every field in a compact form (form 1), for state that holds summaries a window at a time; a field added
+     * here must be added to {@link #readFrom} and to the form's version (KpiSummaryFormTest fails otherwise).
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        writeNullable(out, environment);
+        writeNullable(out, service);
+        out.writeLong(windowStart);
+        out.writeLong(windowEnd);
+        out.writeDouble(errorRatioSum);
+        out.writeInt(errorRatioCount);
+        out.writeBoolean(successRatio);
+        out.writeDouble(p50Sum);
+        out.writeInt(p50Count);
+        out.writeDouble(p95Sum);
+        out.writeInt(p95Count);
+        out.writeDouble(p99Sum);
+        out.writeInt(p99Count);
+        out.writeDouble(errorEvents);
+        out.writeBoolean(hasErrorEvents);
+        out.writeInt(rates.size());
+        for (Map.Entry<String, double[]> rate : rates.entrySet()) {
+            out.writeUTF(rate.getKey());
+            out.writeDouble(rate.getValue()[0]);
+            out.writeDouble(rate.getValue()[1]);
+        }
+        out.writeDouble(saturation);
+        out.writeInt(samples);
+    }
+
+    /** A summary written by {@link #writeTo}. */
+    public static KpiSummary readFrom(DataInput in) throws IOException {
+        KpiSummary k = new KpiSummary();
+        k.environment = readNullable(in);
+        k.service = readNullable(in);
+        k.windowStart = in.readLong();
+        k.windowEnd = in.readLong();
+        k.errorRatioSum = in.readDouble();
+        k.errorRatioCount = in.readInt();
+        k.successRatio = in.readBoolean();
+        k.p50Sum = in.readDouble();
+        k.p50Count = in.readInt();
+        k.p95Sum = in.readDouble();
+        k.p95Count = in.readInt();
+        k.p99Sum = in.readDouble();
+        k.p99Count = in.readInt();
+        k.errorEvents = in.readDouble();
+        k.hasErrorEvents = in.readBoolean();
+        for (int i = in.readInt(); i > 0; i--) {
+            k.rates.put(in.readUTF(), new double[] {in.readDouble(), in.readDouble()});
+        }
+        k.saturation = in.readDouble();
+        k.samples = in.readInt();
+        return k;
+    }
+
+    private static void writeNullable(DataOutput out, String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static String readNullable(DataInput in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
 
     /** Adds one sample; returns false when the metric feeds no KPI. */
     public boolean add(MetricPoint point, String defaultEnvironment) {

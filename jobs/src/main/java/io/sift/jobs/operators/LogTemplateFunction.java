@@ -92,7 +92,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     /** Services' states kept deserialised between lines, least recently used first; null to read and write per line. */
     private transient LinkedHashMap<String, Cached> cache;
     private transient int maxCachedServices;
-    private transient KeySwitch keySwitch;
+    private transient WriteBehindCache.KeySwitch keySwitch;
 
     /**
      * @param minerConfig        the miner's settings
@@ -157,17 +157,6 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 new ValueStateDescriptor<>("template-rates", TypeInformation.of(TemplateRateState.class)));
     }
 
-    /** Runs an action with the keyed state of another key current, then restores the current key. */
-    @FunctionalInterface
-    interface KeySwitch {
-        void withKey(String key, StateAction action) throws Exception;
-    }
-
-    @FunctionalInterface
-    interface StateAction {
-        void run() throws Exception;
-    }
-
     /** A service's miner state and window counts as read from keyed state; dirty once changed and not written back. */
     private static final class Cached {
         TemplateMinerState templates;
@@ -184,7 +173,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
      * Keeps up to {@code maxServices} services' states deserialised between lines (called by
      * {@link LogTemplateOperator#open}); {@code keySwitch} makes another service's state current to write it back.
      */
-    void cacheServices(int maxServices, KeySwitch keySwitch) {
+    void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch) {
         if (maxServices < 1) {
             throw new IllegalArgumentException("the miner cache must hold at least 1 service, got " + maxServices);
         }

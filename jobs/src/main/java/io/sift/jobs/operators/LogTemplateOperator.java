@@ -36,26 +36,12 @@ public final class LogTemplateOperator extends KeyedProcessOperator<String, LogR
     @Override
     public void open() throws Exception {
         super.open();
-        ((LogTemplateFunction) getUserFunction()).cacheServices(maxCachedServices, this::withKey);
+        ((LogTemplateFunction) getUserFunction()).cacheServices(maxCachedServices, KeyedOperators.keySwitch(this));
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         ((LogTemplateFunction) getUserFunction()).flushCache();
         super.snapshotState(context);
-    }
-
-    /** Makes {@code key}'s keyed state current for {@code action}, then the key of the element or timer at hand again. */
-    private void withKey(String key, LogTemplateFunction.StateAction action) throws Exception {
-        Object previous = getCurrentKey();
-        setCurrentKey(key);
-        try {
-            action.run();
-        } finally {
-            // Before the first element there is no current key to restore; the next element or timer sets its own.
-            if (previous != null) {
-                setCurrentKey(previous);
-            }
-        }
     }
 }

@@ -86,6 +86,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     private transient LongCounter capDroppedTotal;
     private transient DeadLetterCounter deadLettered;
     private transient org.apache.avro.message.BinaryMessageEncoder<MetricPoint> encoder;
+    /** Series states read between samples; write-through unless the operator gives a cache ({@link #cacheSeries}). */
+    private transient WriteBehindCache<Held> held;
 
     /** Robust baseline only (the detector before the metric model). */
     public MetricDetectorFunction(BaselineConfig defaults, Map<String, BaselineConfig> byMetric, long silenceMillis,
@@ -126,6 +128,145 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         capDroppedTotal = new LongCounter();
         getRuntimeContext().addAccumulator(CAP_DROPPED, capDroppedTotal);
         deadLettered = new DeadLetterCounter(getRuntimeContext());
+        if (held == null) {
+            held = new WriteBehindCache<>(0, null, heldStore());
+        }
+    }
+
+    /**
+     * Keeps the state of up to {@code maxSeries} recently sampled series deserialised between samples, written back when
+     * a series leaves the cache and at {@link #flushCache} (before every snapshot): {@link MetricDetectorOperator}.
+     */
+    void cacheSeries(int maxSeries, WriteBehindCache.KeySwitch keySwitch) {
+        held = new WriteBehindCache<>(maxSeries, keySwitch, heldStore());
+    }
+
+    /** Writes every changed series back and empties the cache. */
+    void flushCache() throws Exception {
+        held.flush();
+    }
+
+    /** Series in the cache (for tests). */
+    int cachedSeries() {
+        return held.size();
+    }
+
+    /**
+     * A series' keyed state as read: its state and timer at once, its model, rules and counter when first used (most
+     * series have no rules nor counter); what changed is written back.
+     */
+    private final class Held {
+        private static final int SERIES = 1;
+        private static final int TIMER = 2;
+        private static final int MODEL = 4;
+        private static final int RULES = 8;
+        private static final int COUNTER = 16;
+
+        SeriesState series;
+        Long timer;
+        private MetricModel model;
+        private RuleState ruleState;
+        private CounterState counter;
+        private int read;
+        private int changed;
+
+        Held(SeriesState series, Long timer) {
+            this.series = series;
+            this.timer = timer;
+        }
+
+        MetricModel model() throws Exception {
+            if ((read & MODEL) == 0) {
+                model = MetricDetectorFunction.this.model.value();
+                read |= MODEL;
+            }
+            return model;
+        }
+
+        RuleState rules() throws Exception {
+            if ((read & RULES) == 0) {
+                ruleState = rules.value();
+                read |= RULES;
+            }
+            return ruleState;
+        }
+
+        CounterState counter() throws Exception {
+            if ((read & COUNTER) == 0) {
+                counter = counters.value();
+                read |= COUNTER;
+            }
+            return counter;
+        }
+
+        void series(SeriesState value) {
+            series = value;
+            changed |= SERIES;
+        }
+
+        void timer(Long value) {
+            timer = value;
+            changed |= TIMER;
+        }
+
+        void model(MetricModel value) {
+            model = value;
+            read |= MODEL;
+            changed |= MODEL;
+        }
+
+        void rules(RuleState value) {
+            ruleState = value;
+            read |= RULES;
+            changed |= RULES;
+        }
+
+        void counter(CounterState value) {
+            counter = value;
+            read |= COUNTER;
+            changed |= COUNTER;
+        }
+
+        void write() throws Exception {
+            if ((changed & SERIES) != 0) {
+                write(series, MetricDetectorFunction.this.series);
+            }
+            if ((changed & TIMER) != 0) {
+                write(timer, MetricDetectorFunction.this.timer);
+            }
+            if ((changed & MODEL) != 0) {
+                write(model, MetricDetectorFunction.this.model);
+            }
+            if ((changed & RULES) != 0) {
+                write(ruleState, rules);
+            }
+            if ((changed & COUNTER) != 0) {
+                write(counter, counters);
+            }
+            changed = 0;
+        }
+
+        private <T> void write(T value, ValueState<T> state) throws Exception {
+            if (value == null) {
+                state.clear();
+            } else {
+                state.update(value);
+            }
+        }
+    }
+
+    private WriteBehindCache.Store<Held> heldStore() {
+        return new WriteBehindCache.Store<>() {
+            @Override
+            public Held read() throws Exception {
+                return new Held(series.value(), timer.value());
+            }
+
+            @Override
+            public void write(Held value) throws Exception {
+                value.write();
+            }
+        };
     }
 
     @Override
@@ -159,12 +300,15 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     public void processElement(MetricPoint point, Context ctx, Collector<Anomaly> out) throws Exception {
         String metric = point.getName();
         SeriesDetector detector = detectorFor(metric);
-        SeriesState state = series.value();
+        String key = ctx.getCurrentKey();
+        Held h = held.get(key);
+        SeriesState state = h.series;
         if (state == null) {
             int active = activeByMetric.getOrDefault(metric, 0);
             if (detection.maxSeriesPerMetric > 0 && active >= detection.maxSeriesPerMetric) {
                 capDropped.inc();
                 capDroppedTotal.add(1);
+                held.forget(key);
                 return;
             }
             activeByMetric.put(metric, active + 1);
@@ -178,56 +322,56 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             // Values in the canonical unit; a counter scored as its rate (its first sample only primes the rate).
             CounterState counter = null;
             if (SampleNormalizer.isCounter(point)) {
-                counter = counters.value();
+                counter = h.counter();
                 counter = counter == null ? new CounterState() : counter;
             }
             MetricPoint normalised = SampleNormalizer.normalise(point, counter);
             if (counter != null) {
-                counters.update(counter);
+                h.counter(counter);
             }
             if (normalised == null) {
                 state.lastSeen = point.getTime().toEpochMilli();
-                series.update(state);
-                Long scheduled = timer.value();
-                if (scheduled == null || deadline(state, state.episode != null) < scheduled) {
-                    schedule(ctx.timerService(), state, state.episode != null);
+                h.series(state);
+                if (h.timer == null || deadline(state, state.episode != null) < h.timer) {
+                    schedule(ctx.timerService(), h, state.episode != null);
                 }
+                held.changed(key, h);
                 return;
             }
             point = normalised;
         }
         MetricModel m = null;
         if (detector.usesModel()) {
-            m = model.value();
+            m = h.model();
             if (m == null) {
                 m = detector.newModel();
             }
         }
-        detector.onSample(state, m, ctx.getCurrentKey(), point, anomaly -> {
+        detector.onSample(state, m, key, point, anomaly -> {
             anomalyVersions.inc();
             anomalyTotal.add(1);
             // The detector keeps mutating its open episode; emit a copy of this version.
             out.collect(Anomaly.newBuilder(anomaly).build());
         });
-        series.update(state);
+        h.series(state);
         if (m != null) {
-            model.update(m);
+            h.model(m);
         }
         RuleState r = null;
         RuleSet ruleSet = detection.rules;
         if (!ruleSet.isEmpty() && ruleSet.watches(point)) {
-            r = rules.value();
+            r = h.rules();
             if (r == null) {
                 r = new RuleState();
             }
-            ruleSet.onSample(r, ctx.getCurrentKey(), point, anomaly -> emit(anomaly, out));
-            rules.update(r);
+            ruleSet.onSample(r, key, point, anomaly -> emit(anomaly, out));
+            h.rules(r);
         }
         boolean open = state.episode != null || r != null && r.hasOpenEpisode();
-        Long scheduled = timer.value();
-        if (scheduled == null || deadline(state, open) < scheduled) {
-            schedule(ctx.timerService(), state, open);
+        if (h.timer == null || deadline(state, open) < h.timer) {
+            schedule(ctx.timerService(), h, open);
         }
+        held.changed(key, h);
     }
 
     /**
@@ -258,9 +402,12 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
-        timer.clear();
-        SeriesState state = series.value();
+        String key = ctx.getCurrentKey();
+        Held h = held.get(key);
+        h.timer(null);
+        SeriesState state = h.series;
         if (state == null) {
+            held.changed(key, h);
             return;
         }
         if (state.episode != null && timestamp >= state.lastSeen + silenceMillis) {
@@ -270,34 +417,37 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
                 anomalyTotal.add(1);
                 out.collect(end);
             }
-            series.update(state);
+            h.series(state);
         }
-        RuleState r = rules.value();
+        RuleState r = h.rules();
         if (r != null && !detection.rules.isCurrent(r)) {
             // State of rules the configuration no longer has on this series (restored after a change).
             detection.rules.retire(r, anomaly -> emit(anomaly, out));
             if (r.isEmpty()) {
-                rules.clear();
+                h.rules(null);
                 r = null;
             } else {
-                rules.update(r);
+                h.rules(r);
             }
         }
         if (r != null && r.hasOpenEpisode() && timestamp >= state.lastSeen + silenceMillis) {
             detection.rules.onSilence(r, anomaly -> emit(anomaly, out));
-            rules.update(r);
+            h.rules(r);
         }
         boolean open = state.episode != null || r != null && r.hasOpenEpisode();
         if (!open && timestamp >= state.lastSeen + ttlMillis) {
+            held.forget(key);
             series.clear();
             model.clear();
             rules.clear();
             counters.clear();
-            String metric = metricOf(ctx.getCurrentKey());
+            timer.clear();
+            String metric = metricOf(key);
             activeByMetric.computeIfPresent(metric, (k, v) -> v > 1 ? v - 1 : null);
             return;
         }
-        schedule(ctx.timerService(), state, open);
+        schedule(ctx.timerService(), h, open);
+        held.changed(key, h);
     }
 
     /** The metric name of a series key (its first field, see SeriesKeys). */
@@ -310,12 +460,11 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         return state.lastSeen + (episodeOpen ? silenceMillis : ttlMillis);
     }
 
-    private void schedule(org.apache.flink.streaming.api.TimerService timers, SeriesState state, boolean episodeOpen)
-            throws Exception {
+    private void schedule(org.apache.flink.streaming.api.TimerService timers, Held h, boolean episodeOpen) {
         // Later samples push the deadline on; the timer re-checks when it fires instead of being moved each sample.
-        long at = deadline(state, episodeOpen);
+        long at = deadline(h.series, episodeOpen);
         timers.registerEventTimeTimer(at);
-        timer.update(at);
+        h.timer(at);
     }
 
     /**

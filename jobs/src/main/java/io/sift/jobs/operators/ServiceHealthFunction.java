@@ -62,6 +62,11 @@ public final class ServiceHealthFunction
      * merge, where a list per window had to be read and rewritten for every service's summary).
      */
     private transient ListState<KpiSummary> pending;
+    /**
+     * The earliest window end in {@link #pending}: most timers are an anomaly's expiry, and need not read the list
+     * (on RocksDB, deserialise every pending summary) when no window is due. Null: unknown, read.
+     */
+    private transient ValueState<Long> pendingFrom;
     /** Pending windows as builds before the list kept them: read once after a restore, then empty. */
     private transient MapState<Long, List<KpiSummary>> pendingByWindow;
     private transient Topology topology;
@@ -91,7 +96,8 @@ public final class ServiceHealthFunction
         severities = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("severities", TypeInformation.of(KpiSeverities.class)));
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-summaries",
-                TypeInformation.of(KpiSummary.class)));
+                KpiSummarySerializer.INSTANCE));
+        pendingFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-from", Types.LONG));
         pendingByWindow = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-windows", Types.LONG,
                 new ListTypeInfo<>(TypeInformation.of(KpiSummary.class))));
     }
@@ -117,6 +123,10 @@ public final class ServiceHealthFunction
         }
         KpiSummary summary = input.left();
         pending.add(summary);
+        Long from = pendingFrom.value();
+        if (from == null || summary.windowEnd < from) {
+            pendingFrom.update(summary.windowEnd);
+        }
         long due = Math.max(summary.windowEnd - 1, ctx.timerService().currentWatermark() + 1);
         ctx.timerService().registerEventTimeTimer(due);
     }
@@ -134,23 +144,31 @@ public final class ServiceHealthFunction
         Topology topo = topology(ctx.getBroadcastState(TopologyBroadcast.DESCRIPTOR));
         // Summaries by window end, arrival order kept; the windows not yet due go back to the list.
         TreeMap<Long, List<KpiSummary>> due = new TreeMap<>();
-        List<KpiSummary> notDue = new ArrayList<>();
-        for (Map.Entry<Long, List<KpiSummary>> legacy : pendingByWindow.entries()) {
-            legacy.getValue().forEach(k -> (legacy.getKey() - 1 <= timestamp ? due.computeIfAbsent(legacy.getKey(),
-                    e -> new ArrayList<>()) : notDue).add(k));
-        }
-        pendingByWindow.clear();
-        Iterable<KpiSummary> waiting = pending.get();
-        if (waiting != null) {
-            for (KpiSummary k : waiting) {
-                if (k.windowEnd - 1 <= timestamp) {
-                    due.computeIfAbsent(k.windowEnd, e -> new ArrayList<>()).add(k);
-                } else {
-                    notDue.add(k);
+        Long from = pendingFrom.value();
+        if (from == null || from - 1 <= timestamp) {
+            List<KpiSummary> notDue = new ArrayList<>();
+            for (Map.Entry<Long, List<KpiSummary>> legacy : pendingByWindow.entries()) {
+                legacy.getValue().forEach(k -> (legacy.getKey() - 1 <= timestamp ? due.computeIfAbsent(
+                        legacy.getKey(), e -> new ArrayList<>()) : notDue).add(k));
+            }
+            pendingByWindow.clear();
+            Iterable<KpiSummary> waiting = pending.get();
+            if (waiting != null) {
+                for (KpiSummary k : waiting) {
+                    if (k.windowEnd - 1 <= timestamp) {
+                        due.computeIfAbsent(k.windowEnd, e -> new ArrayList<>()).add(k);
+                    } else {
+                        notDue.add(k);
+                    }
                 }
             }
+            pending.update(notDue);
+            if (notDue.isEmpty()) {
+                pendingFrom.clear();
+            } else {
+                pendingFrom.update(notDue.stream().mapToLong(k -> k.windowEnd).min().getAsLong());
+            }
         }
-        pending.update(notDue);
         KpiSeverities s = severities.value();
         if (s == null) {
             s = new KpiSeverities();
