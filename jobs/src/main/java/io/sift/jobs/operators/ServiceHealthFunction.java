@@ -142,20 +142,23 @@ public final class ServiceHealthFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServiceHealth> out) throws Exception {
         Topology topo = topology(ctx.getBroadcastState(TopologyBroadcast.DESCRIPTOR));
-        // Summaries by window end, arrival order kept; the windows not yet due go back to the list.
+        // Summaries by window end, arrival order kept; the windows not yet due go back to the list. Every window the
+        // watermark has passed is due now, not only this timer's: a watermark that passes many windows at once (a
+        // replay, a catch-up) then reads the list once instead of once per window.
+        long dueBy = Math.max(timestamp, ctx.timerService().currentWatermark());
         TreeMap<Long, List<KpiSummary>> due = new TreeMap<>();
         Long from = pendingFrom.value();
-        if (from == null || from - 1 <= timestamp) {
+        if (from == null || from - 1 <= dueBy) {
             List<KpiSummary> notDue = new ArrayList<>();
             for (Map.Entry<Long, List<KpiSummary>> legacy : pendingByWindow.entries()) {
-                legacy.getValue().forEach(k -> (legacy.getKey() - 1 <= timestamp ? due.computeIfAbsent(
+                legacy.getValue().forEach(k -> (legacy.getKey() - 1 <= dueBy ? due.computeIfAbsent(
                         legacy.getKey(), e -> new ArrayList<>()) : notDue).add(k));
             }
             pendingByWindow.clear();
             Iterable<KpiSummary> waiting = pending.get();
             if (waiting != null) {
                 for (KpiSummary k : waiting) {
-                    if (k.windowEnd - 1 <= timestamp) {
+                    if (k.windowEnd - 1 <= dueBy) {
                         due.computeIfAbsent(k.windowEnd, e -> new ArrayList<>()).add(k);
                     } else {
                         notDue.add(k);
