@@ -33,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
     double seconds;
 
     @Option(names = "--warm-up", description = "Unmeasured seconds before each run (default: half of --seconds, at"
-            + " least 2).")
+            + " least 2; 15 with --check).")
     Double warmUp;
 
     @Option(names = "--series", description = "Active series in the detector stage (default: ${DEFAULT-VALUE}).",
@@ -71,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
             + " shipped with this build, jobs/src/main/resources/io/sift/jobs/bench/floors.properties).")
     Path floorsFile;
 
+    /** Warm-up of a check unless --warm-up says otherwise. */
+    static final double CHECK_WARM_UP_SECONDS = 15;
+
     /** Exit code of a check with a stage below its floor. */
     static final int BELOW_FLOOR = 3;
 
@@ -79,7 +82,10 @@ final class BenchCommand implements Callable<Integer> {
         BenchFloors floors = !check ? null : floorsFile != null ? BenchFloors.read(floorsFile) : BenchFloors.shipped();
         List<String> selected = stages != null && !stages.isEmpty() ? BenchSuite.select(stages)
                 : check ? floors.stages() : BenchSuite.stageNames();
-        BenchSettings settings = new BenchSettings(seconds, warmUp != null ? warmUp : Math.max(2, seconds / 2),
+        // A check warms up longer: on 2 cores the JIT still compiles the job's code several seconds into a run, and a
+        // ratio taken then says more about the compiler than about Sift.
+        double warm = warmUp != null ? warmUp : check ? CHECK_WARM_UP_SECONDS : Math.max(2, seconds / 2);
+        BenchSettings settings = new BenchSettings(seconds, warm,
                 series, items, parallelism != null ? parallelism : Machine.cores(), elasticsearch, documents,
                 bulkSize);
         String loadBefore = Machine.loadAverage();
