@@ -8,6 +8,7 @@ import io.sift.core.problem.ProblemDetector;
 import io.sift.core.validate.InputValidator;
 import io.sift.jobs.operators.CorrelateFunction;
 import io.sift.jobs.operators.DeadLetterTag;
+import io.sift.jobs.operators.KpiSummaryTypeInfo;
 import io.sift.jobs.operators.LogErrorRate;
 import io.sift.jobs.operators.LogTemplateFunction;
 import io.sift.jobs.operators.LogTemplateOperator;
@@ -299,9 +300,10 @@ public final class SiftJob {
             DataStream<KpiSummary> kpis = partials
                     .keyBy(ServiceKpiWindow::key)
                     .window(TumblingEventTimeWindows.of(window))
+                    // The accumulator keeps the POJO type its savepoints hold; between operators, the compact form.
                     .aggregate(new ServiceKpiWindow.Merge(), new ServiceKpiWindow.Stamp(),
-                            TypeInformation.of(KpiSummary.class), TypeInformation.of(KpiSummary.class),
-                            TypeInformation.of(KpiSummary.class))
+                            TypeInformation.of(KpiSummary.class), KpiSummaryTypeInfo.INSTANCE,
+                            KpiSummaryTypeInfo.INSTANCE)
                     .uid(ServiceKpiWindow.UID + "-" + label).name(ServiceKpiWindow.NAME + " (" + label + ")");
             DataStream<ServiceHealth> health = kpis
                     .map(k -> Either.<KpiSummary, Anomaly>Left(k), ServiceHealthFunction.INPUT_TYPE)
@@ -324,7 +326,7 @@ public final class SiftJob {
         return points
                 .filter(ServiceKpiWindow::feedsKpi).uid(uidPrefix + "kpi-samples-" + label)
                 .name("KPI samples (" + label + ")")
-                .transform("KPI partials (" + label + ")", TypeInformation.of(KpiSummary.class),
+                .transform("KPI partials (" + label + ")", KpiSummaryTypeInfo.INSTANCE,
                         ServiceKpiWindow.partials(window.toMillis(), WindowPreAggregate.MAX_PARTIALS, defaultEnv))
                 .uid(uidPrefix + "kpi-partials-" + label).name("KPI partials (" + label + ")");
     }

@@ -49,7 +49,7 @@ public final class ServiceHealthFunction
     public static final String NAME = "Service health per window";
 
     public static final TypeInformation<Either<KpiSummary, Anomaly>> INPUT_TYPE = new EitherTypeInfo<>(
-            TypeInformation.of(KpiSummary.class), new AvroTypeInfo<>(Anomaly.class));
+            KpiSummaryTypeInfo.INSTANCE, new AvroTypeInfo<>(Anomaly.class));
 
     private final HealthModel model;
     private final String window;

@@ -1,0 +1,74 @@
+package io.sift.jobs.operators;
+
+import io.sift.core.health.KpiSummary;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+
+/**
+ * KPI summaries between operators in their compact form ({@link KpiSummarySerializer}) rather than as a POJO whose rates
+ * map goes through Kryo. For streams only: the KPI window's accumulator keeps the POJO type its savepoints hold.
+ */
+public final class KpiSummaryTypeInfo extends TypeInformation<KpiSummary> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final KpiSummaryTypeInfo INSTANCE = new KpiSummaryTypeInfo();
+
+    private KpiSummaryTypeInfo() {}
+
+    @Override
+    public boolean isBasicType() {
+        return false;
+    }
+
+    @Override
+    public boolean isTupleType() {
+        return false;
+    }
+
+    @Override
+    public int getArity() {
+        return 1;
+    }
+
+    @Override
+    public int getTotalFields() {
+        return 1;
+    }
+
+    @Override
+    public Class<KpiSummary> getTypeClass() {
+        return KpiSummary.class;
+    }
+
+    @Override
+    public boolean isKeyType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<KpiSummary> createSerializer(SerializerConfig config) {
+        return KpiSummarySerializer.INSTANCE;
+    }
+
+    @Override
+    public String toString() {
+        return "KpiSummary (compact form)";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof KpiSummaryTypeInfo;
+    }
+
+    @Override
+    public int hashCode() {
+        return KpiSummaryTypeInfo.class.hashCode();
+    }
+
+    @Override
+    public boolean canEqual(Object other) {
+        return other instanceof KpiSummaryTypeInfo;
+    }
+}
