@@ -72,11 +72,7 @@ class SloAndHealthFunctionsTest {
 
     @Test
     void healthPerWindowFromAnomaliesAndTopologyAndNothingLeftAfterwards() throws Exception {
-        ServiceHealthFunction f = new ServiceHealthFunction(HealthModel.defaults(), "1m", 60_000, 3_600_000);
-        try (var h = new KeyedBroadcastOperatorTestHarness<String, Either<KpiSummary, Anomaly>,
-                io.sift.schema.TopologyUpdate, ServiceHealth>(
-                new CoBroadcastWithKeyedOperator<>(f, List.of(TopologyBroadcast.DESCRIPTOR)),
-                e -> ServiceHealthFunction.environment(e, "prod"), Types.STRING, 1, 1, 0)) {
+        try (var h = healthHarness()) {
             h.open();
             h.processBroadcastElement(io.sift.schema.TopologyUpdate.newBuilder().setTime(Instant.ofEpochMilli(T0))
                     .setOperation(io.sift.schema.TopologyOperation.UPSERT).setItem(null)
@@ -91,12 +87,7 @@ class SloAndHealthFunctionsTest {
                     .setDirection(Direction.UP).setScore(80).setSamples(4).build();
             h.processElement(Either.Right(down), T0 + 10_000);
             for (String service : List.of("checkout", "payments")) {
-                KpiSummary k = new KpiSummary();
-                k.add(MetricPoint.newBuilder(point(T0 + 5_000, 0.5)).setResource(Resource.newBuilder()
-                        .setService(service).setEnvironment("prod").build()).build(), "prod");
-                k.windowStart = T0;
-                k.windowEnd = T0 + 60_000;
-                h.processElement(Either.Left(k), T0 + 59_999);
+                h.processElement(Either.Left(summary(service)), T0 + 59_999);
             }
             h.processBroadcastWatermark(Long.MAX_VALUE); // the topology side holds event time back otherwise
             h.processWatermark(T0 + 60_000);
@@ -123,11 +114,7 @@ class SloAndHealthFunctionsTest {
      */
     @Test
     void aWindowPendingInTheFormerMapStateIsStillReported() throws Exception {
-        ServiceHealthFunction f = new ServiceHealthFunction(HealthModel.defaults(), "1m", 60_000, 3_600_000);
-        try (var h = new KeyedBroadcastOperatorTestHarness<String, Either<KpiSummary, Anomaly>,
-                io.sift.schema.TopologyUpdate, ServiceHealth>(
-                new CoBroadcastWithKeyedOperator<>(f, List.of(TopologyBroadcast.DESCRIPTOR)),
-                e -> ServiceHealthFunction.environment(e, "prod"), Types.STRING, 1, 1, 0)) {
+        try (var h = healthHarness()) {
             h.open();
             h.getOperator().setCurrentKey("prod");
             org.apache.flink.api.common.state.MapState<Long, List<KpiSummary>> former = h.getOperator()
@@ -150,6 +137,15 @@ class SloAndHealthFunctionsTest {
         }
     }
 
+    private static KeyedBroadcastOperatorTestHarness<String, Either<KpiSummary, Anomaly>, io.sift.schema.TopologyUpdate,
+            ServiceHealth> healthHarness() throws Exception {
+        ServiceHealthFunction f = new ServiceHealthFunction(HealthModel.defaults(), "1m", 60_000, 3_600_000);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(f, List.of(TopologyBroadcast.DESCRIPTOR)),
+                e -> ServiceHealthFunction.environment(e, "prod"), Types.STRING, 1, 1, 0);
+    }
+
+    /** A summary of one sample at 50 % errors in the first minute. */
     private static KpiSummary summary(String service) {
         KpiSummary k = new KpiSummary();
         k.add(MetricPoint.newBuilder(point(T0 + 5_000, 0.5)).setResource(Resource.newBuilder()
