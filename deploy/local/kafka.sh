@@ -68,6 +68,9 @@ group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=2097152
 # look for logs to compact every second (default 15 s): compaction tests force the cleaner with small segments
 log.cleaner.backoff.ms=1000
+# look for segments past retention every 10 s (default 5 min): a record stamped with an old time (e.g. a replay's
+# event time) is deleted within seconds of being written, in every test, not only when a check falls in between
+log.retention.check.interval.ms=10000
 EOF
   cat >"$KCONF/log4j2.properties" <<EOF
 # Written by deploy/local/kafka.sh at each start.

@@ -82,7 +82,8 @@ class ItsmFeedbackITCase {
         // Long enough that a loaded machine's stall of one source reader does not mark it idle: its records would
         // then be late, applied out of event-time order, and the incidents would differ from run to run (with 5 s
         // a CI run opened a second incident instead of reopening the first). The empty feedback topic holds event
-        // time back this long, twice, which is most of this test's minute.
+        // time back this long, twice, which is most of this test's minute. Inputs silent while the test waits go
+        // idle all the same: see how the rest of the telemetry is sent.
         settings.put(SiftOptions.IDLENESS.key(), "20 s");
         settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-itsm-it-" + run);
         Configuration conf = SiftSettings.load(null, settings);
@@ -110,15 +111,33 @@ class ItsmFeedbackITCase {
 
                 Instant acknowledged = split.plusSeconds(10);
                 Instant resolved = split.plusSeconds(20);
+                // The inputs have been silent while the test waited, so their partitions may be idle. Partitions
+                // that resume one after the other would let the first move event time past the others' records,
+                // which then come late and are correlated in arrival order (on a loaded machine the recurrence
+                // opened a second incident on api-gateway, partition 1, before orders-db's late anomalies, partition
+                // 0). So first the feedback and each key's first record after the split, until the job has read
+                // them all, so every partition with more to come is active again; then the rest, at once.
+                String metricsTopic = conf.get(SiftOptions.TOPIC_METRICS);
+                String logsTopic = conf.get(SiftOptions.TOPIC_LOGS);
+                List<MetricPoint> laterMetrics = from(metrics, split, MetricPoint::getTime);
+                List<LogRecord> laterLogs = from(logs, split, LogRecord::getTime);
+                java.util.function.Function<MetricPoint, String> metricKey = p -> p.getResource().getService();
+                java.util.function.Function<LogRecord, String> logKey = l -> l.getResource().getService();
                 kafka.send(feedbackTopic, List.of(update(id, environment, ItsmAction.ACKNOWLEDGED, acknowledged),
                         update(id, environment, ItsmAction.RESOLVED, resolved),
                         update("inc-not-a-sift-incident", environment, ItsmAction.ACKNOWLEDGED, resolved)),
                         ItsmUpdate.class, ItsmUpdate::getIncidentId);
+                kafka.send(metricsTopic, firstPerKey(laterMetrics, metricKey), MetricPoint.class, metricKey::apply);
+                kafka.send(logsTopic, firstPerKey(laterLogs, logKey), LogRecord.class, logKey::apply);
                 kafka.flush();
-                kafka.send(conf.get(SiftOptions.TOPIC_METRICS), from(metrics, split, MetricPoint::getTime),
-                        MetricPoint.class, p -> p.getResource().getService());
-                kafka.send(conf.get(SiftOptions.TOPIC_LOGS), from(logs, split, LogRecord::getTime), LogRecord.class,
-                        l -> l.getResource().getService());
+                Duration woken = awaitRead(conf.get(SiftOptions.KAFKA_GROUP_ID),
+                        List.of(feedbackTopic, metricsTopic, logsTopic), job);
+                assertTrue(woken.compareTo(conf.get(SiftOptions.IDLENESS)) < 0, "the job read the first records"
+                        + " after the split within the idleness (" + woken.toMillis() + " ms), so no partition went"
+                        + " idle again before the rest came");
+                kafka.send(metricsTopic, allButFirstPerKey(laterMetrics, metricKey), MetricPoint.class,
+                        metricKey::apply);
+                kafka.send(logsTopic, allButFirstPerKey(laterLogs, logKey), LogRecord.class, logKey::apply);
                 kafka.flush();
 
                 Incident ack = incidents.await(i -> i.getId().equals(id) && i.getChange() == IncidentChange.ACKNOWLEDGED,
@@ -166,6 +185,59 @@ class ItsmFeedbackITCase {
 
     private static <T> List<T> from(List<T> records, Instant split, java.util.function.Function<T, Instant> time) {
         return records.stream().filter(r -> !time.apply(r).isBefore(split)).toList();
+    }
+
+    /** The first record of each key, in order. */
+    private static <T> List<T> firstPerKey(List<T> records, java.util.function.Function<T, String> key) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        return records.stream().filter(r -> keys.add(key.apply(r))).toList();
+    }
+
+    /** All records but the first of each key, in order: sent after {@link #firstPerKey}, each key keeps its order. */
+    private static <T> List<T> allButFirstPerKey(List<T> records, java.util.function.Function<T, String> key) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        return records.stream().filter(r -> !keys.add(key.apply(r))).toList();
+    }
+
+    /**
+     * Waits until the job's consumer group has committed (on a checkpoint, so after the source emitted them) every
+     * record on {@code topics}; returns how long that took.
+     */
+    private static Duration awaitRead(String group, List<String> topics, JobClient job) throws Exception {
+        long start = System.nanoTime();
+        Properties props = new Properties();
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                LocalServices.kafkaBootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
+                    description.partitions().forEach(p -> latest.put(
+                            new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            Map<org.apache.kafka.common.TopicPartition, Long> end = new java.util.HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> end.put(partition, info.offset()));
+            Map<org.apache.kafka.common.TopicPartition, Long> committed = Map.of();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                committed = new java.util.HashMap<>();
+                for (var entry : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                        .entrySet()) {
+                    if (entry.getValue() != null) {
+                        committed.put(entry.getKey(), entry.getValue().offset());
+                    }
+                }
+                Map<org.apache.kafka.common.TopicPartition, Long> read = committed;
+                if (end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                        || read.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+                assertTrue(!job.getJobExecutionResult().isDone(), "the job ended");
+                Thread.sleep(100);
+            }
+            throw new AssertionError("the job did not read " + topics + " to " + end + " within 2 minutes; committed: "
+                    + committed);
+        }
     }
 
     /** Every incident version on the topic so far, read by one consumer across the test. */

@@ -301,12 +301,13 @@ final class ScenarioRuns {
      */
     static void assertSameResults(Outcome expected, Outcome actual) {
         assertFalse(expected.incidents().isEmpty(), "the scenario's faults give incidents");
+        // the failure-free run first: a fault of its own must not read as a difference of the run under faults
+        assertEquals(expected.incidents().keySet(), expected.topic().latestVersions().keySet(),
+                "the failure-free run's topic and Elasticsearch name the same incidents");
         assertEquals(expected.incidents(), actual.incidents(), "the same incidents, final versions and contents");
         assertEquals(expected.anomalies(), actual.anomalies(), "the same anomalies and final versions");
         assertEquals(expected.topic().latestVersions(), actual.topic().latestVersions(),
                 "the same latest record per incident on the topic");
-        assertEquals(expected.incidents().keySet(), expected.topic().latestVersions().keySet(),
-                "the topic and Elasticsearch name the same incidents");
     }
 
     /**
@@ -411,15 +412,24 @@ final class ScenarioRuns {
         return props;
     }
 
-    /** Every record of a topic, read up to the end offsets it has when reading starts. */
+    /**
+     * Every record of a topic, read up to the end offsets it has when reading starts. The run's topics are created
+     * afresh and never deleted from: a log start offset above 0 means the broker deleted records (time-based retention
+     * of records stamped with an old time), and the topic would read back short or empty.
+     */
     private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
+            assertFalse(partitions.isEmpty(), "topic " + topic + " has no partitions (not created?)");
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+            assertTrue(start.values().stream().allMatch(offset -> offset == 0),
+                    () -> "the broker deleted records of " + topic + " (log start offsets " + start + ", end offsets "
+                            + end + "): retention counted from the records' Kafka timestamps");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p, Duration.ofSeconds(30)) < end.get(p))) {
                 assertTrue(System.nanoTime() < deadline, "reading " + topic + " to its end took over 60 s");
