@@ -93,6 +93,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private transient LinkedHashMap<String, Cached> cache;
     private transient int maxCachedServices;
     private transient WriteBehindCache.KeySwitch keySwitch;
+    /** Whether the cache stays filled after a snapshot (state kept serialised by the backend). */
+    private transient boolean keepAfterSnapshot;
 
     /**
      * @param minerConfig        the miner's settings
@@ -173,7 +175,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
      * Keeps up to {@code maxServices} services' states deserialised between lines (called by
      * {@link LogTemplateOperator#open}); {@code keySwitch} makes another service's state current to write it back.
      */
-    void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch) {
+    void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch, boolean keepAfterSnapshot) {
+        this.keepAfterSnapshot = keepAfterSnapshot;
         if (maxServices < 1) {
             throw new IllegalArgumentException("the miner cache must hold at least 1 service, got " + maxServices);
         }
@@ -185,7 +188,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     /**
      * Writes every changed service's state back and empties the cache (called before every snapshot, so the snapshot
      * holds what the lines so far made). Emptying it matters on the heap backend: an object the snapshot holds must
-     * not change while the snapshot is written, and reading it through the state again copies it.
+     * not change while the snapshot is written, and reading it through the state again copies it. A backend that
+     * keeps state serialised (RocksDB) holds no object of the cache, which then stays filled.
      */
     void flushCache() throws Exception {
         if (cache == null) {
@@ -197,7 +201,9 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 keySwitch.withKey(entry.getKey(), () -> write(cached));
             }
         }
-        cache.clear();
+        if (!keepAfterSnapshot) {
+            cache.clear();
+        }
     }
 
     /** Services in the cache (for tests). */

@@ -3,7 +3,6 @@ package io.sift.jobs.operators;
 import io.sift.schema.Anomaly;
 import io.sift.schema.MetricPoint;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
@@ -38,8 +37,10 @@ public final class MetricDetectorOperator extends KeyedProcessOperator<String, M
     @Override
     public void open() throws Exception {
         super.open();
-        if (maxCachedSeries > 0 && (cacheOnHeap || !(getKeyedStateBackend() instanceof HeapKeyedStateBackend))) {
-            ((MetricDetectorFunction) getUserFunction()).cacheSeries(maxCachedSeries, KeyedOperators.keySwitch(this));
+        boolean serialised = KeyedOperators.keepsSerialisedState(this);
+        if (maxCachedSeries > 0 && (cacheOnHeap || serialised)) {
+            ((MetricDetectorFunction) getUserFunction()).cacheSeries(maxCachedSeries, KeyedOperators.keySwitch(this),
+                    serialised);
         }
     }
 
