@@ -1,6 +1,5 @@
 package io.sift.jobs.operators;
 
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 /** What operators that cache keyed state share. */
@@ -25,14 +24,5 @@ final class KeyedOperators {
                 }
             }
         };
-    }
-
-    /**
-     * Whether the operator's keyed state backend keeps state serialised (RocksDB): then a snapshot holds no object of
-     * the operator's, and objects read from state may stay cached across it. The heap backend keeps the objects
-     * themselves, which must not change while an asynchronous snapshot writes them.
-     */
-    static boolean keepsSerialisedState(AbstractStreamOperator<?> operator) {
-        return !(operator.getKeyedStateBackend() instanceof HeapKeyedStateBackend);
     }
 }

@@ -93,8 +93,6 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private transient LinkedHashMap<String, Cached> cache;
     private transient int maxCachedServices;
     private transient WriteBehindCache.KeySwitch keySwitch;
-    /** Whether the cache stays filled after a snapshot (state kept serialised by the backend). */
-    private transient boolean keepAfterSnapshot;
 
     /**
      * @param minerConfig        the miner's settings
@@ -175,8 +173,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
      * Keeps up to {@code maxServices} services' states deserialised between lines (called by
      * {@link LogTemplateOperator#open}); {@code keySwitch} makes another service's state current to write it back.
      */
-    void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch, boolean keepAfterSnapshot) {
-        this.keepAfterSnapshot = keepAfterSnapshot;
+    void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch) {
         if (maxServices < 1) {
             throw new IllegalArgumentException("the miner cache must hold at least 1 service, got " + maxServices);
         }
@@ -188,8 +185,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     /**
      * Writes every changed service's state back and empties the cache (called before every snapshot, so the snapshot
      * holds what the lines so far made). Emptying it matters on the heap backend: an object the snapshot holds must
-     * not change while the snapshot is written, and reading it through the state again copies it. A backend that
-     * keeps state serialised (RocksDB) holds no object of the cache, which then stays filled.
+     * not change while the snapshot is written, and reading it through the state again copies it.
      */
     void flushCache() throws Exception {
         if (cache == null) {
@@ -201,9 +197,7 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 keySwitch.withKey(entry.getKey(), () -> write(cached));
             }
         }
-        if (!keepAfterSnapshot) {
-            cache.clear();
-        }
+        cache.clear();
     }
 
     /** Services in the cache (for tests). */

@@ -36,8 +36,7 @@ public final class LogTemplateOperator extends KeyedProcessOperator<String, LogR
     @Override
     public void open() throws Exception {
         super.open();
-        ((LogTemplateFunction) getUserFunction()).cacheServices(maxCachedServices, KeyedOperators.keySwitch(this),
-                KeyedOperators.keepsSerialisedState(this));
+        ((LogTemplateFunction) getUserFunction()).cacheServices(maxCachedServices, KeyedOperators.keySwitch(this));
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         getRuntimeContext().addAccumulator(CAP_DROPPED, capDroppedTotal);
         deadLettered = new DeadLetterCounter(getRuntimeContext());
         if (held == null) {
-            held = new WriteBehindCache<>(0, false, null, heldStore());
+            held = new WriteBehindCache<>(0, null, heldStore());
         }
     }
 
@@ -137,8 +137,8 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
      * Keeps the state of up to {@code maxSeries} recently sampled series deserialised between samples, written back when
      * a series leaves the cache and at {@link #flushCache} (before every snapshot): {@link MetricDetectorOperator}.
      */
-    void cacheSeries(int maxSeries, WriteBehindCache.KeySwitch keySwitch, boolean keepAfterSnapshot) {
-        held = new WriteBehindCache<>(maxSeries, keepAfterSnapshot, keySwitch, heldStore());
+    void cacheSeries(int maxSeries, WriteBehindCache.KeySwitch keySwitch) {
+        held = new WriteBehindCache<>(maxSeries, keySwitch, heldStore());
     }
 
     /** Writes every changed series back and empties the cache. */

@@ -3,6 +3,7 @@ package io.sift.jobs.operators;
 import io.sift.schema.Anomaly;
 import io.sift.schema.MetricPoint;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
@@ -37,10 +38,8 @@ public final class MetricDetectorOperator extends KeyedProcessOperator<String, M
     @Override
     public void open() throws Exception {
         super.open();
-        boolean serialised = KeyedOperators.keepsSerialisedState(this);
-        if (maxCachedSeries > 0 && (cacheOnHeap || serialised)) {
-            ((MetricDetectorFunction) getUserFunction()).cacheSeries(maxCachedSeries, KeyedOperators.keySwitch(this),
-                    serialised);
+        if (maxCachedSeries > 0 && (cacheOnHeap || !(getKeyedStateBackend() instanceof HeapKeyedStateBackend))) {
+            ((MetricDetectorFunction) getUserFunction()).cacheSeries(maxCachedSeries, KeyedOperators.keySwitch(this));
         }
     }
 

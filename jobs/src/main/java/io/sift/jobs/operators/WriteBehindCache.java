@@ -6,9 +6,8 @@ import java.util.Map;
 
 /**
  * Keyed state kept deserialised between the elements and timers of the most recently used keys, written back when a
- * key leaves the cache and before every snapshot, after which the cache is empty where the backend holds the objects
- * themselves (an asynchronous heap snapshot must never see a later change of an object it holds) and stays filled
- * where it keeps state serialised (RocksDB). On RocksDB a hot key then costs no read and no write of serialised
+ * key leaves the cache and before every snapshot, after which the cache is empty (an asynchronous heap snapshot must
+ * never see a later change of an object it holds). On RocksDB a hot key then costs no read and no write of serialised
  * state per element. The operator that owns the key context provides the {@link KeySwitch} and calls {@link #flush}
  * from its {@code snapshotState}, before Flink snapshots the keyed state backend.
  *
@@ -44,21 +43,16 @@ final class WriteBehindCache<V> {
     }
 
     private final int capacity;
-    private final boolean keepOnFlush;
     private final KeySwitch keys;
     private final Store<V> store;
     private final LinkedHashMap<String, Held<V>> held = new LinkedHashMap<>(16, 0.75f, true);
 
-    /**
-     * @param capacity    keys held at most; 0 reads and writes through on every access
-     * @param keepOnFlush keep the keys held after {@link #flush} (only where the backend keeps state serialised)
-     */
-    WriteBehindCache(int capacity, boolean keepOnFlush, KeySwitch keys, Store<V> store) {
+    /** @param capacity keys held at most; 0 reads and writes through on every access */
+    WriteBehindCache(int capacity, KeySwitch keys, Store<V> store) {
         if (capacity < 0) {
             throw new IllegalArgumentException("a write-behind cache holds 0 or more keys, got " + capacity);
         }
         this.capacity = capacity;
-        this.keepOnFlush = keepOnFlush;
         this.keys = keys;
         this.store = store;
     }
@@ -99,18 +93,15 @@ final class WriteBehindCache<V> {
         held.remove(key);
     }
 
-    /** Writes every changed key back; empties the cache unless it keeps its keys across a flush. */
+    /** Writes every changed key back and empties the cache. */
     void flush() throws Exception {
         for (Map.Entry<String, Held<V>> entry : held.entrySet()) {
             Held<V> h = entry.getValue();
             if (h.changed) {
                 keys.withKey(entry.getKey(), () -> store.write(h.value));
-                h.changed = false;
             }
         }
-        if (!keepOnFlush) {
-            held.clear();
-        }
+        held.clear();
     }
 
     /** Keys held (for tests). */

@@ -117,32 +117,6 @@ class MetricDetectorOperatorTest {
         }
     }
 
-    /**
-     * RocksDB keeps state serialised, so a snapshot holds none of the cache's objects: the cache is written back but stays
-     * filled, and the run goes on to the same outputs as without a cache, snapshots in between.
-     */
-    @Test
-    void onRocksDbTheCacheStaysFilledAcrossSnapshots() throws Exception {
-        MetricDetectorFunction function = StateFixtures.detector();
-        List<StateFixtures.Step<MetricPoint, Void>> steps = StateFixtures.detectorInput();
-        List<String> outputs;
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly>(
-                new MetricDetectorOperator(function, 4096), MetricDetectorOperatorTest::key, Types.STRING)) {
-            harness.setStateBackend(backend("rocksdb"));
-            harness.open();
-            for (int i = 0; i < steps.size(); i++) {
-                StateFixtures.DETECTOR.apply(harness, steps.get(i));
-                if (i % 300 == 299) {
-                    harness.snapshot(i, steps.get(i).time());
-                    assertEquals(2, function.cachedSeries(), "both series still cached after snapshot " + i);
-                }
-            }
-            StateFixtures.finish(StateFixtures.DETECTOR, harness);
-            outputs = StateFixtures.DETECTOR.outputs(harness);
-        }
-        assertEquals(reference("rocksdb"), outputs);
-    }
-
     @Test
     void theCacheBoundMustNotBeNegative() {
         var e = assertThrows(IllegalArgumentException.class,
