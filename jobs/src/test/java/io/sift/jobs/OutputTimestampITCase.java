@@ -23,11 +23,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,8 +74,10 @@ class OutputTimestampITCase {
         SiftJobMain.run(conf);
         long finished = System.currentTimeMillis();
 
-        List<ConsumerRecord<byte[], byte[]>> incidentRecords = readAll(incidents);
-        List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = readAll(deadLetters);
+        String kafkaBootstrap = LocalServices.kafkaBootstrap();
+        List<ConsumerRecord<byte[], byte[]>> incidentRecords = ScenarioRuns.readToEnd(kafkaBootstrap, incidents, false);
+        List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = ScenarioRuns.readToEnd(kafkaBootstrap, deadLetters,
+                false);
         assertFalse(incidentRecords.isEmpty(), "the fault becomes an incident");
         assertFalse(deadLetterRecords.isEmpty(), "the repeated sample is dead-lettered");
         var incidentDecoder = SiftSchemas.decoderFor(Incident.class);
@@ -120,28 +119,5 @@ class OutputTimestampITCase {
             }
             admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "ts-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 60_000;
-            int emptyPolls = 0;
-            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofSeconds(1));
-                if (records.isEmpty() && !all.isEmpty()) {
-                    emptyPolls++;
-                }
-                records.forEach(all::add);
-            }
-        }
-        return all;
     }
 }
