@@ -48,15 +48,20 @@ public final class WindowBundle<K, IN, ACC> {
      * @param maxEntries   partials held at most; a full bundle asks to be emitted
      */
     public WindowBundle(long windowMillis, int maxEntries, Aggregation<IN, ACC> aggregation) {
+        check(windowMillis, maxEntries);
+        this.windowMillis = windowMillis;
+        this.maxEntries = maxEntries;
+        this.aggregation = aggregation;
+    }
+
+    /** Refuses a window or a bound a bundle cannot have (where a job is built, before any bundle exists). */
+    public static void check(long windowMillis, int maxEntries) {
         if (windowMillis <= 0) {
             throw new IllegalArgumentException("a window must be longer than 0 ms, was " + windowMillis);
         }
         if (maxEntries < 1) {
             throw new IllegalArgumentException("a bundle must hold at least one partial, was " + maxEntries);
         }
-        this.windowMillis = windowMillis;
-        this.maxEntries = maxEntries;
-        this.aggregation = aggregation;
     }
 
     /** The start of the window holding {@code timestamp}. */

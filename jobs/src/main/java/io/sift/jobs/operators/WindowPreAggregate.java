@@ -51,7 +51,7 @@ public final class WindowPreAggregate<IN, ACC> extends AbstractStreamOperator<AC
         this.maxPartials = maxPartials;
         this.keyOf = keyOf;
         this.aggregation = aggregation;
-        new WindowBundle<>(windowMillis, maxPartials, aggregation); // validates the settings where the job is built
+        WindowBundle.check(windowMillis, maxPartials);
     }
 
     @Override
