@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate Sift on public benchmarks and generated scenarios.",
-        subcommands = {EvalNabCommand.class, EvalLoghubCommand.class, EvalScenariosCommand.class, EvalPetshopCommand.class})
+        subcommands = {EvalNabCommand.class, EvalLoghubCommand.class, EvalScenariosCommand.class, EvalPetshopCommand.class,
+                EvalFaultsCommand.class})
 final class EvalCommand implements Runnable {
 
     @CommandLine.Spec
