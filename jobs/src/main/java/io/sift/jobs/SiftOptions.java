@@ -203,6 +203,11 @@ public final class SiftOptions {
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("An anomaly joins through the topology only while a linked anomaly of the incident is"
                     + " ongoing or ended at most this long before its onset (detection granularity); zero or more.");
+    public static final ConfigOption<Duration> CORRELATE_STANDING_AFTER =
+            ConfigOptions.key("sift.correlate.standing-after").durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("An anomaly ongoing for longer than this is a standing condition: it keeps its incident"
+                    + " open but no longer draws later anomalies (of its item or linked items) into it, so a fault"
+                    + " hours into a long-running condition opens an incident of its own; zero: no limit.");
     public static final ConfigOption<Duration> CORRELATE_ONSET_TOLERANCE =
             ConfigOptions.key("sift.correlate.onset-tolerance").durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("A cause may be detected up to this long after its effects (sampling phases, log"

@@ -104,6 +104,7 @@ public final class SiftSettings implements Serializable {
                 .linkGap(configuration.get(SiftOptions.CORRELATE_LINK_GAP))
                 .onsetTolerance(configuration.get(SiftOptions.CORRELATE_ONSET_TOLERANCE))
                 .mergeWindow(configuration.get(SiftOptions.CORRELATE_MERGE_WINDOW))
+                .standingAfter(configuration.get(SiftOptions.CORRELATE_STANDING_AFTER))
                 .maxAnomalyRefs(configuration.get(SiftOptions.CORRELATE_MAX_ANOMALY_REFS))
                 .maxHints(configuration.get(SiftOptions.CORRELATE_MAX_HINTS))
                 .flapCount(configuration.get(SiftOptions.CORRELATE_FLAP_COUNT))
@@ -127,6 +128,7 @@ public final class SiftSettings implements Serializable {
             Map.entry("linkGap", SiftOptions.CORRELATE_LINK_GAP),
             Map.entry("onsetTolerance", SiftOptions.CORRELATE_ONSET_TOLERANCE),
             Map.entry("mergeWindow", SiftOptions.CORRELATE_MERGE_WINDOW),
+            Map.entry("standingAfter", SiftOptions.CORRELATE_STANDING_AFTER),
             Map.entry("maxHops", SiftOptions.CORRELATE_MAX_HOPS),
             Map.entry("quiet", SiftOptions.CORRELATE_QUIET),
             Map.entry("reopen", SiftOptions.CORRELATE_REOPEN),

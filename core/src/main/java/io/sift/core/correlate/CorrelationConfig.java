@@ -42,6 +42,12 @@ public final class CorrelationConfig implements Serializable {
     public final long flapWindowMillis;
     /** A flapping incident resolves only after this much quiet (instead of the quiet period); default 3 × quiet. */
     public final long flapQuietMillis;
+    /**
+     * An anomaly ongoing for longer than this is a standing condition: it keeps its incident open but no longer draws
+     * later anomalies (of its item or linked items) into it, so a fault hours into a long-running condition opens an
+     * incident of its own. Zero: ongoing anomalies draw in later ones however old they are.
+     */
+    public final long standingAfterMillis;
     /** User rules that group anomalies sharing attribute values (as Alertmanager's group_by); none by default. */
     public final GroupingRules grouping;
 
@@ -61,6 +67,7 @@ public final class CorrelationConfig implements Serializable {
         this.flapWindowMillis = b.flapWindow.toMillis();
         this.flapQuietMillis = b.flapQuiet != null ? b.flapQuiet.toMillis() : 3 * b.quiet.toMillis();
         this.grouping = b.grouping;
+        this.standingAfterMillis = b.standingAfter.toMillis();
     }
 
     public static CorrelationConfig defaults() {
@@ -80,7 +87,8 @@ public final class CorrelationConfig implements Serializable {
                 .quiet(Duration.ofMillis(quietMillis)).reopen(Duration.ofMillis(reopenMillis))
                 .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
                 .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
-                .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping);
+                .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping)
+                .standingAfter(Duration.ofMillis(standingAfterMillis));
     }
 
     /** Builder with validation that says what to change. */
@@ -100,6 +108,7 @@ public final class CorrelationConfig implements Serializable {
         private Duration flapWindow = Duration.ofHours(1);
         private Duration flapQuiet;
         private GroupingRules grouping = GroupingRules.none();
+        private Duration standingAfter = Duration.ofHours(1);
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -116,6 +125,7 @@ public final class CorrelationConfig implements Serializable {
         public Builder flapWindow(Duration v) { this.flapWindow = v; return this; }
         public Builder flapQuiet(Duration v) { this.flapQuiet = v; return this; }
         public Builder grouping(GroupingRules v) { this.grouping = v; return this; }
+        public Builder standingAfter(Duration v) { this.standingAfter = v; return this; }
 
         public CorrelationConfig build() {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),
@@ -135,6 +145,8 @@ public final class CorrelationConfig implements Serializable {
                     "flapWindow must be a positive duration, e.g. 1h");
             require(flapQuiet == null || flapQuiet.compareTo(quiet) >= 0,
                     "flapQuiet must be at least the quiet period (" + quiet + "), e.g. 30m");
+            require(standingAfter != null && !standingAfter.isNegative(),
+                    "standingAfter must be zero (no limit) or positive, e.g. 1h");
             require(grouping != null, "grouping: give GroupingRules.none() for no grouping rules");
             return new CorrelationConfig(this);
         }

@@ -37,7 +37,8 @@ import java.util.TreeSet;
  * (within the gap), or when its item is linked to an item of the incident by dependencies within the hop limit in
  * the direction faults travel: it depends on an anomalous item that started before it (a victim), or an anomalous
  * item that started no more than the onset tolerance before it depends on it (a cause detected late); the linked
- * anomaly must be ongoing, or have ended no more than the link gap before. Sharing a neighbour is no link.
+ * anomaly must be ongoing, or have ended no more than the link gap before. Sharing a neighbour is no link. An
+ * anomaly ongoing for longer than the standing limit links nothing new: later trouble opens its own incident.
  * <li><b>User grouping:</b> anomalies with the same group key under a grouping rule ({@link GroupingRules}: equal
  * values of the rule's attributes, e.g. cluster) that overlap in time within the rule's window are linked as well,
  * without a topology path.
@@ -396,6 +397,9 @@ public final class Correlator implements Serializable {
         }
         long closest = UNRELATED;
         for (AnomalyEntry entry : incident.anomalies) {
+            if (standing(entry, onset)) {
+                continue;
+            }
             boolean linked;
             if (entry.item.equals(item)) {
                 linked = entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis;
@@ -411,6 +415,14 @@ public final class Correlator implements Serializable {
             }
         }
         return closest;
+    }
+
+    /**
+     * Whether an anomaly had been going on for longer than the standing limit when another started: a level that
+     * stays off for hours is a condition of the estate, not the fault of whatever happens next on or near its item.
+     */
+    private boolean standing(AnomalyEntry entry, long onset) {
+        return config.standingAfterMillis > 0 && entry.ongoing() && onset - entry.onset > config.standingAfterMillis;
     }
 
     /**

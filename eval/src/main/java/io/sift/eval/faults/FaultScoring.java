@@ -1,6 +1,7 @@
 package io.sift.eval.faults;
 
 import io.sift.schema.Incident;
+import io.sift.schema.IncidentChange;
 import io.sift.schema.RootCauseHint;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  * Scores the incident versions a job emitted against a data set's labelled faults. The rules, stated once:
  * <ul>
  *   <li>An incident is <b>detected</b> at the event time Sift opened it ({@code detectedAt} of its versions, else the
- *       update time of its first version).</li>
+ *       update time of its first version), and again at each reopening (a REOPENED version: a recurrence under the
+ *       same id notifies people as an opening does). Each detection is an episode; incidents below are episodes.</li>
  *   <li>A fault is <b>found</b> when an incident of its environment is detected within
  *       [start − {@link #BEFORE}, start + {@link #AFTER}]. The earliest such incident is the fault's match.</li>
  *   <li><b>AS@k</b>: the root cause counts as named at rank k when one of the match's first k root-cause hints names
@@ -61,7 +63,7 @@ public final class FaultScoring {
         }
     }
 
-    /** One incident as its versions tell it: detection time and its versions in order. */
+    /** One episode of an incident: when it was detected (opened or reopened) and all the incident's versions. */
     private record IncidentStory(String id, String environment, Instant detectedAt, List<Incident> versions) {
         /** The latest version updated at or before a time, else the first. */
         Incident asOf(Instant time) {
@@ -132,6 +134,10 @@ public final class FaultScoring {
         return new FaultResult(fault, match.id(), rank, Duration.between(fault.start(), match.detectedAt()), hints);
     }
 
+    /**
+     * Every episode of every incident: its opening, and each reopening under the same id (a recurrence within the
+     * cool-down notifies people just as an opening does).
+     */
     private static List<IncidentStory> stories(List<Incident> versions) {
         Map<String, List<Incident>> byId = new HashMap<>();
         for (Incident version : versions) {
@@ -141,9 +147,15 @@ public final class FaultScoring {
         byId.forEach((id, list) -> {
             list.sort(Comparator.comparingLong(Incident::getVersion));
             Incident first = list.get(0);
+            List<Incident> all = List.copyOf(list);
             Instant detected = list.stream().map(Incident::getDetectedAt).filter(Objects::nonNull).findFirst()
                     .orElse(first.getUpdatedAt());
-            stories.add(new IncidentStory(id, first.getEnvironment(), detected, List.copyOf(list)));
+            stories.add(new IncidentStory(id, first.getEnvironment(), detected, all));
+            for (Incident version : list) {
+                if (version.getChange() == IncidentChange.REOPENED) {
+                    stories.add(new IncidentStory(id, first.getEnvironment(), version.getUpdatedAt(), all));
+                }
+            }
         });
         stories.sort(Comparator.comparing(IncidentStory::detectedAt).thenComparing(IncidentStory::id));
         return stories;

@@ -36,6 +36,12 @@ class FaultScoringTest {
                 .setLastSeen(updated).setAnomalyCount(1).setDetectedAt(detected).setRootCauses(causes).build();
     }
 
+    private static Incident reopened(String id, long version, Instant detected, Instant updated, String... hints) {
+        Incident v = version(id, version, detected, updated, hints);
+        v.setChange(IncidentChange.REOPENED);
+        return v;
+    }
+
     private static Fault fault(String id, int startMinute, String service) {
         return new Fault(id, "env", at(startMinute), Duration.ofMinutes(5), "cpu", "pod", service,
                 Set.of(service, service + "-pod"));
@@ -43,7 +49,7 @@ class FaultScoringTest {
 
     @Test
     void scoresRecallRanksTimeToDetectAndNoise() {
-        List<Fault> faults = List.of(fault("f1", 60, "a"), fault("f2", 120, "b"), fault("f3", 180, "c"),
+        List<Fault> faults = List.of(fault("f1", 60, "a"), fault("f2", 120, "b"), fault("f3", 180, "c"), fault("f4", 450, "e"),
                 fault("late", 597, "d"));
         List<ScoredSpan> spans = List.of(new ScoredSpan("env", at(0), at(600)));
         List<Incident> versions = List.of(
@@ -57,12 +63,14 @@ class FaultScoringTest {
                 version("i3", 1, at(180).minusSeconds(30), at(180), "c"),
                 // noise: far from every fault; and one outside the scored span is not counted.
                 version("i4", 1, at(300), at(300), "x"),
+                // i4 reopens under its id 2 min into f4: that reopening is f4's detection.
+                reopened("i4", 2, at(300), at(452), "x", "e"),
                 version("i5", 1, at(700), at(700), "x"));
 
         FaultScoring.Score score = FaultScoring.score("test", faults, spans, versions);
 
         assertEquals(1, score.faultsWithoutData(), "the fault ending after the data is left out");
-        assertEquals(3, score.faults().size());
+        assertEquals(4, score.faults().size());
         FaultScoring.FaultResult f1 = score.faults().get(0);
         assertTrue(f1.found());
         assertEquals(2, f1.rank(), "read as it stood 10 min after the start, the pod is the second hint");
@@ -71,12 +79,18 @@ class FaultScoringTest {
         assertEquals(1, score.faults().get(2).rank());
         assertEquals(Duration.ofSeconds(-30), score.faults().get(2).timeToDetect());
 
-        assertEquals(2.0 / 3, score.overall().recall(), 1e-9);
-        assertEquals(1.0 / 3, score.overall().as1(), 1e-9);
-        assertEquals(2.0 / 3, score.overall().as3(), 1e-9);
+        FaultScoring.FaultResult f4 = score.faults().get(3);
+        assertEquals("i4", f4.incidentId());
+        assertEquals(2, f4.rank());
+        assertEquals(Duration.ofMinutes(2), f4.timeToDetect());
+
+        assertEquals(3.0 / 4, score.overall().recall(), 1e-9);
+        assertEquals(1.0 / 4, score.overall().as1(), 1e-9);
+        assertEquals(3.0 / 4, score.overall().as3(), 1e-9);
         // i2 is detected at 136, after f2's window (120-1 .. 125+10): noise, as is i4.
+        assertEquals(6, score.incidents(), "five openings and one reopening are six episodes");
         assertEquals(List.of("i2", "i4"), score.noise().stream().map(FaultScoring.NoiseIncident::id).toList());
-        // 600 min scored minus the windows of f1, f2, f3 (16 min each) and the late fault clipped (597-1 .. 600).
-        assertEquals((600 - 16 * 3 - 4) / 60.0, score.quietHours(), 1e-9);
+        // 600 min scored minus the windows of f1, f2, f3, f4 (16 min each) and the late fault clipped (597-1 .. 600).
+        assertEquals((600 - 16 * 4 - 4) / 60.0, score.quietHours(), 1e-9);
     }
 }

@@ -35,6 +35,9 @@ final class EvalFaultsCommand implements Callable<Integer> {
     @Option(names = "--details", description = "Also list every fault with its match and hints, and every noise incident.")
     boolean details;
 
+    @Option(names = "--dump", paramLabel = "FILE", description = "Also write every anomaly and incident version the job emitted, one JSON record a line.")
+    Path dump;
+
     @Option(names = "--config", description = "Configuration file of 'key: value' lines (see 'sift options').")
     Path config;
 
@@ -53,6 +56,18 @@ final class EvalFaultsCommand implements Callable<Integer> {
         System.out.print(FaultReport.table(score, details));
         System.out.printf("%,d anomaly versions, %,d incident versions; %.0f s%n", output.anomalies().size(),
                 output.incidents().size(), (System.nanoTime() - started) / 1e9);
+        if (dump != null) {
+            try (var out = java.nio.file.Files.newBufferedWriter(dump)) {
+                for (var anomaly : output.anomalies()) {
+                    out.write(anomaly.toString());
+                    out.newLine();
+                }
+                for (var incident : output.incidents()) {
+                    out.write(incident.toString());
+                    out.newLine();
+                }
+            }
+        }
         if (json != null) {
             FaultReport.writeJson(score, json);
             System.out.println("JSON written to " + json.toAbsolutePath());
