@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  *
  * <p><b>Scored spans.</b> The whole case, normal and anomalous window: the fault-free normal window is where noise is
  * counted (less {@link FaultScoring#BEFORE} before the fault start), and includes the detector's warm-up
- * ({@code sift.detect.warm-up-samples} per series) at its start.
+ * ({@code sift.detect.warm-up-samples} per series) at its start. The warm-up counts samples, not time: at this data's
+ * 1 s step the default 20 samples are the first 20 s of the 4.5-5 min normal window (on {@code sockshop}'s 1 min step
+ * they are 20 min), so most of the normal window is scored.
  *
  * <p><b>Metrics.</b> Columns {@code <container>_cpu} become {@code container_cpu_usage_percent} (unit {@code %}),
  * {@code <container>_mem} {@code container_memory_usage_bytes} ({@code By}), {@code <svc>_lod}
