@@ -98,6 +98,42 @@ class CorrelatorTest {
         assertTrue(last.getTitle().startsWith("orders-db: latency up"), last.getTitle());
     }
 
+    /** A second anomaly of another series on an item (and on its dependent) at a given onset. */
+    private static Anomaly other(String item, String metric, long onsetMin) {
+        Anomaly a = anomaly(item, onsetMin, onsetMin, null, 1, 80);
+        a.setId("anom-" + item + "-" + metric + "-" + onsetMin);
+        a.setSeriesKey(metric + "|" + item);
+        a.setMetric(metric);
+        return a;
+    }
+
+    @Test
+    void aStandingConditionDrawsNoLaterFaultIntoItsIncident() {
+        // orders-db has been off since minute 0 and stays off; 30 min in, its memory rises: the same trouble.
+        List<Incident> early = feed(anomaly("orders-db", 0, 0, null, 1, 95), other("orders-db", "memory", 30));
+        assertEquals(1, early.stream().map(Incident::getId).distinct().count(), "joined within the hour: " + early);
+        // Two hours in, its CPU and then its caller's latency jump: a new fault, which opens its own incident.
+        List<Incident> late = feed(anomaly("orders-db", 0, 120, null, 2, 95), other("orders-db", "cpu", 120),
+                other("orders", "latency", 121));
+        String standing = early.get(0).getId();
+        List<String> lateIds = late.stream().map(Incident::getId).filter(id -> !id.equals(standing)).distinct()
+                .toList();
+        assertEquals(1, lateIds.size(), "one new incident for the late fault: " + late);
+        Incident last = late.get(late.size() - 1);
+        assertEquals(lateIds.get(0), last.getId());
+        assertEquals(List.of("orders", "orders-db"), last.getServices());
+
+        // With no limit (zero), the standing anomaly draws the late fault in, as before.
+        Correlator unlimited = new Correlator(CorrelationConfig.builder().standingAfter(java.time.Duration.ZERO).build());
+        CorrelationState other = new CorrelationState();
+        List<Incident> all = new ArrayList<>();
+        for (Anomaly a : List.of(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("orders-db", 0, 120, null, 2, 95),
+                other("orders-db", "cpu", 120), other("orders", "latency", 121))) {
+            all.addAll(unlimited.onAnomaly(other, a, topology));
+        }
+        assertEquals(1, all.stream().map(Incident::getId).distinct().count(), "one incident without a limit");
+    }
+
     @Test
     void unrelatedItemsOpenSeparateIncidents() {
         List<Incident> out = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("catalog", 1, 1, null, 1, 80));
