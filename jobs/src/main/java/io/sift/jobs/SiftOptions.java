@@ -159,7 +159,7 @@ public final class SiftOptions {
             .durationType().defaultValue(Duration.ofMillis(io.sift.core.detect.BaselineConfig.DEFAULT_LEVEL_SHIFT_ADOPT_MILLIS))
             .withDescription("An anomaly episode still open this long (event time after its onset) is taken as a level"
                     + " shift: the series' baseline moves to the level of the episode's samples, and the episode ends"
-                    + " with levelShift = true (a change point). So a series that steps to a new plateau is anomalous"
+                    + " there (a change point). So a series that steps to a new plateau is anomalous"
                     + " for at most this long; 0 = never adopt (an episode lasts until the series returns).");
     public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))

@@ -12,8 +12,8 @@ import java.time.Instant;
  * {@code minConsecutive} anomalous samples (one anomaly, version 1), emits a new version when its score rises by
  * {@code rescoreStep}, and ends after {@code quietSamples} normal samples, when the series falls silent, or when it
  * has lasted {@code levelShiftAdoptMillis}: then the series is taken to have moved to a new level, which the
- * detector adopts as its baseline (the level and spread the episode's samples were tracked at), and the closing
- * version says {@code levelShift}.
+ * detector adopts as its baseline (the level and spread the episode's samples were tracked at); the series state
+ * records the time of that change point ({@link SeriesState#lastLevelShift}).
  */
 public final class Episodes {
 
@@ -60,8 +60,8 @@ public final class Episodes {
         Anomaly end = Anomaly.newBuilder(state.episode)
                 .setVersion(state.episode.getVersion() + 1)
                 .setEnd(Instant.ofEpochMilli(time))
-                .setLevelShift(true)
                 .build();
+        state.lastLevelShift = time;
         state.episode = null;
         state.normalStreak = 0;
         state.pendingCount = 0;

@@ -37,5 +37,8 @@ public class SeriesState {
     /** Mean absolute deviation of the current episode's samples around {@link #shiftLevel}. */
     public double shiftMad;
 
+    /** Event time at which the latest level shift was adopted as the new normal (a change point); 0 = none. */
+    public long lastLevelShift;
+
     public SeriesState() {}
 }

@@ -1,7 +1,6 @@
 package io.sift.core.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +70,7 @@ class LevelShiftTest {
         Anomaly end = out.stream().filter(a -> a.getId().equals(first.getId()) && a.getEnd() != null).findFirst()
                 .orElse(null);
         assertNotNull(end, "the step's episode ends");
-        assertTrue(end.getLevelShift(), "the closing version marks the level shift");
+        assertEquals(end.getEnd().toEpochMilli(), state.lastLevelShift, "the change point is recorded");
         Duration lasted = Duration.between(end.getOnset(), end.getEnd());
         assertTrue(lasted.compareTo(adopt.plusSeconds(STEP_SECONDS)) <= 0, "ended after " + lasted);
         assertNull(state.episode, "the new plateau is normal, not a new episode");
@@ -82,9 +81,10 @@ class LevelShiftTest {
     @Test
     void withoutAdoptionTheStepIsAnomalousForHours() {
         // The behaviour before adoption existed: the robust baseline learns the plateau only slowly.
-        List<Anomaly> out = run(robust(Duration.ZERO), new SeriesState(), null, step());
+        SeriesState state = new SeriesState();
+        List<Anomaly> out = run(robust(Duration.ZERO), state, null, step());
         Anomaly end = out.stream().filter(a -> a.getEnd() != null).findFirst().orElseThrow();
-        assertFalse(end.getLevelShift());
+        assertEquals(0, state.lastLevelShift);
         Duration lasted = Duration.between(end.getOnset(), end.getEnd());
         assertTrue(lasted.compareTo(Duration.ofHours(6)) > 0, "lasted " + lasted);
     }
@@ -95,9 +95,10 @@ class LevelShiftTest {
         for (int i = BEFORE + 20; i < values.length; i++) {
             values[i] -= 30.0; // back after 20 min
         }
-        List<Anomaly> out = run(robust(Duration.ofHours(1)), new SeriesState(), null, values);
+        SeriesState state = new SeriesState();
+        List<Anomaly> out = run(robust(Duration.ofHours(1)), state, null, values);
         Anomaly end = out.stream().filter(a -> a.getEnd() != null).findFirst().orElseThrow();
-        assertFalse(end.getLevelShift());
+        assertEquals(0, state.lastLevelShift);
         assertTrue(Duration.between(end.getOnset(), end.getEnd()).compareTo(Duration.ofMinutes(25)) <= 0);
     }
 

@@ -97,7 +97,7 @@ class AsdCorpusTest {
         // (std sqrt(2/3)), so 5 is 3 / 0.8165 = 3.67 std away.
         AsdCorpus.Series series = new AsdCorpus.Series("omi-1", 1, new double[] {1, 3}, new double[] {2, 5}, List.of());
         double[] scores = AsdDetectors.windowedGaussian(series);
-        assertEquals(0.5, scores[0], 1e-9);
+        assertEquals(0.5, scores[0], 1e-7); // the erfc fit is good to ~1e-7
         assertEquals(1.0 - io.sift.core.detect.ScoreCalibrator.upperTail(3.0 / Math.sqrt(2.0 / 3)), scores[1], 1e-9);
     }
 
