@@ -155,6 +155,12 @@ public final class SiftOptions {
             .doubleType().defaultValue(0.5)
             .withDescription("How much a dependency's health lowers its callers' (0-1): health = min(own, 100 -"
                     + " impact x (100 - health of the worst dependency)); 0 ignores dependencies, 1 passes them on whole.");
+    public static final ConfigOption<Duration> DETECT_LEVEL_SHIFT_ADOPT = ConfigOptions.key("sift.detect.level-shift-adopt")
+            .durationType().defaultValue(Duration.ofMillis(io.sift.core.detect.BaselineConfig.DEFAULT_LEVEL_SHIFT_ADOPT_MILLIS))
+            .withDescription("An anomaly episode still open this long (event time after its onset) is taken as a level"
+                    + " shift: the series' baseline moves to the level of the episode's samples, and the episode ends"
+                    + " there (a change point). So a series that steps to a new plateau is anomalous"
+                    + " for at most this long; 0 = never adopt (an episode lasts until the series returns).");
     public static final ConfigOption<Duration> SERIES_SILENCE = ConfigOptions.key("sift.detect.silence-timeout")
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("An open anomaly of a series that sends nothing for this long ends.");

@@ -45,6 +45,7 @@ public final class SiftSettings implements Serializable {
                 .threshold(configuration.get(SiftOptions.DETECT_THRESHOLD))
                 .warmUpSamples(configuration.get(SiftOptions.DETECT_WARM_UP))
                 .minRelativeDeviation(configuration.get(SiftOptions.DETECT_MIN_RELATIVE))
+                .levelShiftAdoptMillis(configuration.get(SiftOptions.DETECT_LEVEL_SHIFT_ADOPT).toMillis())
                 .build();
         Map<String, BaselineConfig> byMetric = new HashMap<>();
         // Error counts are small integers: only a rise by a few lines a window means something.
@@ -56,6 +57,7 @@ public final class SiftSettings implements Serializable {
                 .minConsecutive(1)
                 .quietSamples(2)
                 .direction(DirectionFilter.UP)
+                .levelShiftAdoptMillis(configuration.get(SiftOptions.DETECT_LEVEL_SHIFT_ADOPT).toMillis())
                 .build());
         this.baselineByMetric = Map.copyOf(byMetric);
         Map<String, List<String>> detectorsByMetric = new HashMap<>();

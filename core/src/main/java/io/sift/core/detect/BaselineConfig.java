@@ -10,6 +10,9 @@ public final class BaselineConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** Default level-shift adoption time: 1 h of event time. */
+    public static final long DEFAULT_LEVEL_SHIFT_ADOPT_MILLIS = 3_600_000L;
+
     /** Samples before scoring starts; the baseline is a plain mean / mean absolute deviation until then. */
     public final int warmUpSamples;
     /** Weight of a new sample in the exponentially weighted location and scale (time constant 1/alpha samples). */
@@ -28,6 +31,13 @@ public final class BaselineConfig implements Serializable {
     public final DirectionFilter direction;
     /** Score rise (points, 0-100) that makes an ongoing episode emit a new version. */
     public final double rescoreStep;
+    /**
+     * Event time after the onset at which a still open episode is taken as a level shift (0 = never): the series'
+     * baseline moves to the level of the episode's samples, and the episode ends (its end is the change point, also
+     * kept in {@link SeriesState#lastLevelShift}). So a
+     * series that steps to a new plateau is anomalous for at most this long.
+     */
+    public final long levelShiftAdoptMillis;
 
     private BaselineConfig(Builder b) {
         this.warmUpSamples = b.warmUpSamples;
@@ -39,6 +49,7 @@ public final class BaselineConfig implements Serializable {
         this.minRelativeDeviation = b.minRelativeDeviation;
         this.direction = b.direction;
         this.rescoreStep = b.rescoreStep;
+        this.levelShiftAdoptMillis = b.levelShiftAdoptMillis;
     }
 
     public static BaselineConfig defaults() {
@@ -60,6 +71,7 @@ public final class BaselineConfig implements Serializable {
         private double minRelativeDeviation = 0.2;
         private DirectionFilter direction = DirectionFilter.BOTH;
         private double rescoreStep = 5.0;
+        private long levelShiftAdoptMillis = DEFAULT_LEVEL_SHIFT_ADOPT_MILLIS;
 
         public Builder warmUpSamples(int v) { this.warmUpSamples = v; return this; }
         public Builder alpha(double v) { this.alpha = v; return this; }
@@ -70,6 +82,7 @@ public final class BaselineConfig implements Serializable {
         public Builder minRelativeDeviation(double v) { this.minRelativeDeviation = v; return this; }
         public Builder direction(DirectionFilter v) { this.direction = v; return this; }
         public Builder rescoreStep(double v) { this.rescoreStep = v; return this; }
+        public Builder levelShiftAdoptMillis(long v) { this.levelShiftAdoptMillis = v; return this; }
 
         public BaselineConfig build() {
             require(warmUpSamples >= 2, "warmUpSamples must be at least 2 (a scale needs two samples), got " + warmUpSamples);
@@ -81,6 +94,9 @@ public final class BaselineConfig implements Serializable {
             require(minRelativeDeviation >= 0, "minRelativeDeviation must be 0 or more (0.2 = 20 %); got " + minRelativeDeviation);
             require(direction != null, "direction: give BOTH, UP or DOWN");
             require(rescoreStep > 0, "rescoreStep must be positive; got " + rescoreStep);
+            require(levelShiftAdoptMillis >= 0,
+                    "levelShiftAdoptMillis must be 0 (never adopt) or more, e.g. 3600000 for 1 h; got "
+                            + levelShiftAdoptMillis);
             return new BaselineConfig(this);
         }
 

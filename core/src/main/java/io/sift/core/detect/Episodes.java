@@ -10,11 +10,64 @@ import java.time.Instant;
 /**
  * Turns per-sample verdicts into episodes, whichever detector gave them: an episode opens after
  * {@code minConsecutive} anomalous samples (one anomaly, version 1), emits a new version when its score rises by
- * {@code rescoreStep}, and ends after {@code quietSamples} normal samples or when the series falls silent.
+ * {@code rescoreStep}, and ends after {@code quietSamples} normal samples, when the series falls silent, or when it
+ * has lasted {@code levelShiftAdoptMillis}: then the series is taken to have moved to a new level, which the
+ * detector adopts as its baseline (the level and spread the episode's samples were tracked at); the series state
+ * records the time of that change point ({@link SeriesState#lastLevelShift}).
  */
 public final class Episodes {
 
+    /** Share of each new sample in the tracked level of an episode (a memory of about 20 samples). */
+    private static final double SHIFT_RATE = 0.05;
+
     private Episodes() {}
+
+    /**
+     * Tracks the level and spread of the current episode's samples (call before {@link #onAnomalous} or
+     * {@link #onNormal} for the same sample): a first anomalous sample starts afresh, later samples of a pending or
+     * open episode, anomalous or not, are learnt.
+     */
+    public static void trackLevel(SeriesState state, double value, boolean anomalous) {
+        if (state.episode == null && state.pendingCount == 0) {
+            if (!anomalous) {
+                return;
+            }
+            state.shiftSamples = 0;
+        }
+        state.shiftSamples++;
+        if (state.shiftSamples == 1) {
+            state.shiftLevel = value;
+            state.shiftMad = 0.0;
+            return;
+        }
+        double rate = Math.max(SHIFT_RATE, 1.0 / state.shiftSamples);
+        double residual = value - state.shiftLevel;
+        state.shiftLevel += rate * residual;
+        state.shiftMad += rate * (Math.abs(residual) - state.shiftMad);
+    }
+
+    /** Whether the open episode has lasted the level-shift adoption time at {@code time}. */
+    public static boolean levelShiftDue(BaselineConfig config, SeriesState state, long time) {
+        return config.levelShiftAdoptMillis > 0 && state.episode != null && state.shiftSamples > 0
+                && time - state.episode.getOnset().toEpochMilli() >= config.levelShiftAdoptMillis;
+    }
+
+    /**
+     * Ends the open episode as a level shift at {@code time} (the caller has moved its baseline to
+     * {@link SeriesState#shiftLevel}); returns the closing version.
+     */
+    public static Anomaly onLevelShift(SeriesState state, long time) {
+        Anomaly end = Anomaly.newBuilder(state.episode)
+                .setVersion(state.episode.getVersion() + 1)
+                .setEnd(Instant.ofEpochMilli(time))
+                .build();
+        state.lastLevelShift = time;
+        state.episode = null;
+        state.normalStreak = 0;
+        state.pendingCount = 0;
+        state.shiftSamples = 0;
+        return end;
+    }
 
     /** One anomalous sample: returns the version to emit, or null. */
     public static Anomaly onAnomalous(BaselineConfig config, SeriesState state, String seriesKey, MetricPoint point,

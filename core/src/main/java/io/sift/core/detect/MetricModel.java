@@ -117,6 +117,14 @@ public final class MetricModel implements java.io.Serializable {
         }
     }
 
+    /**
+     * Adopts a level shift: from {@code epochMillis} on the baseline expects {@code level}, with a spread of at
+     * least {@code meanAbsDeviation} (the seasonal offsets, calibration and forest are kept and go on learning).
+     */
+    public void adoptLevel(long epochMillis, double level, double meanAbsDeviation) {
+        baseline.rebase(epochMillis, level, meanAbsDeviation);
+    }
+
     /** Scores a sample (samples must come in time order) and learns it. */
     public Assessment assess(long epochMillis, double value) {
         samples++;

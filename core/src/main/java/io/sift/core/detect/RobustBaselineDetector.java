@@ -50,6 +50,15 @@ public final class RobustBaselineDetector implements Serializable {
             return null;
         }
 
+        if (Episodes.levelShiftDue(config, state, time)) {
+            // The series stayed away for the adoption time: its new level becomes the baseline, the episode ends.
+            state.location = state.shiftLevel;
+            state.meanAbsDeviation = Math.max(state.meanAbsDeviation, state.shiftMad);
+            Anomaly end = Episodes.onLevelShift(state, time);
+            learn(state, value, scale(state), false);
+            return end;
+        }
+
         double expected = state.location;
         double scale = scale(state);
         double deviation = value - expected;
@@ -59,6 +68,7 @@ public final class RobustBaselineDetector implements Serializable {
                 && Math.abs(deviation) >= config.minRelativeDeviation * Math.abs(expected)
                 && config.direction.allows(deviation);
 
+        Episodes.trackLevel(state, value, anomalous);
         learn(state, value, scale, anomalous);
 
         if (anomalous) {

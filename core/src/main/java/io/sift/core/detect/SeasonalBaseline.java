@@ -62,6 +62,19 @@ public final class SeasonalBaseline implements Serializable {
     }
 
     /**
+     * Moves the level so that the value expected at {@code epochMillis} is {@code expected}, and widens the residual
+     * spreads to at least {@code meanAbsDeviation} (a level shift adopted as the new normal).
+     */
+    public void rebase(long epochMillis, double expected, double meanAbsDeviation) {
+        if (samples == 0) {
+            return;
+        }
+        level += expected - expected(epochMillis);
+        plainMad = Math.max(plainMad, meanAbsDeviation);
+        seasonalMad = Math.max(seasonalMad, meanAbsDeviation);
+    }
+
+    /**
      * Learns a sample. {@code weight} in (0, 1] slows learning (e.g. while the sample looks anomalous).
      */
     public void learn(long epochMillis, double value, double weight) {

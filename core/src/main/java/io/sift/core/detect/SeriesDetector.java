@@ -93,13 +93,24 @@ public final class SeriesDetector implements Serializable {
             anomaly = robust.onSample(state, seriesKey, point);
         } else {
             long time = point.getTime().toEpochMilli();
-            Assessment a = metricModel.assess(time, point.getValue());
-            state.samples++;
-            state.lastSeen = time;
-            anomaly = a.score() >= model.alertScore
-                    ? Episodes.onAnomalous(episodes, state, seriesKey, point, a.detector(), a.score(), a.expected(),
-                            a.lower(), a.upper(), metricModel.lastSigmas())
-                    : Episodes.onNormal(episodes, state, time);
+            if (Episodes.levelShiftDue(episodes, state, time)) {
+                // The series stayed away for the adoption time: the model's level moves to the episode's level.
+                metricModel.adoptLevel(time, state.shiftLevel, state.shiftMad);
+                metricModel.assess(time, point.getValue());
+                state.samples++;
+                state.lastSeen = time;
+                anomaly = Episodes.onLevelShift(state, time);
+            } else {
+                Assessment a = metricModel.assess(time, point.getValue());
+                state.samples++;
+                state.lastSeen = time;
+                boolean anomalous = a.score() >= model.alertScore;
+                Episodes.trackLevel(state, point.getValue(), anomalous);
+                anomaly = anomalous
+                        ? Episodes.onAnomalous(episodes, state, seriesKey, point, a.detector(), a.score(),
+                                a.expected(), a.lower(), a.upper(), metricModel.lastSigmas())
+                        : Episodes.onNormal(episodes, state, time);
+            }
         }
         state.lastValue = point.getValue();
         if (anomaly != null) {

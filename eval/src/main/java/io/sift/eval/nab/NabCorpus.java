@@ -58,6 +58,18 @@ public final class NabCorpus {
         return new NabCorpus(root, series, NabProfile.load(root.resolve(PROFILES_FILE)), windows);
     }
 
+    /**
+     * A corpus of other labelled series scored with NAB's rules (e.g. a train/test data set turned into NAB windows);
+     * {@code root} is only reported.
+     */
+    public static NabCorpus of(Path root, List<NabSeries> series, List<NabProfile> profiles) {
+        int windows = 0;
+        for (NabSeries one : series) {
+            windows += one.windows().size();
+        }
+        return new NabCorpus(root, series, profiles, windows);
+    }
+
     public Path root() {
         return root;
     }

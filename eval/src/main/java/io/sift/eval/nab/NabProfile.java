@@ -17,6 +17,10 @@ public record NabProfile(String name, double tpWeight, double fpWeight, double f
     public static final String REWARD_LOW_FP = "reward_low_FP_rate";
     public static final String REWARD_LOW_FN = "reward_low_FN_rate";
 
+    /** NAB v1.1's three profiles ({@code config/profiles.json}), for data sets that do not ship NAB's files. */
+    public static final List<NabProfile> NAB_PROFILES = List.of(new NabProfile(STANDARD, 1.0, 0.11, 1.0),
+            new NabProfile(REWARD_LOW_FP, 1.0, 0.22, 1.0), new NabProfile(REWARD_LOW_FN, 1.0, 0.11, 2.0));
+
     /** The profiles in the order of the file. */
     public static List<NabProfile> load(Path profilesJson) {
         try {

@@ -54,6 +54,15 @@ public final class NabScorer {
 
     /** Scores a detector's per-row anomaly scores (one array per series, in corpus order) under one profile. */
     public static NabProfileResult score(NabCorpus corpus, List<double[]> anomalyScores, NabProfile profile) {
+        return score(corpus, anomalyScores, profile, true);
+    }
+
+    /**
+     * As {@link #score(NabCorpus, List, NabProfile)}; {@code probation} false scores every row (for series whose
+     * detector was given a history before the scored rows, as in a train/test split).
+     */
+    public static NabProfileResult score(NabCorpus corpus, List<double[]> anomalyScores, NabProfile profile,
+            boolean probation) {
         List<NabSeries> series = corpus.series();
         if (anomalyScores.size() != series.size()) {
             throw new IllegalArgumentException("need one score array per series: " + series.size() + ", got "
@@ -62,7 +71,7 @@ public final class NabScorer {
         List<Swept> swept = new ArrayList<>(series.size());
         int windowIds = 0;
         for (int s = 0; s < series.size(); s++) {
-            Swept one = sweep(series.get(s), anomalyScores.get(s), profile, windowIds);
+            Swept one = sweep(series.get(s), anomalyScores.get(s), profile, windowIds, probation);
             windowIds += series.get(s).windows().size();
             swept.add(one);
         }
@@ -77,7 +86,7 @@ public final class NabScorer {
         List<Swept> nullSwept = new ArrayList<>(series.size());
         int nullIds = 0;
         for (int s = 0; s < series.size(); s++) {
-            nullSwept.add(sweep(series.get(s), nullScores.get(s), profile, nullIds));
+            nullSwept.add(sweep(series.get(s), nullScores.get(s), profile, nullIds, probation));
             nullIds += series.get(s).windows().size();
         }
         double nullScore = optimise(nullSwept, nullIds, profile).score;
@@ -99,12 +108,13 @@ public final class NabScorer {
     private record Swept(double[] anomalyScore, double[] weight, int[] window) {
     }
 
-    private static Swept sweep(NabSeries series, double[] scores, NabProfile profile, int firstWindowId) {
+    private static Swept sweep(NabSeries series, double[] scores, NabProfile profile, int firstWindowId,
+            boolean probationary) {
         int n = series.size();
         if (scores.length != n) {
             throw new IllegalArgumentException(series.name() + ": " + scores.length + " scores for " + n + " rows");
         }
-        double probation = probationaryLength(n);
+        double probation = probationary ? probationaryLength(n) : 0;
         double maxTruePositive = scaledSigmoid(-1.0);
         double[] weight = new double[n];
         int[] window = new int[n];
