@@ -5,6 +5,7 @@ import io.sift.eval.petshop.PetshopIssue;
 import io.sift.eval.petshop.PetshopScenario;
 import io.sift.schema.ConfigurationItem;
 import io.sift.schema.EdgeType;
+import io.sift.schema.ItemType;
 import io.sift.schema.MetricKind;
 import io.sift.schema.Resource;
 import io.sift.schema.TopologyEdge;
@@ -59,7 +60,8 @@ import java.util.Set;
  * benchmark's README gives none). A point's time is its period's start. Empty cells (no traffic in the period) are
  * missing samples and produce no point.
  *
- * <p><b>Topology.</b> The call graph: an UPSERT of every component (graph or metrics) as an item, and an UPSERT edge
+ * <p><b>Topology.</b> The call graph: an UPSERT of every component (graph or metrics) as an item of type OTHER (the
+ * benchmark gives no kinds), and an UPSERT edge
  * of type CALLS from caller to callee for every non-zero cell of {@code graph.csv}, all timed one step before the
  * first metric point. The items carry no environment: the graph holds for every case of the scenario.
  */
@@ -154,7 +156,7 @@ public final class PetshopFaultData {
         List<TopologyUpdate> topology = new ArrayList<>();
         for (String component : components) {
             topology.add(TopologyUpdate.newBuilder().setTime(topologyTime).setOperation(TopologyOperation.UPSERT)
-                    .setItem(ConfigurationItem.newBuilder().setId(component).build()).setEdge(null).build());
+                    .setItem(ConfigurationItem.newBuilder().setId(component).setType(ItemType.OTHER).build()).setEdge(null).build());
         }
         for (PetshopScenario.CallEdge edge : scenario.edges()) {
             topology.add(TopologyUpdate.newBuilder().setTime(topologyTime).setOperation(TopologyOperation.UPSERT)
