@@ -49,6 +49,10 @@ final class EvalPetshopCommand implements Callable<Integer> {
     @Option(names = "--details", description = "With --job: also list every fault with its match and hints, and every noise incident.")
     boolean details;
 
+    @Option(names = "--dump", paramLabel = "FILE", description = "With --job: also write every anomaly and incident"
+            + " version the job emitted, one record a line (one file per scenario, named as for --json).")
+    Path dump;
+
     @Option(names = "--config", description = "With --job: configuration file of 'key: value' lines (see 'sift options').")
     Path config;
 
@@ -88,6 +92,18 @@ final class EvalPetshopCommand implements Callable<Integer> {
             System.out.printf("%,d anomaly versions, %,d incident versions%n%n", output.anomalies().size(),
                     output.incidents().size());
             scores.put(scenario.name(), score);
+            if (dump != null) {
+                try (var out = java.nio.file.Files.newBufferedWriter(perScenario(dump, scenario.name()))) {
+                    for (var anomaly : output.anomalies()) {
+                        out.write(anomaly.toString());
+                        out.newLine();
+                    }
+                    for (var incident : output.incidents()) {
+                        out.write(incident.toString());
+                        out.newLine();
+                    }
+                }
+            }
             if (json != null) {
                 Path file = perScenario(json, scenario.name());
                 FaultReport.writeJson(score, file);
