@@ -99,16 +99,7 @@ abstract class EvalFaultsCommand implements Callable<Integer> {
         System.out.printf("%,d anomaly versions, %,d incident versions; %.0f s%n", output.anomalies().size(),
                 output.incidents().size(), (System.nanoTime() - started) / 1e9);
         if (dump != null) {
-            try (var out = java.nio.file.Files.newBufferedWriter(dump)) {
-                for (var anomaly : output.anomalies()) {
-                    out.write(anomaly.toString());
-                    out.newLine();
-                }
-                for (var incident : output.incidents()) {
-                    out.write(incident.toString());
-                    out.newLine();
-                }
-            }
+            output.writeDump(dump);
         }
         if (json != null) {
             FaultReport.writeJson(score, json);

@@ -93,16 +93,7 @@ final class EvalPetshopCommand implements Callable<Integer> {
                     output.incidents().size());
             scores.put(scenario.name(), score);
             if (dump != null) {
-                try (var out = java.nio.file.Files.newBufferedWriter(perScenario(dump, scenario.name()))) {
-                    for (var anomaly : output.anomalies()) {
-                        out.write(anomaly.toString());
-                        out.newLine();
-                    }
-                    for (var incident : output.incidents()) {
-                        out.write(incident.toString());
-                        out.newLine();
-                    }
-                }
+                output.writeDump(perScenario(dump, scenario.name()));
             }
             if (json != null) {
                 Path file = perScenario(json, scenario.name());

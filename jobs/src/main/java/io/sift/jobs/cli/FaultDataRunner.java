@@ -43,6 +43,20 @@ final class FaultDataRunner {
 
     /** What the job emitted. */
     record Output(List<Anomaly> anomalies, List<Incident> incidents) {
+
+        /** Every anomaly and incident version, one JSON record a line, for a look at what the job did. */
+        void writeDump(java.nio.file.Path file) throws java.io.IOException {
+            try (var out = java.nio.file.Files.newBufferedWriter(file)) {
+                for (var record : anomalies) {
+                    out.write(record.toString());
+                    out.newLine();
+                }
+                for (var record : incidents) {
+                    out.write(record.toString());
+                    out.newLine();
+                }
+            }
+        }
     }
 
     private final Configuration conf;
@@ -62,29 +76,35 @@ final class FaultDataRunner {
                             : SiftSource.of(data.changes(), ChangeEvent.class),
                     data.topology().isEmpty() ? SiftSource.empty(TopologyUpdate.class)
                             : SiftSource.of(data.topology(), TopologyUpdate.class));
-            SiftJob.Outputs nowhere = new SiftJob.Outputs(List.of(), List.of(), List.of(), List.of(), List.of(),
-                    List.of());
-            SiftJob.Streams streams = SiftJob.build(env, inputs, nowhere, new SiftSettings(conf));
-            DataStream<Either<Anomaly, Incident>> both = streams.anomalies()
-                    .map(a -> Either.<Anomaly, Incident>Left(a), OUTPUT_TYPE).name("Anomalies → evaluation")
-                    .union(streams.incidents().map(i -> Either.<Anomaly, Incident>Right(i), OUTPUT_TYPE)
-                            .name("Incidents → evaluation"));
-            List<Anomaly> anomalies = new ArrayList<>();
-            List<Incident> incidents = new ArrayList<>();
-            try (CloseableIterator<Either<Anomaly, Incident>> out = both.executeAndCollect("sift-eval-" + data.name())) {
-                while (out.hasNext()) {
-                    Either<Anomaly, Incident> next = out.next();
-                    if (next.isLeft()) {
-                        anomalies.add(next.left());
-                    } else {
-                        incidents.add(next.right());
-                    }
-                }
-            }
-            return new Output(anomalies, incidents);
+            return collect(env, inputs, conf, "sift-eval-" + data.name());
         } finally {
             REGISTRY.remove(id);
         }
+    }
+
+    /** Builds the job on these inputs with no sinks and collects the anomaly and incident versions it emits. */
+    static Output collect(StreamExecutionEnvironment env, SiftJob.Inputs inputs, Configuration conf, String jobName)
+            throws Exception {
+        SiftJob.Outputs nowhere = new SiftJob.Outputs(List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
+        SiftJob.Streams streams = SiftJob.build(env, inputs, nowhere, new SiftSettings(conf));
+        DataStream<Either<Anomaly, Incident>> both = streams.anomalies()
+                .map(a -> Either.<Anomaly, Incident>Left(a), OUTPUT_TYPE).name("Anomalies → evaluation")
+                .union(streams.incidents().map(i -> Either.<Anomaly, Incident>Right(i), OUTPUT_TYPE)
+                        .name("Incidents → evaluation"));
+        List<Anomaly> anomalies = new ArrayList<>();
+        List<Incident> incidents = new ArrayList<>();
+        try (CloseableIterator<Either<Anomaly, Incident>> out = both.executeAndCollect(jobName)) {
+            while (out.hasNext()) {
+                Either<Anomaly, Incident> next = out.next();
+                if (next.isLeft()) {
+                    anomalies.add(next.left());
+                } else {
+                    incidents.add(next.right());
+                }
+            }
+        }
+        return new Output(anomalies, incidents);
     }
 
     /** One source subtask reads the whole sequence in order, so event time only moves forward. */
