@@ -47,15 +47,18 @@ public final class AsdDetectors {
     }
 
     /**
-     * Sift's robust baseline through {@link SeriesDetector}, as the job runs it: a test row scores the open episode's
-     * score (0-100, / 100) from the version that opened it until the version that ended it, 0 when no episode is
-     * open. So a long episode counts as a long alarm, as an operator sees it.
+     * Sift's robust baseline through {@link SeriesDetector}, as the job runs it: the row whose sample opened an
+     * episode (the anomaly's first version, which opens or joins an incident) scores that version's score (0-100,
+     * / 100); every other row scores 0. The job alerts once per episode, and NAB's rules count every row above the
+     * threshold outside a window as another false alarm, so scoring the whole episode would count one alert many
+     * times.
      */
     public static double[] sift(AsdCorpus.Series series, BaselineConfig baseline) {
         SeriesDetector detector = DetectionConfig.robust(baseline, Map.of()).detectorFor(series.name());
         SeriesState state = new SeriesState();
         double[] scores = new double[series.test().length];
         int rows = series.train().length + series.test().length;
+        double[] opened = new double[1];
         for (int i = 0; i < rows; i++) {
             double value = i < series.train().length ? series.train()[i] : series.test()[i - series.train().length];
             MetricPoint point = MetricPoint.newBuilder()
@@ -64,10 +67,14 @@ public final class AsdDetectors {
                     .setValue(value)
                     .setResource(Resource.newBuilder().setService(series.server()).build())
                     .build();
-            detector.onSample(state, null, series.name(), point, anomaly -> { });
+            opened[0] = 0;
+            detector.onSample(state, null, series.name(), point, anomaly -> {
+                if (anomaly.getVersion() == 1) {
+                    opened[0] = anomaly.getScore() / 100.0;
+                }
+            });
             if (i >= series.train().length) {
-                // The open episode's peak score so far; the row whose sample ended the episode is normal.
-                scores[i - series.train().length] = state.episode == null ? 0.0 : state.episode.getScore() / 100.0;
+                scores[i - series.train().length] = opened[0];
             }
         }
         return scores;
