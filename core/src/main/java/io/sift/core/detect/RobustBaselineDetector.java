@@ -22,6 +22,26 @@ public final class RobustBaselineDetector implements Serializable {
     private static final double CLIP = 3.0;
     /** While a sample is anomalous the baseline learns this much slower. */
     private static final double ANOMALOUS_WEIGHT = 0.1;
+    /**
+     * The habit envelope tracks this quantile of the absolute deviation from the baseline: a deviation the series
+     * makes in more than 5 % of its samples (over an hour a day) is its habit, not an anomaly, however small its
+     * usual scatter (a count that is 3 or 4, a rate that is zero but for frequent bursts, the daily peak that a
+     * baseline without seasons sees as a deviation). A fault of minutes a day stays well below that share.
+     */
+    private static final double HABIT_QUANTILE = 0.95;
+    /**
+     * Relative step of the envelope on a sample beyond it; on a sample within, it shrinks by the quantile-balanced
+     * share (1 % × 5/95). Small, so that the envelope needs thousands of samples to move: a fault of minutes or
+     * hours (level shifts end after {@code level-shift-adopt} anyway) barely raises it.
+     */
+    private static final double HABIT_STEP = 0.01;
+    /**
+     * A deviation is beyond the habit when it exceeds the envelope by this factor: the running estimate hovers just
+     * below a level the series keeps returning to, and a fault worth a page is well beyond its habits.
+     */
+    private static final double HABIT_MARGIN = 1.5;
+    /** Weight of a sample of an open episode in the envelope's upward steps. */
+    private static final double HABIT_EPISODE_WEIGHT = 0.5;
 
     private final BaselineConfig config;
 
@@ -66,8 +86,10 @@ public final class RobustBaselineDetector implements Serializable {
         boolean anomalous = Math.abs(sigmas) >= config.threshold
                 && Math.abs(deviation) >= config.minAbsoluteDeviation
                 && Math.abs(deviation) >= config.minRelativeDeviation * Math.abs(expected)
+                && Math.abs(deviation) > HABIT_MARGIN * state.habitDeviation
                 && config.direction.allows(deviation);
 
+        learnHabit(state, Math.abs(deviation));
         Episodes.trackLevel(state, value, anomalous);
         learn(state, value, scale, anomalous);
 
@@ -91,6 +113,22 @@ public final class RobustBaselineDetector implements Serializable {
     private double scale(SeriesState state) {
         double floor = Math.max(1e-9, 1e-3 * Math.abs(state.location));
         return Math.max(state.meanAbsDeviation * MAD_TO_SIGMA, floor);
+    }
+
+    /**
+     * The habit envelope, a running estimate of a high quantile of the absolute deviation (a stochastic-approximation
+     * step relative to itself, or to the excess while it is still small).
+     */
+    private static void learnHabit(SeriesState state, double absDeviation) {
+        if (absDeviation > state.habitDeviation) {
+            // An open episode teaches at half the rate: a run the series repeats daily still becomes a habit, a
+            // lasting fault or shift (ended by level-shift adoption within the hour) leaves less of a mark.
+            double rate = state.episode == null ? HABIT_STEP : HABIT_STEP * HABIT_EPISODE_WEIGHT;
+            double step = rate * Math.max(state.habitDeviation, absDeviation - state.habitDeviation);
+            state.habitDeviation = Math.min(absDeviation, state.habitDeviation + step);
+        } else {
+            state.habitDeviation *= 1.0 - HABIT_STEP * (1.0 - HABIT_QUANTILE) / HABIT_QUANTILE;
+        }
     }
 
     private void warmUp(SeriesState state, double value) {

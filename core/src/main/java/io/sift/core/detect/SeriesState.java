@@ -40,5 +40,12 @@ public class SeriesState {
     /** Event time at which the latest level shift was adopted as the new normal (a change point); 0 = none. */
     public long lastLevelShift;
 
+    /**
+     * The deviation from the baseline the series exceeds in about 5 % of its samples: a running quantile estimate
+     * over thousands of samples, below which a deviation is the series' habit (robust baseline only; 0 until learnt
+     * and in older state).
+     */
+    public double habitDeviation;
+
     public SeriesState() {}
 }

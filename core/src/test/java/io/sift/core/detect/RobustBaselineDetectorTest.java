@@ -56,6 +56,65 @@ class RobustBaselineDetectorTest {
         assertTrue(run(new SeriesState(), noisy(5_000, 100, 0.05, 1)).isEmpty());
     }
 
+    /** A series that is 0 but for two-sample bursts of about 4, many an hour (a page-fault or retry rate). */
+    private static double[] bursty(int n, long seed) {
+        Random random = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i + 1 < n; i++) {
+            if (random.nextInt(15) == 0) {
+                v[i] = 3.5 + random.nextDouble();
+                v[++i] = 3.5 + random.nextDouble();
+            }
+        }
+        return v;
+    }
+
+    @Test
+    void burstsASeriesMakesNowAndThenAreItsNormalButABiggerOneIsNot() {
+        // Ten-second samples: 20,000 is about two and a half days, with a burst every three minutes or so (over a tenth of the samples).
+        SeriesState state = new SeriesState();
+        List<Anomaly> learning = run(state, bursty(20_000, 3));
+        int lastDay = 20_000 - 8_640;
+        long lateAlarms = learning.stream().filter(a -> a.getOnset().isAfter(point(lastDay, 0).getTime())).count();
+        assertEquals(0, lateAlarms, "after a day and a half the usual bursts raise nothing: " + learning);
+        assertTrue(learning.size() >= 1, "the first bursts, before the series is known, do alarm");
+
+        double[] bigger = new double[] {0, 0, 40, 40, 40, 0, 0, 0};
+        List<Anomaly> out = new ArrayList<>();
+        for (int i = 0; i < bigger.length; i++) {
+            Anomaly a = detector.onSample(state, KEY, point(20_000 + i, bigger[i]));
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        assertTrue(out.stream().anyMatch(a -> a.getVersion() == 1 && a.getDirection() == Direction.UP),
+                "a burst ten times the usual size is an anomaly: " + out);
+    }
+
+    @Test
+    void aStepOfOneOnASmallCountThatStepsNowAndThenIsNormal() {
+        // A socket count: 3, now and then 4 for a few minutes (about a fifth of the time).
+        Random random = new Random(5);
+        double[] v = new double[20_000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 3;
+            if (random.nextInt(100) == 0) {
+                int run = 10 + random.nextInt(30);
+                for (int k = 0; k < run && i < v.length; k++, i++) {
+                    v[i] = 4;
+                }
+                i--;
+            }
+        }
+        SeriesState state = new SeriesState();
+        List<Anomaly> out = run(state, v);
+        long late = out.stream().filter(a -> a.getOnset().isAfter(point(20_000 - 8_640, 0).getTime())).count();
+        assertEquals(0, late, "known steps raise nothing once learnt: " + out);
+        assertNull(detector.onSample(state, KEY, point(20_000, 9)), "a first sample of 9 is pending");
+        Anomaly opened = detector.onSample(state, KEY, point(20_001, 9));
+        assertNotNull(opened, "9 sockets for two samples is an anomaly");
+    }
+
     @Test
     void aSustainedShiftIsOneEpisodeWithOnsetUpdatesAndEnd() {
         double[] values = noisy(400, 100, 0.03, 2);
