@@ -303,18 +303,22 @@ public final class LogMasker implements Serializable {
         return out.toString();
     }
 
+    /**
+     * Whether a rule claims the whole string. The rules are side-effect-free tests joined by "or", so their order only
+     * decides the cost: plain numbers, the most common variable, are tried first.
+     */
     private boolean isWholeVariable(String s, int features) {
         boolean digit = (features & DIGIT) != 0;
-        return (url && (features & (COLON | SLASH)) == (COLON | SLASH) && isUrl(s))
+        return (number && digit && isNumber(s))
+                || (url && (features & (COLON | SLASH)) == (COLON | SLASH) && isUrl(s))
                 || (email && (features & AT) != 0 && isEmail(s))
                 || (uuid && s.length() == 36 && isUuid(s))
                 || (datetime && digit && isDateOrTime(s))
-                || (ip && digit && (isIpv4(s) || isIpv4WithPort(s)))
+                || (ip && digit && (isIpv4(s) || ((features & COLON) != 0 && isIpv4WithPort(s))))
                 || (host && (features & INNER_DOT) != 0 && isHostName(s))
                 || (path && (features & SLASH) != 0 && isPath(s))
                 || (hex && digit && isHex(s))
-                || (duration && digit && isDuration(s))
-                || (number && digit && isNumber(s));
+                || (duration && digit && isDuration(s));
     }
 
     static boolean isUrl(String s) {
