@@ -172,22 +172,13 @@ public final class TemplateRates implements Serializable {
      * are sorted into the windows due in one pass and the active templates indexed once, not once per window.
      */
     private void fireDue(TemplateRateState state, long timestamp, List<MetricPoint> points) {
-        // The due counts by window, each window's in list order; the others, in list order; and the earliest window
-        // of the counts not due. One pass, no removal from the middle of the list per count.
+        // The due counts by window, each window's in list order; and the earliest window of the counts not due.
         TreeMap<Long, List<TemplateRateState.Count>> due = new TreeMap<>();
-        List<TemplateRateState.Count> notDue = new ArrayList<>(state.counts.size());
         long firstNotDue = 0;
-        long lastDueEnd = 0;
-        List<TemplateRateState.Count> lastDue = null;
         for (TemplateRateState.Count c : state.counts) {
             if (c.windowEnd - 1 <= timestamp) {
-                if (lastDue == null || c.windowEnd != lastDueEnd) {
-                    lastDueEnd = c.windowEnd;
-                    lastDue = due.computeIfAbsent(c.windowEnd, k -> new ArrayList<>());
-                }
-                lastDue.add(c);
+                due.computeIfAbsent(c.windowEnd, k -> new ArrayList<>()).add(c);
             } else {
-                notDue.add(c);
                 firstNotDue = firstNotDue == 0 ? c.windowEnd : Math.min(firstNotDue, c.windowEnd);
             }
         }
@@ -215,9 +206,7 @@ public final class TemplateRates implements Serializable {
             }
             state.nextWindowEnd = next;
         }
-        if (due.isEmpty()) {
-            state.counts = notDue; // every due window was emitted
-        } else if (!emitted.isEmpty()) {
+        if (!emitted.isEmpty()) {
             state.counts.removeIf(c -> emitted.contains(c.windowEnd));
         }
         state.countIndex = null;
