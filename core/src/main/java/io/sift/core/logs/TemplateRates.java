@@ -158,60 +158,23 @@ public final class TemplateRates implements Serializable {
      */
     public List<MetricPoint> fire(TemplateRateState state, long timestamp, String defaultEnvironment) {
         List<MetricPoint> points = new ArrayList<>();
-        if (state.nextWindowEnd != 0 && state.nextWindowEnd - 1 <= timestamp) {
-            fireDue(state, timestamp, points);
+        while (state.nextWindowEnd != 0 && state.nextWindowEnd - 1 <= timestamp) {
+            long end = state.nextWindowEnd;
+            emitWindow(state, end, points);
+            long next = end + windowMillis;
+            if (state.active.isEmpty()) {
+                // Nothing to keep alive with zeros: jump to the next window with lines, if any.
+                next = 0;
+                for (TemplateRateState.Count c : state.counts) {
+                    next = next == 0 ? c.windowEnd : Math.min(next, c.windowEnd);
+                }
+            }
+            state.nextWindowEnd = next;
         }
         if (state.nextWindowEnd == 0) {
             state.retired.clear();
         }
         return points;
-    }
-
-    /**
-     * Emits the windows due, oldest first. A watermark may pass many windows at once (a backlog, a replay): the counts
-     * are sorted into the windows due in one pass and the active templates indexed once, not once per window.
-     */
-    private void fireDue(TemplateRateState state, long timestamp, List<MetricPoint> points) {
-        // The due counts by window, each window's in list order; and the earliest window of the counts not due.
-        TreeMap<Long, List<TemplateRateState.Count>> due = new TreeMap<>();
-        long firstNotDue = 0;
-        for (TemplateRateState.Count c : state.counts) {
-            if (c.windowEnd - 1 <= timestamp) {
-                due.computeIfAbsent(c.windowEnd, k -> new ArrayList<>()).add(c);
-            } else {
-                firstNotDue = firstNotDue == 0 ? c.windowEnd : Math.min(firstNotDue, c.windowEnd);
-            }
-        }
-        // One resource for the points: they are serialised apart downstream and nobody changes them.
-        Resource resource = new Resource(state.service, null, null, state.environment);
-        // Active templates by id (the last entry of an id, as a scan from the start would keep), kept in step with
-        // state.active, so that a window of many templates costs no scan of the active ones per count.
-        Map<String, TemplateRateState.Active> activeById = new HashMap<>(state.active.size() * 2 + 16);
-        for (TemplateRateState.Active a : state.active) {
-            activeById.put(a.templateId, a);
-        }
-        Set<Long> emitted = new HashSet<>();
-        while (state.nextWindowEnd != 0 && state.nextWindowEnd - 1 <= timestamp) {
-            long end = state.nextWindowEnd;
-            List<TemplateRateState.Count> counts = due.remove(end);
-            if (counts != null) {
-                emitted.add(end);
-            }
-            emitWindow(state, end, counts == null ? List.of() : counts, resource, activeById, points);
-            long next = end + windowMillis;
-            if (state.active.isEmpty()) {
-                // Nothing to keep alive with zeros: jump to the next window with lines, if any.
-                next = due.isEmpty() ? firstNotDue
-                        : firstNotDue == 0 ? due.firstKey() : Math.min(due.firstKey(), firstNotDue);
-            }
-            state.nextWindowEnd = next;
-        }
-        if (!emitted.isEmpty()) {
-            state.counts.removeIf(c -> emitted.contains(c.windowEnd));
-        }
-        state.countIndex = null;
-        state.countLookups = 0;
-        state.lastCount = null;
     }
 
     /** Event time of the next window due, or null when nothing is pending. */
@@ -221,12 +184,29 @@ public final class TemplateRates implements Serializable {
 
     private static final Comparator<TemplateRateState.Active> BY_TEMPLATE_ID = Comparator.comparing(a -> a.templateId);
 
-    /** Emits one window: its counts (taken off the state by the caller), then zeros for the quiet active templates. */
-    private void emitWindow(TemplateRateState state, long end, List<TemplateRateState.Count> counts, Resource resource,
-            Map<String, TemplateRateState.Active> activeById, List<MetricPoint> points) {
+    private void emitWindow(TemplateRateState state, long end, List<MetricPoint> points) {
         TreeMap<String, MetricPoint> byId = new TreeMap<>();
-        for (TemplateRateState.Count c : counts) {
+        // One resource for the window's points: they are serialised apart downstream and nobody changes them.
+        Resource resource = new Resource(state.service, null, null, state.environment);
+        state.countIndex = null;
+        state.countLookups = 0;
+        state.lastCount = null;
+        // Active templates by id (the last entry of an id, as a scan from the start would keep), so that a window of
+        // many templates costs no scan of the active ones per count; built only for a window with counts.
+        Map<String, TemplateRateState.Active> activeById = null;
+        for (Iterator<TemplateRateState.Count> it = state.counts.iterator(); it.hasNext(); ) {
+            TemplateRateState.Count c = it.next();
+            if (c.windowEnd != end) {
+                continue;
+            }
+            it.remove();
             byId.put(c.templateId, point(resource, end, c.templateId, c.template, c.lines, c.examples));
+            if (activeById == null) {
+                activeById = new HashMap<>(state.active.size() * 2);
+                for (TemplateRateState.Active a : state.active) {
+                    activeById.put(a.templateId, a);
+                }
+            }
             TemplateRateState.Active active = activeById.get(c.templateId);
             if (active == null) {
                 active = new TemplateRateState.Active();
@@ -253,7 +233,6 @@ public final class TemplateRates implements Serializable {
         if (retiredIds != null) {
             Set<String> retiredNow = retiredIds;
             state.active.removeIf(a -> retiredNow.contains(a.templateId));
-            activeById.keySet().removeAll(retiredNow);
         }
         for (Iterator<TemplateRateState.Active> it = state.active.iterator(); it.hasNext(); ) {
             TemplateRateState.Active a = it.next();
@@ -262,7 +241,6 @@ public final class TemplateRates implements Serializable {
             }
             if (end - a.lastWindowEnd > quietWindows * windowMillis) {
                 it.remove();
-                activeById.remove(a.templateId, a);
                 continue;
             }
             byId.put(a.templateId, point(resource, end, a.templateId, a.template, 0, List.of()));
