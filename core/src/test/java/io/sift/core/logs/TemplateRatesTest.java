@@ -2,6 +2,7 @@ package io.sift.core.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
@@ -58,5 +59,56 @@ class TemplateRatesTest {
             assertFalse(textPoints.isEmpty());
             assertEquals(textPoints, templatePoints, templates + " templates");
         }
+    }
+
+    /**
+     * A watermark that passes many windows at once (a backlog) emits the points that passing them one by one does:
+     * the same windows, zeros, retirements and forgetting of quiet templates, in the same order.
+     */
+    @Test
+    void passingManyWindowsAtOnceGivesThePointsOfPassingThemOneByOne() {
+        TemplateRates rates = new TemplateRates(MINUTE, 3, 2);
+        TemplateMiner miner = new TemplateMiner(MinerConfig.defaults().withMaxTemplates(12));
+        TemplateMinerState minerState = new TemplateMinerState();
+        TemplateRateState batched = new TemplateRateState();
+        TemplateRateState stepped = new TemplateRateState();
+        List<MetricPoint> batchedPoints = new ArrayList<>();
+        List<MetricPoint> steppedPoints = new ArrayList<>();
+        Random random = new Random(7);
+        long time = 0;
+        long stepWatermark = -1;
+        for (int i = 0; i < 4_000; i++) {
+            // Bursts and gaps: some windows hold lines of many templates, some none (zeros, then forgetting).
+            time += random.nextInt(10) == 0 ? random.nextInt(8) * MINUTE : random.nextInt(2_000);
+            String line = "task" + random.nextInt(random.nextBoolean() ? 4 : 20) + " finished " + random.nextInt(50)
+                    + " items on node" + random.nextInt(3);
+            MineResult result = miner.mine(minerState, line, time);
+            for (TemplateRateState state : List.of(batched, stepped)) {
+                if (result.previousId() != null && !result.previousId().equals(result.template().id)) {
+                    rates.retire(state, result.previousId(), time);
+                }
+                if (result.evictedId() != null) {
+                    rates.retire(state, result.evictedId(), time);
+                }
+                rates.onLine(state, RESOURCE, result.template(), line, time);
+            }
+            long watermark = time - 30 * MINUTE;
+            while (stepWatermark + MINUTE <= watermark) {
+                stepWatermark += MINUTE;
+                steppedPoints.addAll(rates.fire(stepped, stepWatermark, "prod"));
+            }
+            if (i % 250 == 0) {
+                batchedPoints.addAll(rates.fire(batched, stepWatermark, "prod"));
+            }
+        }
+        long end = time + 60 * MINUTE;
+        while (stepWatermark + MINUTE <= end) {
+            stepWatermark += MINUTE;
+            steppedPoints.addAll(rates.fire(stepped, stepWatermark, "prod"));
+        }
+        batchedPoints.addAll(rates.fire(batched, stepWatermark, "prod"));
+        assertTrue(steppedPoints.stream().anyMatch(p -> p.getValue() == 0.0), "zeros");
+        assertEquals(steppedPoints, batchedPoints);
+        assertTrue(batched.isEmpty() && stepped.isEmpty());
     }
 }
