@@ -45,6 +45,9 @@ public final class LogMasker implements Serializable {
             "br", "eu", "be", "at", "dk", "fi", "no", "pl", "cz", "il", "sg", "nz", "za", "mx", "ar");
     private static final Set<String> SIZE_UNITS = Set.of(
             "B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "PiB", "kB");
+    /** First characters of {@link #SIZE_UNITS} and (lower case) of {@link #CALENDAR_WORDS}: a cheap first test. */
+    private static final String SIZE_UNIT_STARTS = "BKMGTPk";
+    private static final String CALENDAR_STARTS = "mtwfsjaond";
     private static final Set<String> TIME_UNITS = Set.of(
             "ns", "us", "\u00b5s", "ms", "s", "sec", "secs", "m", "min", "mins", "h", "hr", "hrs", "d");
 
@@ -300,18 +303,22 @@ public final class LogMasker implements Serializable {
         return out.toString();
     }
 
+    /**
+     * Whether a rule claims the whole string. The rules are side-effect-free tests joined by "or", so their order only
+     * decides the cost: plain numbers, the most common variable, are tried first.
+     */
     private boolean isWholeVariable(String s, int features) {
         boolean digit = (features & DIGIT) != 0;
-        return (url && (features & (COLON | SLASH)) == (COLON | SLASH) && isUrl(s))
+        return (number && digit && isNumber(s))
+                || (url && (features & (COLON | SLASH)) == (COLON | SLASH) && isUrl(s))
                 || (email && (features & AT) != 0 && isEmail(s))
                 || (uuid && s.length() == 36 && isUuid(s))
                 || (datetime && digit && isDateOrTime(s))
-                || (ip && digit && (isIpv4(s) || isIpv4WithPort(s)))
+                || (ip && digit && (isIpv4(s) || ((features & COLON) != 0 && isIpv4WithPort(s))))
                 || (host && (features & INNER_DOT) != 0 && isHostName(s))
                 || (path && (features & SLASH) != 0 && isPath(s))
                 || (hex && digit && isHex(s))
-                || (duration && digit && isDuration(s))
-                || (number && digit && isNumber(s));
+                || (duration && digit && isDuration(s));
     }
 
     static boolean isUrl(String s) {
@@ -644,7 +651,9 @@ public final class LogMasker implements Serializable {
             while (end > 0 && CLOSERS.indexOf(next.charAt(end - 1)) >= 0) {
                 end--;
             }
-            if (SIZE_UNITS.contains(next.substring(0, end))) {
+            // Every size unit is 1-3 characters and starts with one of these: most words are ruled out without a copy.
+            if (end >= 1 && end <= 3 && SIZE_UNIT_STARTS.indexOf(next.charAt(0)) >= 0
+                    && SIZE_UNITS.contains(next.substring(0, end))) {
                 tokens.set(i, WILDCARD + next.substring(end));
                 tokens.remove(i + 1);
             }
@@ -667,7 +676,8 @@ public final class LogMasker implements Serializable {
                         || !isAsciiLetter(token.charAt(0))) {
                     continue;
                 }
-                boolean calendar = CALENDAR_WORDS.contains(stripComma(token).toLowerCase(java.util.Locale.ROOT));
+                boolean calendar = CALENDAR_STARTS.indexOf(Character.toLowerCase(token.charAt(0))) >= 0
+                        && CALENDAR_WORDS.contains(stripComma(token).toLowerCase(java.util.Locale.ROOT));
                 boolean zone = before && after && isZoneAbbreviation(token);
                 if (calendar || zone) {
                     tokens.set(i, WILDCARD);

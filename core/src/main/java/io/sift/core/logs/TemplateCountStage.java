@@ -43,7 +43,7 @@ public final class TemplateCountStage {
         if (result.evictedId() != null) {
             rates.retire(state, result.evictedId(), time);
         }
-        rates.onLine(state, log.getResource(), result.template().id, result.template().text(), log.getBody(), time);
+        rates.onLine(state, log.getResource(), result.template(), log.getBody(), time);
     }
 
     /** The points of every window due at {@code watermark}, by service key; forgets services with nothing left. */

@@ -30,7 +30,21 @@ public class TemplateRateState {
     /** Lookups through this state object since its index was dropped. */
     transient int countLookups;
 
-    record CountKey(long windowEnd, String templateId) {}
+    /** The count the latest line went to (never serialized; dropped with the index whenever counts are removed). */
+    transient Count lastCount;
+
+    record CountKey(long windowEnd, String templateId) {
+        // Spelled out: the record's generated methods go through method handles, slower on this per-line path.
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(windowEnd) + templateId.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof CountKey k && k.windowEnd == windowEnd && k.templateId.equals(templateId);
+        }
+    }
 
     public TemplateRateState() {}
 

@@ -73,6 +73,19 @@ public final class TemplateRates implements Serializable {
     /** Counts one line of a template. The caller drops lines whose window is already due (late lines). */
     public void onLine(TemplateRateState state, Resource resource, String templateId, String template, String line,
             long time) {
+        count(state, resource, templateId, template, null, line, time);
+    }
+
+    /**
+     * As {@link #onLine(TemplateRateState, Resource, String, String, String, long)} for a mined template: its text is
+     * spelled out only when the line is the template's first in its window (the text the count keeps), not per line.
+     */
+    public void onLine(TemplateRateState state, Resource resource, MinedTemplate template, String line, long time) {
+        count(state, resource, template.id, null, template, line, time);
+    }
+
+    private void count(TemplateRateState state, Resource resource, String templateId, String template,
+            MinedTemplate mined, String line, long time) {
         if (state.service == null) {
             state.service = resource.getService();
             state.environment = resource.getEnvironment();
@@ -83,12 +96,13 @@ public final class TemplateRates implements Serializable {
             count = new TemplateRateState.Count();
             count.windowEnd = end;
             count.templateId = templateId;
-            count.template = template;
+            count.template = mined != null ? mined.text() : template;
             state.counts.add(count);
             if (state.countIndex != null) {
                 state.countIndex.put(new TemplateRateState.CountKey(end, templateId), count);
             }
         }
+        state.lastCount = count;
         count.lines++;
         if (maxExamples > 0) {
             count.examples.add(line);
@@ -109,6 +123,10 @@ public final class TemplateRates implements Serializable {
      * is consulted again with many, a hash lookup, so a storm of new templates costs no scan per line.
      */
     private static TemplateRateState.Count findCount(TemplateRateState state, long end, String templateId) {
+        TemplateRateState.Count last = state.lastCount;
+        if (last != null && last.windowEnd == end && last.templateId.equals(templateId)) {
+            return last; // a run of lines of one template
+        }
         if (state.countIndex == null) {
             if (state.counts.size() <= COUNT_SCAN_LIMIT || ++state.countLookups < 2) {
                 for (TemplateRateState.Count c : state.counts) {
@@ -172,6 +190,7 @@ public final class TemplateRates implements Serializable {
         Resource resource = new Resource(state.service, null, null, state.environment);
         state.countIndex = null;
         state.countLookups = 0;
+        state.lastCount = null;
         // Active templates by id (the last entry of an id, as a scan from the start would keep), so that a window of
         // many templates costs no scan of the active ones per count; built only for a window with counts.
         Map<String, TemplateRateState.Active> activeById = null;

@@ -162,6 +162,13 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         TemplateMinerState templates;
         TemplateRateState counts;
         boolean dirty;
+        /** The latest window timer this entry registered for its counts (0 for none). */
+        long countTimer;
+        /**
+         * Whether the service has new templates being gathered ({@code newTemplates} not empty), or null when not
+         * known since the entry was read: lines of a service with none then cost no state access for them.
+         */
+        Boolean gathering;
 
         Cached(TemplateMinerState templates, TemplateRateState counts) {
             this.templates = templates;
@@ -269,11 +276,12 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 if (warmedUp && result.isNovel() && log.getSeverityNumber() >= WARN_SEVERITY) {
                     NewTemplate fresh = NewTemplate.first(template, log, time, defaultEnvironment);
                     newTemplates.put(template.id, fresh);
+                    cached.gathering = Boolean.TRUE;
                     ctx.timerService().registerEventTimeTimer(time + windowMillis);
                 }
             }
             case GENERALISED -> {
-                NewTemplate tracked = newTemplates.get(result.previousId());
+                NewTemplate tracked = notGathering(cached) ? null : newTemplates.get(result.previousId());
                 if (tracked != null) {
                     newTemplates.remove(result.previousId());
                     tracked.templateId = template.id;
@@ -282,18 +290,28 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 }
             }
             case MATCHED -> {
-                NewTemplate tracked = newTemplates.get(template.id);
+                NewTemplate tracked = notGathering(cached) ? null : newTemplates.get(template.id);
                 if (tracked != null) {
                     newTemplates.put(template.id, tracked.add(log, time, windowMillis, maxExamples));
                 }
             }
             default -> throw new IllegalStateException("unknown outcome " + result.outcome());
         }
-        markFolded(state, time);
+        if (!notGathering(cached)) {
+            markFolded(state, time);
+        }
         if (rates != null) {
             count(cached, log, result, time, ctx);
         }
         changed(cached);
+    }
+
+    /** Whether the service surely has no new templates being gathered (learnt once per cache entry). */
+    private boolean notGathering(Cached cached) throws Exception {
+        if (cached.gathering == null) {
+            cached.gathering = !newTemplates.isEmpty();
+        }
+        return !cached.gathering;
     }
 
     /** Counts the line in its window (late lines, whose window was emitted, are dropped as Flink's windows do). */
@@ -312,8 +330,14 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         if (result.evictedId() != null) {
             rates.retire(counts, result.evictedId(), time);
         }
-        rates.onLine(counts, log.getResource(), result.template().id, result.template().text(), log.getBody(), time);
-        ctx.timerService().registerEventTimeTimer(rates.dueAt(time));
+        rates.onLine(counts, log.getResource(), result.template(), log.getBody(), time);
+        long due = rates.dueAt(time);
+        // A timer registered for this window by this cache entry is still pending (the window is not due yet, see
+        // above, and nothing deletes timers): registering it again would only cost a timer-queue write.
+        if (due != cached.countTimer) {
+            ctx.timerService().registerEventTimeTimer(due);
+            cached.countTimer = due;
+        }
     }
 
     /** Emits the template counts of the windows due at {@code timestamp} and schedules the next window. */
@@ -344,9 +368,6 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
      * so a replay emits exactly the same anomalies.
      */
     private void markFolded(TemplateMinerState state, long time) throws Exception {
-        if (newTemplates.isEmpty()) {
-            return;
-        }
         List<NewTemplate> folded = new ArrayList<>();
         for (NewTemplate tracked : newTemplates.values()) {
             if (!tracked.folded && time <= tracked.onset + windowMillis && !isLive(state, tracked.templateId)) {
@@ -364,12 +385,19 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
         if (rates != null) {
             fireCounts(timestamp, ctx);
         }
+        Cached cached = current(ctx.getCurrentKey());
+        if (notGathering(cached)) {
+            return;
+        }
         List<String> due = new ArrayList<>();
+        int pending = 0;
         for (Map.Entry<String, NewTemplate> entry : newTemplates.entries()) {
+            pending++;
             if (entry.getValue().onset + windowMillis <= timestamp) {
                 due.add(entry.getKey());
             }
         }
+        cached.gathering = pending > due.size();
         for (String id : due) {
             NewTemplate tracked = newTemplates.get(id);
             newTemplates.remove(id);
