@@ -33,8 +33,7 @@ public final class BaselineConfig implements Serializable {
     public final double rescoreStep;
     /**
      * Event time after the onset at which a still open episode is taken as a level shift (0 = never): the series'
-     * baseline moves to the level of the episode's samples, and the episode ends (its end is the change point, also
-     * kept in {@link SeriesState#lastLevelShift}). So a
+     * baseline moves to the level of the episode's samples, and the episode ends (its end is the change point). So a
      * series that steps to a new plateau is anomalous for at most this long.
      */
     public final long levelShiftAdoptMillis;

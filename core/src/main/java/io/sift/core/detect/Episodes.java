@@ -12,8 +12,7 @@ import java.time.Instant;
  * {@code minConsecutive} anomalous samples (one anomaly, version 1), emits a new version when its score rises by
  * {@code rescoreStep}, and ends after {@code quietSamples} normal samples, when the series falls silent, or when it
  * has lasted {@code levelShiftAdoptMillis}: then the series is taken to have moved to a new level, which the
- * detector adopts as its baseline (the level and spread the episode's samples were tracked at); the series state
- * records the time of that change point ({@link SeriesState#lastLevelShift}).
+ * detector adopts as its baseline (the level and spread the episode's samples were tracked at).
  */
 public final class Episodes {
 
@@ -28,44 +27,51 @@ public final class Episodes {
      * open episode, anomalous or not, are learnt.
      */
     public static void trackLevel(SeriesState state, double value, boolean anomalous) {
+        LevelTrack track = state.shift;
         if (state.episode == null && state.pendingCount == 0) {
             if (!anomalous) {
                 return;
             }
-            state.shiftSamples = 0;
+            if (track == null) {
+                track = state.shift = new LevelTrack();
+            }
+            track.samples = 0;
+        } else if (track == null) {
+            // A run already under way in state written before runs were tracked: track it from here.
+            track = state.shift = new LevelTrack();
         }
-        state.shiftSamples++;
-        if (state.shiftSamples == 1) {
-            state.shiftLevel = value;
-            state.shiftMad = 0.0;
+        track.samples++;
+        if (track.samples == 1) {
+            track.level = value;
+            track.mad = 0.0;
             return;
         }
-        double rate = Math.max(SHIFT_RATE, 1.0 / state.shiftSamples);
-        double residual = value - state.shiftLevel;
-        state.shiftLevel += rate * residual;
-        state.shiftMad += rate * (Math.abs(residual) - state.shiftMad);
+        double rate = Math.max(SHIFT_RATE, 1.0 / track.samples);
+        double residual = value - track.level;
+        track.level += rate * residual;
+        track.mad += rate * (Math.abs(residual) - track.mad);
     }
 
     /** Whether the open episode has lasted the level-shift adoption time at {@code time}. */
     public static boolean levelShiftDue(BaselineConfig config, SeriesState state, long time) {
-        return config.levelShiftAdoptMillis > 0 && state.episode != null && state.shiftSamples > 0
+        return config.levelShiftAdoptMillis > 0 && state.episode != null && state.shift != null
+                && state.shift.samples > 0
                 && time - state.episode.getOnset().toEpochMilli() >= config.levelShiftAdoptMillis;
     }
 
     /**
      * Ends the open episode as a level shift at {@code time} (the caller has moved its baseline to
-     * {@link SeriesState#shiftLevel}); returns the closing version.
+     * {@link LevelTrack#level} of {@link SeriesState#shift}); returns the closing version.
      */
     public static Anomaly onLevelShift(SeriesState state, long time) {
         Anomaly end = Anomaly.newBuilder(state.episode)
                 .setVersion(state.episode.getVersion() + 1)
                 .setEnd(Instant.ofEpochMilli(time))
                 .build();
-        state.lastLevelShift = time;
         state.episode = null;
         state.normalStreak = 0;
         state.pendingCount = 0;
-        state.shiftSamples = 0;
+        state.shift.samples = 0;
         return end;
     }
 

@@ -72,8 +72,8 @@ public final class RobustBaselineDetector implements Serializable {
 
         if (Episodes.levelShiftDue(config, state, time)) {
             // The series stayed away for the adoption time: its new level becomes the baseline, the episode ends.
-            state.location = state.shiftLevel;
-            state.meanAbsDeviation = Math.max(state.meanAbsDeviation, state.shiftMad);
+            state.location = state.shift.level;
+            state.meanAbsDeviation = Math.max(state.meanAbsDeviation, state.shift.mad);
             Anomaly end = Episodes.onLevelShift(state, time);
             learn(state, value, scale(state), false);
             return end;

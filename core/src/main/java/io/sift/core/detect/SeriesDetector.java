@@ -95,7 +95,7 @@ public final class SeriesDetector implements Serializable {
             long time = point.getTime().toEpochMilli();
             if (Episodes.levelShiftDue(episodes, state, time)) {
                 // The series stayed away for the adoption time: the model's level moves to the episode's level.
-                metricModel.adoptLevel(time, state.shiftLevel, state.shiftMad);
+                metricModel.adoptLevel(time, state.shift.level, state.shift.mad);
                 metricModel.assess(time, point.getValue());
                 state.samples++;
                 state.lastSeen = time;

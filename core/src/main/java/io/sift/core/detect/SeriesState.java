@@ -30,15 +30,8 @@ public class SeriesState {
     /** Shortest interval seen between samples, in ms (0 until two samples): the step of gap filling. */
     public long intervalMillis;
 
-    /** Samples of the current (pending or open) episode tracked for a level shift; 0 when none. */
-    public long shiftSamples;
-    /** Exponentially weighted level of the current episode's samples: the new normal if it is a level shift. */
-    public double shiftLevel;
-    /** Mean absolute deviation of the current episode's samples around {@link #shiftLevel}. */
-    public double shiftMad;
-
-    /** Event time at which the latest level shift was adopted as the new normal (a change point); 0 = none. */
-    public long lastLevelShift;
+    /** The current anomalous run's level, tracked for a level shift; null until the series' first run. */
+    public LevelTrack shift;
 
     /**
      * The deviation from the baseline the series exceeds in about 5 % of its samples: a running quantile estimate
