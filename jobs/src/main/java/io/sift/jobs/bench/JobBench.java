@@ -16,6 +16,7 @@ import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.TopologyUpdate;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -359,19 +360,25 @@ public final class JobBench {
 
     /** The id of the newest checkpoint under the checkpoint directory ({@code <job>/chk-<id>}), or 0. */
     private static long highestCheckpoint(Path directory) {
-        try (Stream<Path> files = Files.walk(directory, 2)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("chk-"))
-                    .mapToLong(n -> Long.parseLong(n.substring(4))).max().orElse(0);
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+        // Flink deletes subsumed checkpoints while the walk runs; a walk that meets a deleted one is tried again.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (Stream<Path> files = Files.walk(directory, 2)) {
+                return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("chk-"))
+                        .mapToLong(n -> Long.parseLong(n.substring(4))).max().orElse(0);
+            } catch (IOException | UncheckedIOException e) {
+                sleep(20);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
+        return 0;
     }
 
     private static void deleteQuietly(Path directory) {
         try (Stream<Path> files = Files.walk(directory)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory; the OS cleans up what is left
+        } catch (IOException | UncheckedIOException ignored) {
+            // a temporary directory (perhaps still being cleaned by Flink); the OS cleans up what is left
         }
     }
 
