@@ -21,7 +21,9 @@ import java.util.TreeMap;
  *       update time of its first version), and again at each reopening (a REOPENED version: a recurrence under the
  *       same id notifies people as an opening does). Each detection is an episode; incidents below are episodes.</li>
  *   <li>A fault is <b>found</b> when an incident of its environment is detected within
- *       [start − {@link #BEFORE}, start + {@link #AFTER}]. The earliest such incident is the fault's match.</li>
+ *       [start − {@link #BEFORE}, start + {@link #AFTER}]. The earliest such incident is the fault's match (of
+ *       several detected at once, the one with the highest peak score, then the most anomalies, as it stood at start
+ *       + {@link #AFTER}).</li>
  *   <li><b>AS@k</b>: the root cause counts as named at rank k when one of the match's first k root-cause hints names
  *       one of the fault's root items (its service, pod or host), in the match's latest version at or before start +
  *       {@link #AFTER} (what a person looking then sees). A fault that was not found scores 0.</li>
@@ -118,7 +120,12 @@ public final class FaultScoring {
         IncidentStory match = stories.stream()
                 .filter(s -> Objects.equals(s.environment(), fault.environment()))
                 .filter(s -> !s.detectedAt().isBefore(from) && !s.detectedAt().isAfter(until))
-                .min(Comparator.comparing(IncidentStory::detectedAt).thenComparing(IncidentStory::id))
+                // Of incidents detected at the same instant, a person looks first at the most severe one; ids
+                // (derived from names) only break what is left, so renaming the estate does not change the match.
+                .min(Comparator.comparing(IncidentStory::detectedAt)
+                        .thenComparing(st -> -st.asOf(until).getPeakScore())
+                        .thenComparing(st -> -st.asOf(until).getAnomalyCount())
+                        .thenComparing(IncidentStory::id))
                 .orElse(null);
         if (match == null) {
             return new FaultResult(fault, null, 0, null, List.of());

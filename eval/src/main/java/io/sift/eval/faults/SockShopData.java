@@ -44,12 +44,17 @@ public final class SockShopData {
     }
 
     public static FaultDataSet read(Path folder) {
+        return read(folder, ENVIRONMENT);
+    }
+
+    /** The data set under another environment name (results must not depend on names). */
+    public static FaultDataSet read(Path folder, String environment) {
         List<SeriesTable> tables = new ArrayList<>();
         List<ScoredSpan> spans = new ArrayList<>();
         List<Fault> faults = new ArrayList<>();
         for (Path segment : List.of(folder.resolve("train"), folder.resolve("test/container-chaos"),
                 folder.resolve("test/node-chaos"))) {
-            List<SeriesTable> segmentTables = tables(segment);
+            List<SeriesTable> segmentTables = tables(segment, environment);
             long from = Long.MAX_VALUE;
             long until = Long.MIN_VALUE;
             for (SeriesTable table : segmentTables) {
@@ -61,12 +66,12 @@ public final class SockShopData {
                 from += WARM_UP.toMillis();
             }
             // The last row's minute is data too.
-            spans.add(new ScoredSpan(ENVIRONMENT, Instant.ofEpochMilli(from),
+            spans.add(new ScoredSpan(environment, Instant.ofEpochMilli(from),
                     Instant.ofEpochMilli(until + Duration.ofMinutes(1).toMillis())));
             try (Stream<Path> files = Files.list(segment)) {
                 for (Path list : files.filter(f -> f.getFileName().toString().endsWith("-chaos-info.csv")).sorted()
                         .toList()) {
-                    faults.addAll(faults(list));
+                    faults.addAll(faults(list, environment));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + segment, e);
@@ -75,11 +80,11 @@ public final class SockShopData {
         return new FaultDataSet("sockshop", new PointSequence(tables), List.of(), List.of(), faults, spans);
     }
 
-    private static List<SeriesTable> tables(Path segment) {
+    private static List<SeriesTable> tables(Path segment, String environment) {
         try (Stream<Path> files = Files.list(segment)) {
             List<SeriesTable> tables = new ArrayList<>();
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("metric-")).sorted().toList()) {
-                tables.add(table(file));
+                tables.add(table(file, environment));
             }
             return tables;
         } catch (IOException e) {
@@ -87,17 +92,17 @@ public final class SockShopData {
         }
     }
 
-    static SeriesTable table(Path file) {
+    static SeriesTable table(Path file, String environment) {
         String name = file.getFileName().toString();
         name = name.substring("metric-".length(), name.length() - ".csv".length());
         Resource resource;
         if (name.startsWith("pod-")) {
             String pod = name.substring("pod-".length());
-            resource = new Resource(KubernetesNames.workloadOf(pod), null, pod, ENVIRONMENT);
+            resource = new Resource(KubernetesNames.workloadOf(pod), null, pod, environment);
         } else if (name.startsWith("node-")) {
             String instance = name.substring("node-".length());
             String address = instance.contains(":") ? instance.substring(0, instance.indexOf(':')) : instance;
-            resource = new Resource(address, address, instance, ENVIRONMENT);
+            resource = new Resource(address, address, instance, environment);
         } else {
             throw new IllegalArgumentException(file + ": expected metric-pod-*.csv or metric-node-*.csv");
         }
@@ -163,7 +168,7 @@ public final class SockShopData {
         return "1";
     }
 
-    private static List<Fault> faults(Path list) {
+    private static List<Fault> faults(Path list, String environment) {
         List<String> lines;
         try {
             lines = Files.readAllLines(list);
@@ -191,11 +196,11 @@ public final class SockShopData {
             String id = prefix + "-" + r;
             String address = NODE_ADDRESSES.get(victim);
             if (address != null) {
-                faults.add(new Fault(id, ENVIRONMENT, at, length, cells[type], "node", address,
+                faults.add(new Fault(id, environment, at, length, cells[type], "node", address,
                         Set.of(address, victim)));
             } else {
                 String service = KubernetesNames.workloadOf(victim);
-                faults.add(new Fault(id, ENVIRONMENT, at, length, cells[type], "pod", service,
+                faults.add(new Fault(id, environment, at, length, cells[type], "pod", service,
                         Set.of(service, victim)));
             }
         }
