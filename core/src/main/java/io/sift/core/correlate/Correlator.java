@@ -418,11 +418,14 @@ public final class Correlator implements Serializable {
     }
 
     /**
-     * Whether an anomaly had been going on for longer than the standing limit when another started: a level that
-     * stays off for hours is a condition of the estate, not the fault of whatever happens next on or near its item.
+     * Whether an anomaly had gone on for longer than the standing limit (until another started, or until it ended): a
+     * level that stays off for hours is a condition of the estate, not the fault of whatever happens next on or near
+     * its item.
      */
     private boolean standing(AnomalyEntry entry, long onset) {
-        return config.standingAfterMillis > 0 && entry.ongoing() && onset - entry.onset > config.standingAfterMillis;
+        // How long it lasted, not whether it still lasts: an episode ended by level-shift adoption was standing too.
+        long lasted = (entry.ongoing() ? onset : entry.activeUntil()) - entry.onset;
+        return config.standingAfterMillis > 0 && lasted > config.standingAfterMillis;
     }
 
     /**

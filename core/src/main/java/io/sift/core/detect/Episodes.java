@@ -26,7 +26,7 @@ public final class Episodes {
      * {@link #onNormal} for the same sample): a first anomalous sample starts afresh, later samples of a pending or
      * open episode, anomalous or not, are learnt.
      */
-    public static void trackLevel(SeriesState state, double value, boolean anomalous) {
+    public static void trackLevel(SeriesState state, double value, boolean anomalous, long time) {
         LevelTrack track = state.shift;
         if (state.episode == null && state.pendingCount == 0) {
             if (!anomalous) {
@@ -44,6 +44,7 @@ public final class Episodes {
         if (track.samples == 1) {
             track.level = value;
             track.mad = 0.0;
+            track.since = time;
             return;
         }
         double rate = Math.max(SHIFT_RATE, 1.0 / track.samples);
@@ -52,11 +53,18 @@ public final class Episodes {
         track.mad += rate * (Math.abs(residual) - track.mad);
     }
 
-    /** Whether the open episode has lasted the level-shift adoption time at {@code time}. */
+    /**
+     * Whether the open episode has lasted the level-shift adoption time at {@code time}, tracked all along (a run
+     * restored from state written before runs were tracked counts from when tracking began) and still away from the
+     * old level (its latest sample was anomalous: an episode in its closing quiet samples has come back).
+     */
     public static boolean levelShiftDue(BaselineConfig config, SeriesState state, long time) {
-        return config.levelShiftAdoptMillis > 0 && state.episode != null && state.shift != null
-                && state.shift.samples > 0
-                && time - state.episode.getOnset().toEpochMilli() >= config.levelShiftAdoptMillis;
+        if (config.levelShiftAdoptMillis <= 0 || state.episode == null || state.shift == null
+                || state.shift.samples <= 1 || state.normalStreak > 0) {
+            return false;
+        }
+        long from = Math.max(state.episode.getOnset().toEpochMilli(), state.shift.since);
+        return time - from >= config.levelShiftAdoptMillis;
     }
 
     /**

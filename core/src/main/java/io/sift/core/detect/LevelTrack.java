@@ -12,6 +12,8 @@ public class LevelTrack {
     public double level;
     /** Mean absolute deviation of the run's samples around {@link #level}. */
     public double mad;
+    /** Event time of the run's first tracked sample. */
+    public long since;
 
     public LevelTrack() {}
 }

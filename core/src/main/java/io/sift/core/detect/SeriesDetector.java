@@ -105,7 +105,7 @@ public final class SeriesDetector implements Serializable {
                 state.samples++;
                 state.lastSeen = time;
                 boolean anomalous = a.score() >= model.alertScore;
-                Episodes.trackLevel(state, point.getValue(), anomalous);
+                Episodes.trackLevel(state, point.getValue(), anomalous, point.getTime().toEpochMilli());
                 anomaly = anomalous
                         ? Episodes.onAnomalous(episodes, state, seriesKey, point, a.detector(), a.score(),
                                 a.expected(), a.lower(), a.upper(), metricModel.lastSigmas())

@@ -135,6 +135,17 @@ class CorrelatorTest {
     }
 
     @Test
+    void anAnomalyEndedByLevelShiftAdoptionAfterAnHourStillDrawsNothingNew() {
+        // orders-db was off for 70 minutes, then adopted as its new level (the anomaly ends at minute 70).
+        List<Incident> first = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("orders-db", 0, 70, 70L, 2, 95));
+        // Five minutes later its CPU jumps: within the gap, but the ended anomaly was a standing condition.
+        List<Incident> later = feed(other("orders-db", "cpu", 75));
+        assertEquals(1, later.size());
+        assertNotEquals(first.get(0).getId(), later.get(0).getId(), "a new incident: " + later);
+        assertEquals(IncidentChange.OPENED, later.get(0).getChange());
+    }
+
+    @Test
     void unrelatedItemsOpenSeparateIncidents() {
         List<Incident> out = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("catalog", 1, 1, null, 1, 80));
         assertEquals(2, out.stream().map(Incident::getId).distinct().count());

@@ -89,6 +89,30 @@ class LevelShiftTest {
     }
 
     @Test
+    void stateRestoredMidEpisodeWithoutATrackedLevelAdoptsOnlyAfterTrackingForTheAdoptionTime() {
+        SeriesDetector detector = robust(Duration.ofHours(1));
+        SeriesState state = new SeriesState();
+        double[] values = step();
+        List<Anomaly> out = new ArrayList<>();
+        for (int i = 0; i < BEFORE + 30; i++) {
+            detector.onSample(state, null, KEY, point(i, values[i]), out::add);
+        }
+        assertNotNull(state.episode, "the step's episode is open half an hour in");
+        // State written before runs were tracked: an open episode and no tracked level.
+        state.shift = null;
+        int adoptedAt = -1;
+        for (int i = BEFORE + 30; i < values.length && adoptedAt < 0; i++) {
+            int before = out.size();
+            detector.onSample(state, null, KEY, point(i, values[i]), out::add);
+            if (out.size() > before && out.get(out.size() - 1).getEnd() != null) {
+                adoptedAt = i;
+            }
+        }
+        assertTrue(adoptedAt >= BEFORE + 30 + 60, "adopted an hour after tracking began, not at once: " + adoptedAt);
+        assertEquals(70.0, state.location, 1.0, "at the tracked level, not one sample's");
+    }
+
+    @Test
     void aShortFaultIsNotALevelShift() {
         double[] values = step();
         for (int i = BEFORE + 20; i < values.length; i++) {
