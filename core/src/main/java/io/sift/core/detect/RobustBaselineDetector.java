@@ -30,13 +30,14 @@ public final class RobustBaselineDetector implements Serializable {
      */
     private static final double HABIT_QUANTILE = 0.95;
     /**
-     * Relative step of the envelope per minute of event time beyond it (it doubles in about 70 minutes of a
-     * deviation above it, 140 during an episode); within it, it shrinks by the quantile-balanced share (1 % × 5/95
-     * a minute, halving in about 22 hours).
+     * Relative step of the envelope on a sample beyond it (it doubles in about 70 samples of a deviation above it,
+     * 140 during an episode); on a sample within, it shrinks by the quantile-balanced share (1 % × 5/95, halving in
+     * about 1,300 samples). Per sample, so at a fast scrape (seconds) a sustained fault can become a habit within
+     * the adoption hour and end early; steps per unit of event time would be the better measure (tried: it kept the
+     * bench replay's 10 s faults anomalous for far longer and cost the detector stage a quarter of its speed, so it
+     * needs its own look).
      */
     private static final double HABIT_STEP = 0.01;
-    /** A gap between samples counts at most this many minutes in one step of the envelope. */
-    private static final double HABIT_MAX_STEP_MINUTES = 5;
     /**
      * A deviation is beyond the habit when it exceeds the envelope by this factor: the running estimate hovers just
      * below a level the series keeps returning to, and a fault worth a page is well beyond its habits.
@@ -65,7 +66,6 @@ public final class RobustBaselineDetector implements Serializable {
         if (state.samples > 0 && time <= state.lastSeen) {
             return null;
         }
-        long sinceLast = state.samples > 0 ? time - state.lastSeen : 0;
         state.lastSeen = time;
 
         if (state.samples < config.warmUpSamples) {
@@ -92,7 +92,7 @@ public final class RobustBaselineDetector implements Serializable {
                 && Math.abs(deviation) > HABIT_MARGIN * state.habitDeviation
                 && config.direction.allows(deviation);
 
-        learnHabit(state, Math.abs(deviation), sinceLast);
+        learnHabit(state, Math.abs(deviation));
         Episodes.trackLevel(state, value, anomalous, time);
         learn(state, value, scale, anomalous);
 
@@ -119,25 +119,18 @@ public final class RobustBaselineDetector implements Serializable {
     }
 
     /**
-     * The habit envelope, a running estimate of a high quantile of the absolute deviation over event time (a
-     * stochastic-approximation step relative to itself, or to the excess while it is still small). Steps are sized
-     * by the time since the previous sample ({@link #HABIT_STEP} per minute, a gap counting at most
-     * {@link #HABIT_MAX_STEP_MINUTES}), so a series sampled every second learns no faster per minute than one
-     * sampled every minute: a sustained fault stays anomalous for hours whatever the scrape interval.
+     * The habit envelope, a running estimate of a high quantile of the absolute deviation (a stochastic-approximation
+     * step relative to itself, or to the excess while it is still small), one step per sample.
      */
-    private static void learnHabit(SeriesState state, double absDeviation, long sinceLastMillis) {
-        double minutes = Math.min(sinceLastMillis / 60_000.0, HABIT_MAX_STEP_MINUTES);
-        if (minutes <= 0) {
-            return;
-        }
+    private static void learnHabit(SeriesState state, double absDeviation) {
         if (absDeviation > state.habitDeviation) {
             // An open episode teaches at half the rate: a run the series repeats daily still becomes a habit, a
             // lasting fault or shift (ended by level-shift adoption within the hour) leaves less of a mark.
-            double rate = (state.episode == null ? HABIT_STEP : HABIT_STEP * HABIT_EPISODE_WEIGHT) * minutes;
+            double rate = state.episode == null ? HABIT_STEP : HABIT_STEP * HABIT_EPISODE_WEIGHT;
             double step = rate * Math.max(state.habitDeviation, absDeviation - state.habitDeviation);
             state.habitDeviation = Math.min(absDeviation, state.habitDeviation + step);
         } else {
-            state.habitDeviation *= Math.pow(1.0 - HABIT_STEP * (1.0 - HABIT_QUANTILE) / HABIT_QUANTILE, minutes);
+            state.habitDeviation *= 1.0 - HABIT_STEP * (1.0 - HABIT_QUANTILE) / HABIT_QUANTILE;
         }
     }
 
@@ -163,7 +156,12 @@ public final class RobustBaselineDetector implements Serializable {
 
     private Anomaly onAnomalous(SeriesState state, String seriesKey, MetricPoint point, double expected,
             double scale, double sigmas) {
-        return Episodes.onAnomalous(config, state, seriesKey, point, NAME, score(sigmas, config.threshold), expected,
+        Anomaly open = state.episode;
+        // The score rises with |sigmas|: a sample no further out than the episode's last version cannot raise its
+        // score by the rescore step, so its score (a pow() per sample of a long episode) is not needed.
+        double score = open != null && Math.abs(sigmas) <= Math.abs(open.getDeviation()) ? open.getScore()
+                : score(sigmas, config.threshold);
+        return Episodes.onAnomalous(config, state, seriesKey, point, NAME, score, expected,
                 expected - config.threshold * scale, expected + config.threshold * scale, sigmas);
     }
 
