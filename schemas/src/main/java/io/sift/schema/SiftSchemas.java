@@ -24,7 +24,7 @@ public final class SiftSchemas {
     /** Top-level record schemas, in the order their files must be parsed (named types used later come first). */
     public static final List<String> FILES = List.of(
             "Resource", "Anomaly", "MetricPoint", "LogRecord", "ChangeEvent", "TopologyUpdate", "Incident",
-            "DeadLetter", "SloStatus", "ServiceHealth", "Problem", "ItsmUpdate");
+            "DeadLetter", "SloStatus", "ServiceHealth", "Problem", "ItsmUpdate", "Alert");
 
     private static final Map<String, Map<String, Schema>> RELEASED = loadReleased();
 

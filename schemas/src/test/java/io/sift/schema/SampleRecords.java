@@ -49,30 +49,38 @@ final class SampleRecords {
         ItsmUpdate feedback = ItsmUpdate.newBuilder().setIncidentId("inc-1").setEnvironment("prod")
                 .setAction(ItsmAction.RESOLVED).setTime(T0.plusSeconds(600)).setTicket("INC0012345")
                 .setAssignee("dba-oncall").setNote("restarted the primary").setSource("servicenow").build();
-        return Map.of(
-                "Problem", problem,
-                "ItsmUpdate", feedback,
-                "MetricPoint", MetricPoint.newBuilder().setTime(T0).setName("http.server.request.duration.p95")
+        Alert alert = Alert.newBuilder().setSource("alertmanager").setSourceId(null).setFingerprint("3f1c2a9b8d7e6f50")
+                .setStatus(AlertStatus.FIRING).setSeverity(AlertSeverity.CRITICAL).setRawSeverity("critical")
+                .setName("OrdersDbLatencyHigh").setResource(resource()).setStartsAt(T0).setEndsAt(null).setTime(T0)
+                .setSummary("orders-db p95 latency above 250 ms")
+                .setGeneratorUrl("http://prometheus:9090/graph?g0.expr=orders_db_latency")
+                .setLabels(Map.of("alertname", "OrdersDbLatencyHigh", "severity", "critical"))
+                .setAnnotations(Map.of("summary", "orders-db p95 latency above 250 ms")).build();
+        return Map.ofEntries(
+                Map.entry("Alert", alert),
+                Map.entry("Problem", problem),
+                Map.entry("ItsmUpdate", feedback),
+                Map.entry("MetricPoint", MetricPoint.newBuilder().setTime(T0).setName("http.server.request.duration.p95")
                         .setValue(123.4).setUnit("ms").setKind(MetricKind.HISTOGRAM_SUMMARY).setResource(resource())
-                        .setLabels(Map.of("route", "/orders")).build(),
-                "LogRecord", LogRecord.newBuilder().setTime(T0).setSeverityNumber(17).setSeverityText("ERROR")
+                        .setLabels(Map.of("route", "/orders")).build()),
+                Map.entry("LogRecord", LogRecord.newBuilder().setTime(T0).setSeverityNumber(17).setSeverityText("ERROR")
                         .setBody("Timeout after 5000 ms calling orders-db").setResource(resource())
                         .setAttributes(Map.of("logger", "OrdersClient")).setTraceId("4bf92f3577b34da6a3ce929d0e0e4736")
-                        .setSpanId("00f067aa0ba902b7").build(),
-                "ChangeEvent", ChangeEvent.newBuilder().setId("chg-1").setTime(T0).setType(ChangeType.DEPLOY)
+                        .setSpanId("00f067aa0ba902b7").build()),
+                Map.entry("ChangeEvent", ChangeEvent.newBuilder().setId("chg-1").setTime(T0).setType(ChangeType.DEPLOY)
                         .setConfigurationItem("orders-db").setEnvironment("prod").setAuthor("pipeline")
                         .setSummary("deploy orders-db 1.8.2").setChangeRequest("CHG0012345")
-                        .setAttributes(Map.of("version", "1.8.2")).build(),
-                "TopologyUpdate", TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                        .setAttributes(Map.of("version", "1.8.2")).build()),
+                Map.entry("TopologyUpdate", TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
                         .setItem(ConfigurationItem.newBuilder().setId("orders-db").setType(ItemType.DATABASE)
                                 .setName("Orders database").setCriticality(Criticality.HIGH).setEnvironment("prod")
                                 .setAttributes(Map.of("team", "data")).build())
-                        .setEdge(null).build(),
-                "Anomaly", anomaly,
-                "Incident", incident,
-                "DeadLetter", DeadLetter.newBuilder().setTime(T0).setStage("decode").setErrorKind("MALFORMED_AVRO")
+                        .setEdge(null).build()),
+                Map.entry("Anomaly", anomaly),
+                Map.entry("Incident", incident),
+                Map.entry("DeadLetter", DeadLetter.newBuilder().setTime(T0).setStage("decode").setErrorKind("MALFORMED_AVRO")
                         .setMessage("bad header").setSourceTopic("sift.metrics").setSourcePartition(1)
                         .setSourceOffset(42L).setKey(null).setPayload(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))
-                        .setRecordId(null).build());
+                        .setRecordId(null).build()));
     }
 }

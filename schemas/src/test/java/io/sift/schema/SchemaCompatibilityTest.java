@@ -42,7 +42,7 @@ class SchemaCompatibilityTest {
         // Single-object encoding identifies a schema by its parsing-form fingerprint: stale generated code shows here.
         for (Class<?> generated : new Class<?>[] {Incident.class, MetricPoint.class, LogRecord.class, Anomaly.class,
                 ChangeEvent.class, TopologyUpdate.class, DeadLetter.class, SloStatus.class, ServiceHealth.class,
-                Problem.class, ItsmUpdate.class}) {
+                Problem.class, ItsmUpdate.class, Alert.class}) {
             Schema fromClass = SpecificData.get().getSchema(generated);
             assertEquals(SchemaNormalization.parsingFingerprint64(SiftSchemas.current(fromClass.getName())),
                     SchemaNormalization.parsingFingerprint64(fromClass), generated.getSimpleName());
