@@ -214,6 +214,11 @@ public final class SiftOptions {
             .withDescription("An anomaly ongoing for longer than this is a standing condition: it keeps its incident"
                     + " open but no longer draws later anomalies (of its item or linked items) into it, so a fault"
                     + " hours into a long-running condition opens an incident of its own; zero: no limit.");
+    public static final ConfigOption<Boolean> CORRELATE_OPEN_ON_HARMLESS =
+            ConfigOptions.key("sift.correlate.open-on-harmless").booleanType().defaultValue(false)
+            .withDescription("Whether an anomaly that is harmless by its metric's meaning (a usage, latency or error"
+                    + " count falling; availability or free capacity rising) may open an incident by itself; by"
+                    + " default it only joins incidents already open.");
     public static final ConfigOption<Duration> CORRELATE_ONSET_TOLERANCE =
             ConfigOptions.key("sift.correlate.onset-tolerance").durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("A cause may be detected up to this long after its effects (sampling phases, log"

@@ -107,6 +107,7 @@ public final class SiftSettings implements Serializable {
                 .onsetTolerance(configuration.get(SiftOptions.CORRELATE_ONSET_TOLERANCE))
                 .mergeWindow(configuration.get(SiftOptions.CORRELATE_MERGE_WINDOW))
                 .standingAfter(configuration.get(SiftOptions.CORRELATE_STANDING_AFTER))
+                .openOnHarmless(configuration.get(SiftOptions.CORRELATE_OPEN_ON_HARMLESS))
                 .maxAnomalyRefs(configuration.get(SiftOptions.CORRELATE_MAX_ANOMALY_REFS))
                 .maxHints(configuration.get(SiftOptions.CORRELATE_MAX_HINTS))
                 .flapCount(configuration.get(SiftOptions.CORRELATE_FLAP_COUNT))

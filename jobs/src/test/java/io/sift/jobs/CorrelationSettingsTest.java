@@ -20,7 +20,8 @@ class CorrelationSettingsTest {
             SiftOptions.CHANGE_LOOKBACK, SiftOptions.CORRELATE_LINK_GAP, SiftOptions.CORRELATE_ONSET_TOLERANCE,
             SiftOptions.CORRELATE_MERGE_WINDOW, SiftOptions.CORRELATE_MAX_ANOMALY_REFS, SiftOptions.CORRELATE_MAX_HINTS,
             SiftOptions.CORRELATE_FLAP_COUNT, SiftOptions.CORRELATE_FLAP_WINDOW, SiftOptions.CORRELATE_FLAP_QUIET,
-            SiftOptions.CORRELATE_GROUP_BY, SiftOptions.CORRELATE_RULES);
+            SiftOptions.CORRELATE_GROUP_BY, SiftOptions.CORRELATE_RULES, SiftOptions.CORRELATE_STANDING_AFTER,
+            SiftOptions.CORRELATE_OPEN_ON_HARMLESS);
 
     @Test
     void theDefaultsAreTheCorrelatorsOwn() {
@@ -38,6 +39,8 @@ class CorrelationSettingsTest {
         assertEquals(own.maxAnomalyRefs, fromOptions.maxAnomalyRefs);
         assertEquals(own.maxHints, fromOptions.maxHints);
         assertEquals(own.flapCount, fromOptions.flapCount);
+        assertEquals(own.standingAfterMillis, fromOptions.standingAfterMillis);
+        assertEquals(own.openOnHarmless, fromOptions.openOnHarmless);
         assertEquals(own.flapWindowMillis, fromOptions.flapWindowMillis);
         assertEquals(own.flapQuietMillis, fromOptions.flapQuietMillis);
         assertTrue(fromOptions.grouping.isEmpty(), "no grouping rules unless configured");
@@ -61,6 +64,7 @@ class CorrelationSettingsTest {
                 Map.entry("sift.correlate.quiet-period", "5 min"),
                 Map.entry("sift.correlate.flap-quiet-period", "20 min"),
                 Map.entry("sift.correlate.group-by", "cluster"),
+                Map.entry("sift.correlate.open-on-harmless", "true"),
                 Map.entry("sift.correlate.rules", "db: match=metric:db.* group-by=host window=3m")));
         CorrelationConfig config = new SiftSettings(conf).correlation;
         assertEquals(45_000, config.linkGapMillis);
@@ -71,6 +75,7 @@ class CorrelationSettingsTest {
         assertEquals(4, config.flapCount);
         assertEquals(Duration.ofHours(2).toMillis(), config.flapWindowMillis);
         assertEquals(Duration.ofMinutes(20).toMillis(), config.flapQuietMillis);
+        assertTrue(config.openOnHarmless);
         assertEquals(2, config.grouping.rules().size());
         assertEquals("group-by", config.grouping.rules().get(0).name);
         assertEquals(List.of("host"), config.grouping.rules().get(1).groupBy);

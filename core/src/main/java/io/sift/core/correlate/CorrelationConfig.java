@@ -48,6 +48,12 @@ public final class CorrelationConfig implements Serializable {
      * incident of its own. Zero: ongoing anomalies draw in later ones however old they are.
      */
     public final long standingAfterMillis;
+    /**
+     * Whether an anomaly that is harmless by its metric's meaning (usage or latency falling, free capacity rising:
+     * see {@code MetricMeaning}) may open an incident by itself. By default it only joins open incidents: a disk whose
+     * usage drops after log rotation is no page.
+     */
+    public final boolean openOnHarmless;
     /** User rules that group anomalies sharing attribute values (as Alertmanager's group_by); none by default. */
     public final GroupingRules grouping;
 
@@ -68,6 +74,7 @@ public final class CorrelationConfig implements Serializable {
         this.flapQuietMillis = b.flapQuiet != null ? b.flapQuiet.toMillis() : 3 * b.quiet.toMillis();
         this.grouping = b.grouping;
         this.standingAfterMillis = b.standingAfter.toMillis();
+        this.openOnHarmless = b.openOnHarmless;
     }
 
     public static CorrelationConfig defaults() {
@@ -88,7 +95,7 @@ public final class CorrelationConfig implements Serializable {
                 .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
                 .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
                 .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping)
-                .standingAfter(Duration.ofMillis(standingAfterMillis));
+                .standingAfter(Duration.ofMillis(standingAfterMillis)).openOnHarmless(openOnHarmless);
     }
 
     /** Builder with validation that says what to change. */
@@ -109,6 +116,7 @@ public final class CorrelationConfig implements Serializable {
         private Duration flapQuiet;
         private GroupingRules grouping = GroupingRules.none();
         private Duration standingAfter = Duration.ofHours(1);
+        private boolean openOnHarmless = false;
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -126,6 +134,7 @@ public final class CorrelationConfig implements Serializable {
         public Builder flapQuiet(Duration v) { this.flapQuiet = v; return this; }
         public Builder grouping(GroupingRules v) { this.grouping = v; return this; }
         public Builder standingAfter(Duration v) { this.standingAfter = v; return this; }
+        public Builder openOnHarmless(boolean v) { this.openOnHarmless = v; return this; }
 
         public CorrelationConfig build() {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),

@@ -1,6 +1,7 @@
 package io.sift.core.correlate;
 
 import io.sift.core.detect.SeriesKeys;
+import io.sift.core.rank.MetricMeaning;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.core.util.StableIds;
 import io.sift.core.validate.ErrorKinds;
@@ -45,6 +46,8 @@ import java.util.TreeSet;
  * <li><b>Merging:</b> an anomaly linked to several open incidents merges those whose linked onsets are within the
  * merge window of its own into the oldest (its id survives; the others emit a MERGED version pointing to it); when
  * none or only one is that close, it joins the most closely linked one.
+ * <li><b>Harmless anomalies</b> (by the metric's meaning: a usage or latency falling, free capacity rising) join open
+ * incidents but open or reopen none ({@link CorrelationConfig#openOnHarmless}).
  * <li><b>Dedup:</b> versions of a known anomaly only update the incident (counts, last seen, peak); a new episode of
  * an item's series joins the incident holding that item. The incident's fingerprint (environment and opening series,
  * without onset, or the opening anomaly's first group key) is its dedup key across recurrences.
@@ -161,6 +164,15 @@ public final class Correlator implements Serializable {
             }
         }
 
+        if (!config.openOnHarmless && MetricMeaning.isHarmless(anomaly.getMetric(),
+                anomaly.getDirection() == Direction.UP)) {
+            // Harmless by its meaning (usage falling, free space rising): it may add to trouble already open, but
+            // never opens or reopens an incident of its own.
+            related.removeIf(incident -> incident.resolved);
+            if (related.isEmpty()) {
+                return out;
+            }
+        }
         if (related.isEmpty()) {
             IncidentState incident = new IncidentState();
             incident.environment = environmentOf(anomaly);

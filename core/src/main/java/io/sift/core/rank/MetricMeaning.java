@@ -11,7 +11,7 @@ import java.util.Set;
  * saturation only hurt by rising; availability, success and hit ratios only by falling. A deviation the other way
  * is no evidence of a fault at the item. Metrics of unknown meaning count in either direction.
  */
-final class MetricMeaning {
+public final class MetricMeaning {
 
     enum Kind { TRAFFIC, HARMFUL_UP, HARMFUL_DOWN, UNKNOWN }
 
@@ -68,6 +68,19 @@ final class MetricMeaning {
             return Kind.TRAFFIC;
         }
         return Kind.UNKNOWN;
+    }
+
+    /**
+     * Whether a deviation of this metric in this direction is harmless by the metric's meaning: a resource's usage,
+     * a latency or an error count falling, an availability or free capacity rising. Traffic either way and metrics
+     * of unknown meaning are never harmless (a drop in traffic is a symptom even when not a cause).
+     */
+    public static boolean isHarmless(String metric, boolean up) {
+        return switch (of(metric)) {
+            case HARMFUL_UP -> !up;
+            case HARMFUL_DOWN -> up;
+            case TRAFFIC, UNKNOWN -> false;
+        };
     }
 
     /** Whether a deviation of this metric in this direction is evidence of a fault at the item itself. */

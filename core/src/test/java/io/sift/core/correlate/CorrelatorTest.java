@@ -146,6 +146,36 @@ class CorrelatorTest {
     }
 
     @Test
+    void aHarmlessAnomalyJoinsOpenTroubleButOpensNothing() {
+        // Disk usage falling (log rotation) on orders-db: harmless by its meaning, no incident.
+        Anomaly freed = other("orders-db", "container_fs_usage_bytes", 0);
+        freed.setDirection(Direction.DOWN);
+        assertEquals(List.of(), feed(freed), "a falling usage opens nothing");
+        // Its later versions open nothing either.
+        Anomaly freedAgain = Anomaly.newBuilder(freed).setVersion(2).setTime(T0.plusMillis(3 * MIN)).build();
+        assertEquals(List.of(), feed(freedAgain));
+
+        // Latency rising opens an incident; the same item's memory falling then joins it.
+        List<Incident> trouble = feed(anomaly("orders-db", 5, 5, null, 1, 95));
+        assertEquals(1, trouble.size());
+        Anomaly memoryDown = other("orders-db", "memory_usage", 6);
+        memoryDown.setDirection(Direction.DOWN);
+        List<Incident> joined = feed(memoryDown);
+        assertEquals(1, joined.size());
+        assertEquals(trouble.get(0).getId(), joined.get(0).getId());
+        assertEquals(2, joined.get(0).getAnomalyCount());
+
+        // A falling traffic rate is a symptom, not harmless: it opens an incident of its own on another branch.
+        Anomaly trafficDown = other("catalog", "requests", 7);
+        trafficDown.setDirection(Direction.DOWN);
+        assertEquals(1, feed(trafficDown).size());
+
+        // Opt-in: with open-on-harmless, the falling usage opens its own incident.
+        Correlator permissive = new Correlator(CorrelationConfig.builder().openOnHarmless(true).build());
+        assertEquals(1, permissive.onAnomaly(new CorrelationState(), freed, topology).size());
+    }
+
+    @Test
     void unrelatedItemsOpenSeparateIncidents() {
         List<Incident> out = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("catalog", 1, 1, null, 1, 80));
         assertEquals(2, out.stream().map(Incident::getId).distinct().count());
