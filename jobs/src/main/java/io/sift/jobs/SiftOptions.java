@@ -219,6 +219,11 @@ public final class SiftOptions {
             .withDescription("Whether an anomaly that is harmless by its metric's meaning (a usage, latency or error"
                     + " count falling; availability or free capacity rising) may open an incident by itself; by"
                     + " default it only joins incidents already open.");
+    public static final ConfigOption<Duration> CORRELATE_CO_ONSET =
+            ConfigOptions.key("sift.correlate.co-onset").durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("Items the topology does not place (no known dependency or dependent, e.g. without a call"
+                    + " graph) are grouped when an anomaly starts within this time of an incident's opening; zero:"
+                    + " never by onset alone.");
     public static final ConfigOption<Duration> CORRELATE_ONSET_TOLERANCE =
             ConfigOptions.key("sift.correlate.onset-tolerance").durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("A cause may be detected up to this long after its effects (sampling phases, log"

@@ -108,6 +108,7 @@ public final class SiftSettings implements Serializable {
                 .mergeWindow(configuration.get(SiftOptions.CORRELATE_MERGE_WINDOW))
                 .standingAfter(configuration.get(SiftOptions.CORRELATE_STANDING_AFTER))
                 .openOnHarmless(configuration.get(SiftOptions.CORRELATE_OPEN_ON_HARMLESS))
+                .coOnset(configuration.get(SiftOptions.CORRELATE_CO_ONSET))
                 .maxAnomalyRefs(configuration.get(SiftOptions.CORRELATE_MAX_ANOMALY_REFS))
                 .maxHints(configuration.get(SiftOptions.CORRELATE_MAX_HINTS))
                 .flapCount(configuration.get(SiftOptions.CORRELATE_FLAP_COUNT))
@@ -132,6 +133,7 @@ public final class SiftSettings implements Serializable {
             Map.entry("onsetTolerance", SiftOptions.CORRELATE_ONSET_TOLERANCE),
             Map.entry("mergeWindow", SiftOptions.CORRELATE_MERGE_WINDOW),
             Map.entry("standingAfter", SiftOptions.CORRELATE_STANDING_AFTER),
+            Map.entry("coOnset", SiftOptions.CORRELATE_CO_ONSET),
             Map.entry("maxHops", SiftOptions.CORRELATE_MAX_HOPS),
             Map.entry("quiet", SiftOptions.CORRELATE_QUIET),
             Map.entry("reopen", SiftOptions.CORRELATE_REOPEN),

@@ -21,7 +21,7 @@ class CorrelationSettingsTest {
             SiftOptions.CORRELATE_MERGE_WINDOW, SiftOptions.CORRELATE_MAX_ANOMALY_REFS, SiftOptions.CORRELATE_MAX_HINTS,
             SiftOptions.CORRELATE_FLAP_COUNT, SiftOptions.CORRELATE_FLAP_WINDOW, SiftOptions.CORRELATE_FLAP_QUIET,
             SiftOptions.CORRELATE_GROUP_BY, SiftOptions.CORRELATE_RULES, SiftOptions.CORRELATE_STANDING_AFTER,
-            SiftOptions.CORRELATE_OPEN_ON_HARMLESS);
+            SiftOptions.CORRELATE_OPEN_ON_HARMLESS, SiftOptions.CORRELATE_CO_ONSET);
 
     @Test
     void theDefaultsAreTheCorrelatorsOwn() {
@@ -41,6 +41,7 @@ class CorrelationSettingsTest {
         assertEquals(own.flapCount, fromOptions.flapCount);
         assertEquals(own.standingAfterMillis, fromOptions.standingAfterMillis);
         assertEquals(own.openOnHarmless, fromOptions.openOnHarmless);
+        assertEquals(own.coOnsetMillis, fromOptions.coOnsetMillis);
         assertEquals(own.flapWindowMillis, fromOptions.flapWindowMillis);
         assertEquals(own.flapQuietMillis, fromOptions.flapQuietMillis);
         assertTrue(fromOptions.grouping.isEmpty(), "no grouping rules unless configured");
@@ -65,6 +66,7 @@ class CorrelationSettingsTest {
                 Map.entry("sift.correlate.flap-quiet-period", "20 min"),
                 Map.entry("sift.correlate.group-by", "cluster"),
                 Map.entry("sift.correlate.open-on-harmless", "true"),
+                Map.entry("sift.correlate.co-onset", "2 min"),
                 Map.entry("sift.correlate.rules", "db: match=metric:db.* group-by=host window=3m")));
         CorrelationConfig config = new SiftSettings(conf).correlation;
         assertEquals(45_000, config.linkGapMillis);
@@ -76,6 +78,7 @@ class CorrelationSettingsTest {
         assertEquals(Duration.ofHours(2).toMillis(), config.flapWindowMillis);
         assertEquals(Duration.ofMinutes(20).toMillis(), config.flapQuietMillis);
         assertTrue(config.openOnHarmless);
+        assertEquals(120_000, config.coOnsetMillis);
         assertEquals(2, config.grouping.rules().size());
         assertEquals("group-by", config.grouping.rules().get(0).name);
         assertEquals(List.of("host"), config.grouping.rules().get(1).groupBy);

@@ -54,6 +54,11 @@ public final class CorrelationConfig implements Serializable {
      * usage drops after log rotation is no page.
      */
     public final boolean openOnHarmless;
+    /**
+     * Items the topology does not place (no known dependency or dependent) are grouped when an anomaly starts within
+     * this time of an incident's opening; zero: never by onset alone.
+     */
+    public final long coOnsetMillis;
     /** User rules that group anomalies sharing attribute values (as Alertmanager's group_by); none by default. */
     public final GroupingRules grouping;
 
@@ -75,6 +80,7 @@ public final class CorrelationConfig implements Serializable {
         this.grouping = b.grouping;
         this.standingAfterMillis = b.standingAfter.toMillis();
         this.openOnHarmless = b.openOnHarmless;
+        this.coOnsetMillis = b.coOnset.toMillis();
     }
 
     public static CorrelationConfig defaults() {
@@ -95,7 +101,8 @@ public final class CorrelationConfig implements Serializable {
                 .changeLookback(Duration.ofMillis(changeLookbackMillis)).maxAnomalyRefs(maxAnomalyRefs)
                 .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
                 .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping)
-                .standingAfter(Duration.ofMillis(standingAfterMillis)).openOnHarmless(openOnHarmless);
+                .standingAfter(Duration.ofMillis(standingAfterMillis)).openOnHarmless(openOnHarmless)
+                .coOnset(Duration.ofMillis(coOnsetMillis));
     }
 
     /** Builder with validation that says what to change. */
@@ -117,6 +124,7 @@ public final class CorrelationConfig implements Serializable {
         private GroupingRules grouping = GroupingRules.none();
         private Duration standingAfter = Duration.ofHours(1);
         private boolean openOnHarmless = false;
+        private Duration coOnset = Duration.ofMinutes(1);
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -135,6 +143,7 @@ public final class CorrelationConfig implements Serializable {
         public Builder grouping(GroupingRules v) { this.grouping = v; return this; }
         public Builder standingAfter(Duration v) { this.standingAfter = v; return this; }
         public Builder openOnHarmless(boolean v) { this.openOnHarmless = v; return this; }
+        public Builder coOnset(Duration v) { this.coOnset = v; return this; }
 
         public CorrelationConfig build() {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),
@@ -156,6 +165,7 @@ public final class CorrelationConfig implements Serializable {
                     "flapQuiet must be at least the quiet period (" + quiet + "), e.g. 30m");
             require(standingAfter != null && !standingAfter.isNegative(),
                     "standingAfter must be zero (no limit) or positive, e.g. 1h");
+            require(coOnset != null && !coOnset.isNegative(), "coOnset must be zero (never) or positive, e.g. 1m");
             require(grouping != null, "grouping: give GroupingRules.none() for no grouping rules");
             return new CorrelationConfig(this);
         }

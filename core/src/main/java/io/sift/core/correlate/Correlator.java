@@ -40,6 +40,8 @@ import java.util.TreeSet;
  * item that started no more than the onset tolerance before it depends on it (a cause detected late); the linked
  * anomaly must be ongoing, or have ended no more than the link gap before. Sharing a neighbour is no link. An
  * anomaly ongoing for longer than the standing limit links nothing new: later trouble opens its own incident.
+ * <li><b>Co-onset:</b> where the topology places neither item (no known dependency or dependent, as in an estate
+ * without a call graph), an anomaly starting within the co-onset window of an incident's opening joins it.
  * <li><b>User grouping:</b> anomalies with the same group key under a grouping rule ({@link GroupingRules}: equal
  * values of the rule's attributes, e.g. cluster) that overlap in time within the rule's window are linked as well,
  * without a topology path.
@@ -420,7 +422,8 @@ public final class Correlator implements Serializable {
             } else {
                 // The onset tests first: they are cheaper than the set look-ups and often decide.
                 linked = entry.onset <= onset + config.onsetToleranceMillis && links.dependencies.contains(entry.item)
-                        || onset <= entry.onset + config.onsetToleranceMillis && links.dependents.contains(entry.item);
+                        || onset <= entry.onset + config.onsetToleranceMillis && links.dependents.contains(entry.item)
+                        || coOnset(incident, entry, onset, links);
             }
             if (linked) {
                 closest = Math.min(closest, Math.abs(onset - entry.onset));
@@ -446,6 +449,21 @@ public final class Correlator implements Serializable {
      * first one's effect; merging on a loose link would fold a fault into unrelated trouble that happened to be
      * going on next door.
      */
+    /**
+     * Whether two items the topology does not place (neither has a known dependency or dependent) are linked by their
+     * onsets alone: the new anomaly starts within the co-onset window of the incident's opening and of this anomaly.
+     * Only an incident's first moments draw co-onsets, so a chain of coincidences cannot grow it; items the topology
+     * does place are grouped by their dependencies only.
+     */
+    private boolean coOnset(IncidentState incident, AnomalyEntry entry, long onset, Links links) {
+        return config.coOnsetMillis > 0
+                && Math.abs(onset - incident.openedAt) <= config.coOnsetMillis
+                && Math.abs(onset - entry.onset) <= config.coOnsetMillis
+                && links.unplaced()
+                && links.topology.dependenciesOf(entry.item).isEmpty()
+                && links.topology.dependentsOf(entry.item).isEmpty();
+    }
+
     private List<IncidentState> joined(List<IncidentState> linked, List<Long> distances) {
         if (linked.size() <= 1) {
             return linked;
@@ -465,12 +483,19 @@ public final class Correlator implements Serializable {
 
     /** The items an anomalous item depends on and those depending on it, within the hop limit. */
     private static final class Links {
+        final Topology topology;
         final Set<String> dependencies;
         final Set<String> dependents;
 
         Links(String item, Topology topology, int maxHops) {
+            this.topology = topology;
             this.dependencies = topology.dependenciesWithin(item, maxHops);
             this.dependents = topology.dependentsWithin(item, maxHops);
+        }
+
+        /** Whether the topology knows no dependency of the item either way. */
+        boolean unplaced() {
+            return dependencies.isEmpty() && dependents.isEmpty();
         }
     }
 

@@ -176,6 +176,27 @@ class CorrelatorTest {
     }
 
     @Test
+    void itemsWithoutTopologyAreGroupedByCoOnsetOnlyAtAnIncidentsOpening() {
+        // node-7 and pod-a are unknown to the topology: starting within a minute of each other, one incident.
+        List<Incident> together = feed(anomaly("node-7", 0, 0, null, 1, 90), anomaly("pod-a", 1, 1, null, 1, 80));
+        assertEquals(1, together.stream().map(Incident::getId).distinct().count(), "co-onset: " + together);
+        assertEquals(List.of("node-7", "pod-a"), together.get(together.size() - 1).getServices());
+        // pod-b starts three minutes after the opening: no longer a co-onset, its own incident.
+        List<Incident> later = feed(anomaly("pod-b", 3, 3, null, 1, 80));
+        assertEquals(1, later.size());
+        assertNotEquals(together.get(0).getId(), later.get(0).getId());
+        // An item the topology places (orders-db) is grouped by its dependencies only, never by onset.
+        List<Incident> placed = feed(anomaly("orders-db", 3, 3, null, 1, 95));
+        assertNotEquals(later.get(0).getId(), placed.get(0).getId());
+        // Zero turns it off.
+        Correlator off = new Correlator(CorrelationConfig.builder().coOnset(java.time.Duration.ZERO).build());
+        CorrelationState fresh = new CorrelationState();
+        List<Incident> apart = new ArrayList<>(off.onAnomaly(fresh, anomaly("node-7", 0, 0, null, 1, 90), topology));
+        apart.addAll(off.onAnomaly(fresh, anomaly("pod-a", 1, 1, null, 1, 80), topology));
+        assertEquals(2, apart.stream().map(Incident::getId).distinct().count());
+    }
+
+    @Test
     void unrelatedItemsOpenSeparateIncidents() {
         List<Incident> out = feed(anomaly("orders-db", 0, 0, null, 1, 95), anomaly("catalog", 1, 1, null, 1, 80));
         assertEquals(2, out.stream().map(Incident::getId).distinct().count());
