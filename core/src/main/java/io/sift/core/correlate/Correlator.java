@@ -86,6 +86,19 @@ public final class Correlator implements Serializable {
      */
     private transient Map<String, IncidentState> holderHints;
 
+    /**
+     * The order in which anomaly versions of one instant are applied: harmful before harmless (a harmless one can then
+     * join what the others open, whatever their ids), then by series key, onset and version. Not by id: ids hash the
+     * environment's name, and a renamed environment must give the same incidents; within one environment (the
+     * correlation scope) every series key carries the same environment, so their order does not depend on its name.
+     */
+    public static final Comparator<Anomaly> SAME_INSTANT_ORDER = Comparator
+            .comparing((Anomaly a) -> MetricMeaning.isHarmless(a.getMetric(), a.getDirection() == Direction.UP))
+            .thenComparing(Anomaly::getSeriesKey)
+            .thenComparing(Anomaly::getOnset)
+            .thenComparingLong(Anomaly::getVersion)
+            .thenComparing(Anomaly::getId);
+
     public Correlator(CorrelationConfig config) {
         this.config = config;
         this.ranker = new RootCauseRanker(config.changeLookbackMillis, config.maxHints);

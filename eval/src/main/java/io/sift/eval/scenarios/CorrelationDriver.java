@@ -7,7 +7,6 @@ import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,9 +26,12 @@ final class CorrelationDriver {
             return change != null ? change.getTime().toEpochMilli() : anomaly.getTime().toEpochMilli();
         }
 
-        String order() {
-            return change != null ? "0" + change.getId()
-                    : "1" + anomaly.getId() + "#" + String.format("%019d", anomaly.getVersion());
+        /** As the job orders one instant: changes first by id, then anomalies in the correlator's order. */
+        static int compare(Input a, Input b) {
+            if (a.change != null || b.change != null) {
+                return a.change == null ? 1 : b.change == null ? -1 : a.change.getId().compareTo(b.change.getId());
+            }
+            return Correlator.SAME_INSTANT_ORDER.compare(a.anomaly, b.anomaly);
         }
     }
 
@@ -88,7 +90,7 @@ final class CorrelationDriver {
         while (!pending.isEmpty() && pending.firstKey() <= timestamp) {
             Map.Entry<Long, List<Input>> due = pending.pollFirstEntry();
             List<Input> atTime = new ArrayList<>(due.getValue());
-            atTime.sort(Comparator.comparing(Input::order));
+            atTime.sort(Input::compare);
             batch.addAll(atTime);
         }
         apply(batch);

@@ -248,10 +248,10 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         List<Either<ChangeEvent, Anomaly>> batch = new ArrayList<>();
         for (Long time : due) {
             List<Either<ChangeEvent, Anomaly>> atTime = new ArrayList<>(pending.get(time));
-            // Same instant: changes first (they explain), then anomalies by id, for a stable order.
+            // Same instant: changes first (they explain) by id, then anomalies in the correlator's order.
             atTime.sort(Comparator.comparing((Either<ChangeEvent, Anomaly> e) -> e.isLeft() ? 0 : 1)
-                    .thenComparing(e -> e.isLeft() ? e.left().getId() : e.right().getId() + "#"
-                            + String.format("%019d", e.right().getVersion())));
+                    .thenComparing((a, b) -> a.isLeft() ? a.left().getId().compareTo(b.left().getId())
+                            : Correlator.SAME_INSTANT_ORDER.compare(a.right(), b.right())));
             batch.addAll(atTime);
             pending.remove(time);
         }
