@@ -1,0 +1,65 @@
+package io.sift.connectors.formats;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How the records of one input topic are written: Sift's own Avro, or what a tool users already run sends to Kafka
+ * (the OpenTelemetry Collector's kafka exporter, prometheus-kafka-adapter, Telegraf, log shippers). The name in
+ * settings is the lower-case, hyphenated form, e.g. {@code otlp-proto}.
+ */
+public enum InputFormat {
+    /** Sift's Avro single-object records (MetricPoint, LogRecord). */
+    AVRO("avro", true, true, false),
+    /** One OTLP ExportMetricsServiceRequest / ExportLogsServiceRequest per message (Collector: otlp_proto). */
+    OTLP_PROTO("otlp-proto", true, true, true),
+    /** The same request in OTLP/JSON (Collector: otlp_json): hex trace ids, lowerCamelCase, int64 as strings. */
+    OTLP_JSON("otlp-json", true, true, true);
+
+    private final String id;
+    private final boolean metrics;
+    private final boolean logs;
+    private final boolean batch;
+
+    InputFormat(String id, boolean metrics, boolean logs, boolean batch) {
+        this.id = id;
+        this.metrics = metrics;
+        this.logs = logs;
+        this.batch = batch;
+    }
+
+    /** The name used in settings and in dead-letter messages. */
+    @Override
+    public String toString() {
+        return id;
+    }
+
+    public boolean readsMetrics() {
+        return metrics;
+    }
+
+    public boolean readsLogs() {
+        return logs;
+    }
+
+    /** Whether one message holds many records (then the batch size limit applies, not the record size limit). */
+    public boolean batch() {
+        return batch;
+    }
+
+    /** Parses {@code otlp-proto}, {@code otlp_proto} or {@code OTLP_PROTO}; refuses others with the known names. */
+    public static InputFormat parse(String name) {
+        String wanted = name == null ? "" : name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (InputFormat format : values()) {
+            if (format.id.equals(wanted)) {
+                return format;
+            }
+        }
+        throw new IllegalArgumentException("unknown input format '" + name + "'; known: " + names());
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(InputFormat::toString).collect(Collectors.joining(", "));
+    }
+}
