@@ -1,6 +1,11 @@
 package io.sift.jobs;
 
+import io.sift.connectors.formats.InfluxLineDecoder;
 import io.sift.connectors.formats.InputFormat;
+import io.sift.connectors.formats.JsonLogDecoder;
+import io.sift.connectors.formats.JsonLogFields;
+import io.sift.connectors.formats.PrometheusJsonDecoder;
+import io.sift.connectors.formats.TelegrafJsonDecoder;
 import io.sift.connectors.formats.OtlpLogsDecoder;
 import io.sift.connectors.formats.OtlpMetricsDecoder;
 import io.sift.connectors.formats.OtlpSettings;
@@ -29,8 +34,13 @@ final class InputFormats {
         OtlpSettings otlp = otlp(conf);
         Map<String, RecordDecoder<MetricPoint>> decoders = new HashMap<>();
         topics.forEach((topic, format) -> {
-            if (format != InputFormat.AVRO) {
-                decoders.put(topic, new OtlpMetricsDecoder(format, otlp));
+            switch (format) {
+                case AVRO -> { }
+                case OTLP_PROTO, OTLP_JSON -> decoders.put(topic, new OtlpMetricsDecoder(format, otlp));
+                case PROMETHEUS_JSON -> decoders.put(topic, new PrometheusJsonDecoder());
+                case TELEGRAF_JSON -> decoders.put(topic, new TelegrafJsonDecoder());
+                case INFLUX_LINE -> decoders.put(topic, new InfluxLineDecoder());
+                default -> throw new IllegalStateException("no metrics decoder for " + format);
             }
         });
         return SiftSource.kafka(bootstrap, new ArrayList<>(topics.keySet()), group,
@@ -43,10 +53,14 @@ final class InputFormats {
         Map<String, InputFormat> topics = topics(conf, SiftOptions.TOPIC_LOGS, InputOptions.LOGS_FORMAT,
                 InputOptions.LOGS_MORE_TOPICS, false);
         OtlpSettings otlp = otlp(conf);
+        JsonLogFields json = jsonLogFields(conf);
         Map<String, RecordDecoder<LogRecord>> decoders = new HashMap<>();
         topics.forEach((topic, format) -> {
-            if (format != InputFormat.AVRO) {
-                decoders.put(topic, new OtlpLogsDecoder(format, otlp));
+            switch (format) {
+                case AVRO -> { }
+                case OTLP_PROTO, OTLP_JSON -> decoders.put(topic, new OtlpLogsDecoder(format, otlp));
+                case JSON -> decoders.put(topic, new JsonLogDecoder(json));
+                default -> throw new IllegalStateException("no logs decoder for " + format);
             }
         });
         return SiftSource.kafka(bootstrap, new ArrayList<>(topics.keySet()), group,
@@ -86,6 +100,20 @@ final class InputFormats {
             throw new IllegalArgumentException(key + ": format " + format + " holds no " + (metrics ? "metrics" : "logs"));
         }
         return format;
+    }
+
+    static JsonLogFields jsonLogFields(Configuration conf) {
+        JsonLogFields preset;
+        try {
+            preset = JsonLogFields.preset(conf.get(InputOptions.LOGS_JSON_PRESET));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(InputOptions.LOGS_JSON_PRESET.key() + ": " + e.getMessage(), e);
+        }
+        try {
+            return preset.with(conf.get(InputOptions.LOGS_JSON_FIELDS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(InputOptions.LOGS_JSON_FIELDS.key() + ": " + e.getMessage(), e);
+        }
     }
 
     static OtlpSettings otlp(Configuration conf) {

@@ -15,13 +15,25 @@ public final class InputOptions {
 
     public static final ConfigOption<String> METRICS_FORMAT = ConfigOptions.key("sift.input.metrics.format")
             .stringType().defaultValue(InputFormat.AVRO.toString())
-            .withDescription("Format of the metrics topic (sift.kafka.topic.metrics): avro (Sift's MetricPoint),"
+            .withDescription("Format of the metrics topic (sift.kafka.topic.metrics): avro (Sift's MetricPoint);"
                     + " otlp-proto or otlp-json (the OpenTelemetry Collector's kafka exporter, one"
-                    + " ExportMetricsServiceRequest per message; its default topic is otlp_metrics).");
+                    + " ExportMetricsServiceRequest per message; its default topic is otlp_metrics); prometheus-json"
+                    + " (prometheus-kafka-adapter); telegraf-json or influx-line (Telegraf's kafka output).");
     public static final ConfigOption<String> LOGS_FORMAT = ConfigOptions.key("sift.input.logs.format")
             .stringType().defaultValue(InputFormat.AVRO.toString())
-            .withDescription("Format of the logs topic (sift.kafka.topic.logs): avro (Sift's LogRecord), otlp-proto or"
-                    + " otlp-json (the Collector's kafka exporter; its default topic is otlp_logs).");
+            .withDescription("Format of the logs topic (sift.kafka.topic.logs): avro (Sift's LogRecord); otlp-proto or"
+                    + " otlp-json (the Collector's kafka exporter; its default topic is otlp_logs); json (one JSON"
+                    + " event per message, as Filebeat, Fluent Bit, Vector or fluentd write them: see"
+                    + " sift.input.logs.json.preset).");
+    public static final ConfigOption<String> LOGS_JSON_PRESET = ConfigOptions.key("sift.input.logs.json.preset")
+            .stringType().defaultValue("auto")
+            .withDescription("Where json log events keep their fields: ecs (Filebeat, ECS loggers), fluent-bit, vector,"
+                    + " openshift (fluentd ViaQ), or auto (all of them, then msg/lvl/ts).");
+    public static final ConfigOption<Map<String, String>> LOGS_JSON_FIELDS =
+            ConfigOptions.key("sift.input.logs.json.fields").mapType().defaultValue(Map.of())
+            .withDescription("Fields of json log events overriding the preset, role:path, candidates separated by '|',"
+                    + " dotted paths for nested fields, e.g. 'time:ts,message:msg|text,service:app.name'. Roles: time"
+                    + " (epoch s/ms/us/ns or RFC 3339), message, level, service, host, pod, environment, trace, span.");
     public static final ConfigOption<Map<String, String>> METRICS_MORE_TOPICS =
             ConfigOptions.key("sift.input.metrics.more-topics").mapType().defaultValue(Map.of())
             .withDescription("More metrics topics read beside sift.kafka.topic.metrics, each with its format, e.g."

@@ -15,7 +15,15 @@ public enum InputFormat {
     /** One OTLP ExportMetricsServiceRequest / ExportLogsServiceRequest per message (Collector: otlp_proto). */
     OTLP_PROTO("otlp-proto", true, true, true),
     /** The same request in OTLP/JSON (Collector: otlp_json): hex trace ids, lowerCamelCase, int64 as strings. */
-    OTLP_JSON("otlp-json", true, true, true);
+    OTLP_JSON("otlp-json", true, true, true),
+    /** prometheus-kafka-adapter: one sample per message, {"timestamp","value" (a string),"name","labels"}. */
+    PROMETHEUS_JSON("prometheus-json", true, false, false),
+    /** Telegraf's kafka output with data_format json: {"fields","name","tags","timestamp"} per message. */
+    TELEGRAF_JSON("telegraf-json", true, false, false),
+    /** InfluxDB line protocol (Telegraf's default data_format influx); every line of a message is read. */
+    INFLUX_LINE("influx-line", true, false, false),
+    /** One JSON log event per message (Filebeat/ECS, Fluent Bit, Vector, fluentd), fields found by a field map. */
+    JSON("json", false, true, false);
 
     private final String id;
     private final boolean metrics;
