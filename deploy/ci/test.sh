@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # Debian packages the tests need (TestCommandTest checks that these modules cover what NotebooksITCase and the
 # notebooks import), and the non-Java Kafka client's (PythonClientITCase runs deploy/kafka/examples/sift_client.py
-# with Debian's Avro and Kafka client packages; kcat is there to look at topics by hand).
+# with Debian's Avro and Kafka client packages; ShippedJsonITCase ships JSON samples and log lines with kcat).
 PYTHON_MODULES=(nbclient ipykernel nbformat pandas matplotlib requests)
 PYTHON_PACKAGES=(python3-nbclient python3-ipykernel python3-nbformat python3-pandas python3-matplotlib python3-requests)
 CLIENT_MODULES=(avro.io confluent_kafka)

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 
-/** Lists the options declared in {@link SiftOptions} and {@link DeliveryOptions}, for validation and `sift options`. */
+/** Lists the options declared in {@link SiftOptions}, {@link DeliveryOptions} and the others, for validation and `sift options`. */
 public final class OptionsCatalog {
 
     private OptionsCatalog() {}
@@ -16,7 +16,7 @@ public final class OptionsCatalog {
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
         for (Field field : declaredIn(SiftOptions.class, DeliveryOptions.class, KafkaSecurityOptions.class,
-                ItsmOptions.class, RunOptions.class)) {
+                ItsmOptions.class, RunOptions.class, InputOptions.class)) {
             if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
                 try {
                     options.add((ConfigOption<?>) field.get(null));

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -58,20 +59,39 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
     private static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, String topic, String groupId,
             Class<T> recordClass, boolean bounded, java.util.Map<String, String> clientProperties,
             SourceScreen screen, boolean optional) {
+        return kafka(bootstrap, List.of(topic), groupId, new AvroRecordDeserializer<>(recordClass, screen), bounded,
+                clientProperties, optional);
+    }
+
+    /**
+     * Kafka topics read by one source, each decoded in its own format by the deserializer (e.g. Sift Avro and the
+     * OpenTelemetry Collector's OTLP: {@link io.sift.connectors.kafka.FormatRecordDeserializer}).
+     */
+    static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, List<String> topics, String groupId,
+            KafkaRecordDeserializationSchema<Either<DeadLetter, T>> deserializer, boolean bounded,
+            java.util.Map<String, String> clientProperties) {
+        return kafka(bootstrap, topics, groupId, deserializer, bounded, clientProperties, false);
+    }
+
+    private static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, List<String> topics,
+            String groupId, KafkaRecordDeserializationSchema<Either<DeadLetter, T>> deserializer, boolean bounded,
+            java.util.Map<String, String> clientProperties, boolean optional) {
         java.util.Map<String, String> properties = java.util.Map.copyOf(clientProperties);
+        List<String> topicList = List.copyOf(topics);
         return (env, watermarks, name, uid) -> {
             var builder = KafkaSource.<Either<DeadLetter, T>>builder()
                     .setBootstrapServers(bootstrap);
             if (optional) {
-                builder.setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
+                builder.setTopicPattern(java.util.regex.Pattern.compile(topicList.stream()
+                        .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|"))));
             } else {
-                builder.setTopics(topic);
+                builder.setTopics(topicList);
             }
             builder
                     .setGroupId(groupId)
                     .setStartingOffsets(OffsetsInitializer.committedOffsets(
                             org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                    .setDeserializer(new AvroRecordDeserializer<>(recordClass, screen))
+                    .setDeserializer(deserializer)
                     .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "60000");
             properties.forEach(builder::setProperty);
             if (bounded) {

@@ -59,10 +59,8 @@ public final class SiftWiring {
         SourceScreen ordered = screen(conf, true);
         SourceScreen unordered = screen(conf, false);
         return new SiftJob.Inputs(
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_METRICS), group, MetricPoint.class, bounded,
-                        security, ordered),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_LOGS), group, LogRecord.class, bounded, security,
-                        ordered),
+                InputFormats.metrics(conf, bootstrap, group, bounded, security, ordered),
+                InputFormats.logs(conf, bootstrap, group, bounded, security, ordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
                         security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,

@@ -3,11 +3,7 @@ package io.sift.connectors.kafka;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.SiftSchemas;
 import io.sift.core.validate.ErrorKinds;
-import io.sift.core.validate.InputValidator;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -21,7 +17,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Decodes Kafka record values written with Avro single-object encoding, resolving every released schema version,
@@ -43,7 +38,7 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
     private final SourceScreen screen;
     private transient BinaryMessageDecoder<T> decoder;
     /** Per partition of this reader; the deserializer is called from the reader's task thread only. */
-    private transient Map<TopicPartition, PartitionMemory> partitions;
+    private transient RecordScreening screening;
 
     public AvroRecordDeserializer(Class<T> recordClass) {
         this(recordClass, SourceScreen.none());
@@ -104,38 +99,11 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
                     recordClass.getSimpleName() + " has a string that is not valid UTF-8 (" + replaced
                             + " malformed sequence(s) would be replaced by U+FFFD)"));
         }
-        if (screen.validator() != null) {
-            InputValidator.Rejection rejection = screen.validator().check(decoded, System.currentTimeMillis());
-            if (rejection != null) {
-                return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, rejection.errorKind(),
-                        rejection.message()));
-            }
+        if (screening == null) {
+            screening = new RecordScreening(screen);
         }
-        if (!screen.checksEventTime()) {
-            return Either.Right(decoded);
-        }
-        if (partitions == null) {
-            partitions = new HashMap<>();
-        }
-        PartitionMemory memory = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                tp -> new PartitionMemory(screen.duplicateMemory()));
-        long time = InputValidator.eventTime(decoded);
-        long behind = memory.behind(time);
-        if (behind > screen.allowedLatenessMillis()) {
-            return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, ErrorKinds.LATE, "event time "
-                    + Instant.ofEpochMilli(time) + " is " + behind + " ms behind the newest record of partition "
-                    + record.topic() + "-" + record.partition() + " (" + Instant.ofEpochMilli(memory.newest)
-                    + "), later than the allowed lateness of " + screen.allowedLatenessMillis()
-                    + " ms (sift.watermark.out-of-orderness): event-time operators have moved past it"));
-        }
-        long fingerprint = screen.duplicateMemory() > 0 ? PartitionMemory.fingerprint(record.value()) : 0;
-        if (memory.repeat(fingerprint, time)) {
-            return Either.Left(DeadLetters.fromKafka(record, SCREEN_STAGE, ErrorKinds.DUPLICATE,
-                    "byte-identical repeat of a recent record of partition " + record.topic() + "-"
-                            + record.partition() + " (a producer retry?); the first one was used"));
-        }
-        memory.accept(fingerprint, time, screen.allowedLatenessMillis());
-        return Either.Right(decoded);
+        long fingerprint = screening.remembersRepeats() ? PartitionMemory.fingerprint(record.value()) : 0;
+        return screening.screen(record, decoded, fingerprint, null);
     }
 
     @Override

@@ -14,6 +14,12 @@ public final class ErrorKinds {
     public static final String UNKNOWN_SCHEMA = "UNKNOWN_SCHEMA";
     /** Truncated or corrupt Avro bodies. */
     public static final String MALFORMED_AVRO = "MALFORMED_AVRO";
+    /** Bytes that are not an OTLP export request of the topic's format (otlp-proto or otlp-json), named in the message. */
+    public static final String MALFORMED_OTLP = "MALFORMED_OTLP";
+    /** Bytes that are not the JSON document the topic's format expects (prometheus-json, telegraf-json, json). */
+    public static final String MALFORMED_JSON = "MALFORMED_JSON";
+    /** A line that is not InfluxDB line protocol (influx-line). */
+    public static final String MALFORMED_LINE_PROTOCOL = "MALFORMED_LINE_PROTOCOL";
     /** A record larger than sift.validate.max-record-size (e.g. a 1 MB log line); not decoded. */
     public static final String TOO_LARGE = "TOO_LARGE";
     /** A string field that is not valid UTF-8 (Avro would silently replace the bad bytes). */

@@ -23,6 +23,7 @@ public final class BenchSuite {
         STAGES.put(DetectorBench.STAGE, DetectorBench::run);
         STAGES.put(MinerBench.STAGE, MinerBench::run);
         STAGES.put(CorrelatorBench.STAGE, CorrelatorBench::run);
+        STAGES.put(DecodeBench.STAGE, DecodeBench::run);
         STAGES.put(JobBench.DETECTION_JOB, settings -> JobBench.run(settings, JobBench.DETECTION_JOB));
         STAGES.put(JobBench.LOG_JOB, settings -> JobBench.run(settings, JobBench.LOG_JOB));
         STAGES.put(JobBench.JOB, settings -> JobBench.run(settings, JobBench.JOB));

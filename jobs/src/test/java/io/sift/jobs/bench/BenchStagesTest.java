@@ -47,6 +47,13 @@ class BenchStagesTest {
     }
 
     @Test
+    void decodeStageMeasuresOtlpAgainstAvroAndTheJsonFormats() throws Exception {
+        StageReport report = BenchSuite.run(DecodeBench.STAGE, TINY);
+        assertRan(report, 5);
+        assertEquals(Measurement.Role.BASELINE, report.measurements().get(1).role());
+    }
+
+    @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void detectionJobStageRunsTheJobAndThePassthroughInAMiniCluster() throws Exception {
         StageReport report = BenchSuite.run(JobBench.DETECTION_JOB, TINY);

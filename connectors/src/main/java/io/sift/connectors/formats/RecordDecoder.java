@@ -1,0 +1,17 @@
+package io.sift.connectors.formats;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Turns the bytes of one Kafka message of a foreign format into Sift records; one message may hold many (an OTLP
+ * batch). Pure: no Kafka, no state between messages, so it can be tested on bytes alone.
+ */
+public interface RecordDecoder<T> extends Serializable {
+
+    /** The format decoded, named in dead letters. */
+    InputFormat format();
+
+    /** Appends the records of {@code bytes} to {@code out}; throws when the bytes are not of the format. */
+    void decode(byte[] bytes, List<T> out) throws DecodeException;
+}
