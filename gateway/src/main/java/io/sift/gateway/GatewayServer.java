@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sift.connectors.kafka.DeadLetters;
 import io.sift.schema.Alert;
 import io.sift.schema.DeadLetter;
@@ -63,6 +64,8 @@ public final class GatewayServer implements AutoCloseable {
     public static final String GENERIC = "/api/v1/alerts";
     public static final String CLOUDEVENTS = "/api/v1/cloudevents";
     public static final String REMOTE_WRITE = "/api/v1/write";
+    /** Prefix of the names of the gateway's threads (Netty event loops). */
+    public static final String THREAD_PREFIX = "sift-gateway-";
 
     private final GatewaySettings settings;
     private final KafkaPublisher publisher;
@@ -98,8 +101,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private GatewayServer listen() throws InterruptedException {
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        // Named threads: the bench counts the CPU time of the gateway's own threads.
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_PREFIX + "accept"),
+                NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory(THREAD_PREFIX
+                + "io"), NioIoHandler.newFactory());
         ChannelHandler handler = new RequestHandler();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
