@@ -150,23 +150,13 @@ public final class AlertPayloads {
             generatorUrl = text(item, "panelURL");
         }
         String severityLabel = firstOf(labels, "severity", "priority", "level");
-        return Alert.newBuilder()
-                .setSource(source)
-                .setSourceId(firstOf(labels, "__alert_rule_uid__"))
-                .setFingerprint(fingerprint != null ? fingerprint : fingerprint(source, labels))
-                .setStatus(status)
-                .setSeverity(Severities.normalise(severityLabel))
-                .setRawSeverity(severityLabel)
-                .setName(labels.getOrDefault("alertname", "alert"))
-                .setResource(entities.resource(labels))
-                .setStartsAt(startsAt)
-                .setEndsAt(status == AlertStatus.RESOLVED ? endsAt : null)
-                .setTime(status == AlertStatus.RESOLVED ? (endsAt != null ? endsAt : now) : startsAt)
-                .setSummary(firstOf(annotations, "summary", "description", "message"))
-                .setGeneratorUrl(generatorUrl)
-                .setLabels(labels)
-                .setAnnotations(annotations)
-                .build();
+        // The all-args constructor (field order of Alert.avsc): Avro's builder copies defaults per record.
+        return new Alert(source, firstOf(labels, "__alert_rule_uid__"),
+                fingerprint != null ? fingerprint : fingerprint(source, labels), status,
+                Severities.normalise(severityLabel), severityLabel, labels.getOrDefault("alertname", "alert"),
+                entities.resource(labels), startsAt, status == AlertStatus.RESOLVED ? endsAt : null,
+                status == AlertStatus.RESOLVED ? (endsAt != null ? endsAt : now) : startsAt,
+                firstOf(annotations, "summary", "description", "message"), generatorUrl, labels, annotations);
     }
 
     private Alert genericAlert(JsonNode item, String source, String sourceId, String defaultName,

@@ -121,12 +121,8 @@ public final class EntityMapper {
                 }
             }
         }
-        return Resource.newBuilder()
-                .setService(serviceValue)
-                .setHost(hostValue)
-                .setInstance(instanceLabel == null ? null : labels.get(instanceLabel))
-                .setEnvironment(environmentLabel == null ? null : labels.get(environmentLabel))
-                .build();
+        return new Resource(serviceValue, hostValue, instanceLabel == null ? null : labels.get(instanceLabel),
+                environmentLabel == null ? null : labels.get(environmentLabel));
     }
 
     private static String first(Map<String, String> labels, List<String> names) {

@@ -48,7 +48,8 @@ public final class KafkaPublisher implements AutoCloseable {
         this.deadLetterTopic = deadLetterTopic;
     }
 
-    static Properties producerProperties(GatewaySettings settings) {
+    /** The producer settings the gateway runs with (acks=all, idempotent, its batching). */
+    public static Properties producerProperties(GatewaySettings settings) {
         Properties props = new Properties();
         // Tuning first, so that what must hold for "no loss" cannot be overridden below.
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
