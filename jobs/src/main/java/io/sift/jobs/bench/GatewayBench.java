@@ -103,6 +103,8 @@ public final class GatewayBench {
                     .figure("latency p50", run.latencyMillis(0.50), "ms")
                     .figure("latency p99", run.latencyMillis(0.99), "ms")
                     .figure("failed requests", run.failed, "requests")
+                    .figure("gateway CPU in its Kafka producer's I/O thread",
+                            100.0 * run.producerCpuNanos / Math.max(1, run.gatewayCpuNanos), "%")
                     .figure("load generator and rest of JVM", run.processCpuNanos / (double) run.wallNanos, "cores")
                     .note(String.format(Locale.ROOT, "goal per core: %s; measured %,.0f per gateway CPU-second",
                             alerts ? "≥ 5,000 alerts/s" : "≥ 100,000 samples/s",
@@ -125,6 +127,7 @@ public final class GatewayBench {
         long failed;
         long wallNanos;
         long gatewayCpuNanos;
+        long producerCpuNanos;
         long processCpuNanos;
         final List<Long> latencies = new ArrayList<>();
 
@@ -154,6 +157,7 @@ public final class GatewayBench {
         long okAtStart = 0;
         long failedAtStart = 0;
         long cpuAtStart = 0;
+        long producerCpuAtStart = 0;
         long processCpuAtStart = 0;
         long wallAtStart = 0;
         int next = 0;
@@ -166,6 +170,7 @@ public final class GatewayBench {
                 failedAtStart = failed.get();
                 latencies.clear();
                 cpuAtStart = gatewayCpuNanos();
+                producerCpuAtStart = producerThreadCpuNanos();
                 processCpuAtStart = Machine.processCpuNanos();
                 wallAtStart = System.nanoTime();
                 // From when the warm-up's requests have all been answered, which may be well after warmUpEnd.
@@ -199,6 +204,7 @@ public final class GatewayBench {
         inFlight.acquire(CONCURRENCY);
         run.wallNanos = System.nanoTime() - wallAtStart;
         run.gatewayCpuNanos = gatewayCpuNanos() - cpuAtStart;
+        run.producerCpuNanos = producerThreadCpuNanos() - producerCpuAtStart;
         run.processCpuNanos = Machine.processCpuNanos() - processCpuAtStart - run.gatewayCpuNanos;
         run.requests = ok.get() - okAtStart;
         run.records = run.requests * recordsPerBody;
@@ -208,10 +214,15 @@ public final class GatewayBench {
         return run;
     }
 
+    private static final String PRODUCER_THREAD = "kafka-producer-network-thread | sift-gateway";
+
     /** CPU time of the gateway's threads: its Netty event loops and its Kafka producer's I/O thread. */
     static long gatewayCpuNanos() {
-        return threadCpuNanos(name -> name.startsWith(GatewayServer.THREAD_PREFIX)
-                || name.equals("kafka-producer-network-thread | sift-gateway"));
+        return threadCpuNanos(name -> name.startsWith(GatewayServer.THREAD_PREFIX) || name.equals(PRODUCER_THREAD));
+    }
+
+    static long producerThreadCpuNanos() {
+        return threadCpuNanos(PRODUCER_THREAD::equals);
     }
 
     private static long threadCpuNanos(Predicate<String> names) {
