@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The gateway against the real thing: Debian's Prometheus (2.42), Alertmanager (0.25) and node exporter on loopback
  * with non-default ports and temporary data directories. Prometheus scrapes the node exporter, evaluates a rule that
  * fires while the exporter is up, sends the alert to Alertmanager, whose webhook (bearer token) points at the
- * gateway, and remote-writes its samples to the gateway. Asserts the Alert records and MetricPoints in the real
- * Kafka, then kills the exporter and asserts that the resolve arrives.
+ * gateway, and remote-writes its samples to the gateway (both configured with the README's snippets, as a user copies
+ * them). Asserts the Alert records and MetricPoints in the real Kafka, then kills the exporter and asserts that the
+ * resolve arrives.
  */
 class PrometheusAlertmanagerITCase {
 
@@ -62,6 +63,7 @@ class PrometheusAlertmanagerITCase {
             ManagedProcess exporter = ManagedProcess.start("node-exporter", List.of("/usr/bin/prometheus-node-exporter",
                     "--web.listen-address=127.0.0.1:" + exporterPort, "--collector.disable-defaults",
                     "--collector.cpu", "--collector.loadavg", "--collector.meminfo"), temp.resolve("exporter"));
+            // The README's snippets, as a user copies them, with this test's gateway address and token file.
             Path amConfig = Files.writeString(temp.resolve("alertmanager.yml"), String.join("\n",
                     "route:",
                     "  receiver: sift",
@@ -69,15 +71,7 @@ class PrometheusAlertmanagerITCase {
                     "  group_wait: 1s",
                     "  group_interval: 1s",
                     "  repeat_interval: 1h",
-                    "receivers:",
-                    "  - name: sift",
-                    "    webhook_configs:",
-                    "      - url: " + gatewayUrl + GatewayServer.ALERTMANAGER,
-                    "        send_resolved: true",
-                    "        http_config:",
-                    "          authorization:",
-                    "            credentials_file: " + tokenFile,
-                    ""));
+                    readmeSnippet("Alertmanager (`alertmanager.yml`):", gatewayUrl, tokenFile)));
             Path rules = Files.writeString(temp.resolve("rules.yml"), String.join("\n",
                     "groups:",
                     "  - name: gateway-test",
@@ -104,15 +98,7 @@ class PrometheusAlertmanagerITCase {
                     "  - job_name: node",
                     "    static_configs:",
                     "      - targets: ['127.0.0.1:" + exporterPort + "']",
-                    "remote_write:",
-                    "  - url: " + gatewayUrl + GatewayServer.REMOTE_WRITE,
-                    "    authorization:",
-                    "      credentials_file: " + tokenFile,
-                    "    queue_config:",
-                    "      batch_send_deadline: 1s",
-                    "    metadata_config:",
-                    "      send_interval: 2s",
-                    ""));
+                    readmeSnippet("Prometheus (`prometheus.yml`):", gatewayUrl, tokenFile)));
             try (ManagedProcess exporterProcess = exporter.awaitReady(
                         "http://127.0.0.1:" + exporterPort + "/metrics", Duration.ofSeconds(30));
                     ManagedProcess alertmanager = ManagedProcess.start("alertmanager", List.of(
@@ -175,6 +161,18 @@ class PrometheusAlertmanagerITCase {
                         "nothing Prometheus or Alertmanager sent was refused: " + gateway.counters().exposition());
             }
         }
+    }
+
+    /** The YAML block after a README line, with the README's gateway address and token files replaced. */
+    static String readmeSnippet(String heading, String gatewayUrl, Path tokenFile) throws java.io.IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int at = readme.indexOf(heading);
+        assertTrue(at >= 0, "README.md has the snippet '" + heading + "'");
+        int start = readme.indexOf("```yaml\n", at) + "```yaml\n".length();
+        String snippet = readme.substring(start, readme.indexOf("```", start));
+        assertTrue(snippet.contains("http://sift-gateway:9095/"), snippet);
+        return snippet.replace("http://sift-gateway:9095", gatewayUrl)
+                .replaceAll("/etc/[a-z]+/sift-token", tokenFile.toString());
     }
 
     private static boolean isTestAlert(Alert alert) {
