@@ -26,6 +26,10 @@ if ! /usr/bin/python3 -c "import $(IFS=,; echo "${CLIENT_MODULES[*]}")" 2>/dev/n
   missing+=(python3 "${CLIENT_PACKAGES[@]}")
 fi
 command -v kcat >/dev/null || missing+=(kcat)
+# The gateway's PrometheusAlertmanagerITCase starts Debian's Prometheus, Alertmanager and node exporter itself, on other ports.
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
+[ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
+[ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing what the tests need: ${missing[*]}" >&2
   sudo=()

@@ -30,6 +30,8 @@ public final class BenchSuite {
         STAGES.put(JobBench.DETECTION_JOB_ROCKSDB, settings -> JobBench.run(settings, JobBench.DETECTION_JOB_ROCKSDB));
         STAGES.put(JobBench.JOB_ROCKSDB, settings -> JobBench.run(settings, JobBench.JOB_ROCKSDB));
         STAGES.put(ElasticsearchBulkBench.STAGE, ElasticsearchBulkBench::run);
+        STAGES.put(GatewayBench.ALERTS, settings -> GatewayBench.run(settings, GatewayBench.ALERTS));
+        STAGES.put(GatewayBench.REMOTE_WRITE, settings -> GatewayBench.run(settings, GatewayBench.REMOTE_WRITE));
     }
 
     private BenchSuite() {}

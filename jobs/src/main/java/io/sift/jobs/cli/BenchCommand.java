@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Sift's stages (records/s, per core, against a baseline in the same run); --json for"
-                + " scripts. Stages: detector, miner, correlator, decode, detection-job, log-job, job, elasticsearch.")
+                + " scripts. Stages: detector, miner, correlator, decode, detection-job, log-job, job, elasticsearch,"
+                + " gateway-alerts, gateway-remote-write.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--stages", split = ",", description = "Stages to run, comma-separated (default: all).")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sift", mixinStandardHelpOptions = true, version = "sift 0.1.0",
         description = "Streaming AIOps on Apache Flink: telemetry and logs in, deduplicated incidents with root-cause hints out.",
         subcommands = {DemoCommand.class, EvalCommand.class, BenchCommand.class, RunCommand.class, OptionsCommand.class, SchemasCommand.class, ResetCommand.class,
-                SubmitCommand.class, SavepointCommand.class})
+                SubmitCommand.class, SavepointCommand.class, GatewayCommand.class})
 public final class SiftCli implements Runnable {
 
     @CommandLine.Spec
