@@ -4,6 +4,9 @@ import io.sift.core.detect.SeriesKeys;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.core.util.StableIds;
 import io.sift.core.validate.ErrorKinds;
+import io.sift.schema.Alert;
+import io.sift.schema.AlertRef;
+import io.sift.schema.AlertStatus;
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -204,6 +207,64 @@ public final class Correlator implements Serializable {
             out.add(emit(survivor, IncidentChange.UPDATED, state, topology));
         }
         return out;
+    }
+
+    /** What folding an alert in gave: the incident versions, and whether it was a resolve of an alert never seen. */
+    public record AlertOutcome(List<Incident> incidents, boolean unknownResolve) {}
+
+    /** The correlation scope (Flink key) of an alert. */
+    public String environmentOf(Alert alert) {
+        return AlertSignals.environment(alert, config.defaultEnvironment);
+    }
+
+    /**
+     * Folds one alert notification in, as a signal of its entity (see {@link AlertSignals}): a firing alert opens or
+     * joins an incident under the same rules as an anomaly; a repeat of a firing alert (same source and fingerprint,
+     * whatever start it gives) updates its entry; a resolved one ends its entry, after which the incident resolves
+     * when all its signals have ended and the quiet period passed. A resolve of an alert no incident holds (never seen
+     * firing, or forgotten after the cool-down) changes nothing; a firing repeat of an episode already resolved is
+     * stale and changes nothing either.
+     */
+    public AlertOutcome onAlert(CorrelationState state, Alert alert, Topology topology) {
+        String environment = environmentOf(alert);
+        String series = AlertSignals.seriesKey(alert);
+        String episode = AlertSignals.episodeId(environment, alert);
+        AnomalyEntry exact = null;
+        AnomalyEntry live = null;
+        for (IncidentState incident : state.incidents) {
+            for (AnomalyEntry entry : incident.anomalies) {
+                if (entry.alert() && series.equals(entry.series)) {
+                    if (entry.id.equals(episode)) {
+                        exact = entry;
+                    } else if (entry.ongoing()) {
+                        live = entry;
+                    }
+                }
+            }
+        }
+        boolean firing = alert.getStatus() == AlertStatus.FIRING;
+        AnomalyEntry known = exact != null ? exact : live;
+        if (known != null && !known.ongoing()) {
+            // Resolved already: a late repeat (firing or resolved) of an ended episode.
+            return new AlertOutcome(List.of(), false);
+        }
+        if (known == null && !firing) {
+            return new AlertOutcome(List.of(), true);
+        }
+        String id = known != null ? known.id : episode;
+        Anomaly signal = AlertSignals.signal(alert, id, environment);
+        if (known != null && known.onset != signal.getOnset().toEpochMilli()) {
+            // A repeat that moved its start: the episode keeps the start it was folded in with.
+            signal.setOnset(java.time.Instant.ofEpochMilli(known.onset));
+        }
+        List<Incident> out = onAnomaly(state, signal, topology);
+        if (known == null) {
+            IncidentState holder = holderOf(state, id);
+            if (holder != null) {
+                AlertSignals.mark(holder.find(id), alert);
+            }
+        }
+        return new AlertOutcome(out, false);
     }
 
     /**
@@ -588,10 +649,27 @@ public final class Correlator implements Serializable {
         List<AnomalyEntry> byOnset = new ArrayList<>(incident.anomalies);
         byOnset.sort(Comparator.comparingLong((AnomalyEntry a) -> a.onset).thenComparing(a -> a.id));
         List<AnomalyRef> refs = new ArrayList<>();
-        for (AnomalyEntry entry : byOnset.subList(0, Math.min(config.maxAnomalyRefs, byOnset.size()))) {
-            refs.add(AnomalyRef.newBuilder().setId(entry.id).setService(entry.item).setMetric(entry.metric)
-                    .setOnset(Instant.ofEpochMilli(entry.onset)).setScore(entry.score)
-                    .setDirection(entry.up ? Direction.UP : Direction.DOWN).build());
+        List<AlertRef> alerts = new ArrayList<>();
+        int anomalyCount = 0;
+        int alertCount = 0;
+        for (AnomalyEntry entry : byOnset) {
+            if (entry.alert()) {
+                alertCount++;
+                if (alerts.size() < config.maxAnomalyRefs) {
+                    alerts.add(AlertRef.newBuilder().setId(entry.id).setSource(entry.alertSource)
+                            .setFingerprint(entry.alertFingerprint).setName(entry.metric).setService(entry.item)
+                            .setSeverity(entry.alertSeverity).setFiring(entry.ongoing())
+                            .setStartsAt(Instant.ofEpochMilli(entry.onset))
+                            .setEndsAt(entry.ongoing() ? null : Instant.ofEpochMilli(entry.end)).build());
+                }
+                continue;
+            }
+            anomalyCount++;
+            if (refs.size() < config.maxAnomalyRefs) {
+                refs.add(AnomalyRef.newBuilder().setId(entry.id).setService(entry.item).setMetric(entry.metric)
+                        .setOnset(Instant.ofEpochMilli(entry.onset)).setScore(entry.score)
+                        .setDirection(entry.up ? Direction.UP : Direction.DOWN).build());
+            }
         }
 
         List<ChangeRef> changes = new ArrayList<>();
@@ -625,7 +703,7 @@ public final class Correlator implements Serializable {
                 .setLastSeen(Instant.ofEpochMilli(incident.lastSeen))
                 .setResolvedAt(incident.resolved ? Instant.ofEpochMilli(incident.resolvedAt) : null)
                 .setServices(new ArrayList<>(items))
-                .setAnomalyCount(incident.anomalies.size())
+                .setAnomalyCount(anomalyCount)
                 .setAnomalyUpdates(incident.anomalyUpdates)
                 .setAnomalies(refs)
                 .setRootCauses(hints)
@@ -640,6 +718,8 @@ public final class Correlator implements Serializable {
                 .setTicket(incident.ticket)
                 .setResolvedBy(!incident.resolved ? null
                         : incident.resolvedByHuman ? ResolutionSource.HUMAN : ResolutionSource.SIFT)
+                .setAlertCount(alertCount)
+                .setAlerts(alerts)
                 .build();
     }
 
@@ -651,7 +731,9 @@ public final class Correlator implements Serializable {
                 strongest = entry;
             }
         }
-        String what = strongest == null ? "anomalous" : strongest.metric + (strongest.up ? " up" : " down");
+        String what = strongest == null ? "anomalous"
+                : strongest.alert() ? "alert " + strongest.metric
+                : strongest.metric + (strongest.up ? " up" : " down");
         int others = items.size() - 1;
         return top + ": " + what
                 + (others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");

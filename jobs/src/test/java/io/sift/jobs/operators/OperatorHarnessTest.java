@@ -8,6 +8,7 @@ import io.sift.core.correlate.CorrelationConfig;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.GroupingRules;
 import io.sift.core.detect.BaselineConfig;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.ConfigurationItem;
@@ -142,7 +143,7 @@ class OperatorHarnessTest {
     @Test
     void correlatorOrdersByEventTimeResolvesAndDropsItsStateAndTimers() throws Exception {
         CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()));
-        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> harness =
+        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, e -> "prod", Types.STRING,
                         CorrelateFunction.TOPOLOGY)) {
             harness.processBroadcastElement(item("orders"), T0.toEpochMilli());
@@ -152,8 +153,8 @@ class OperatorHarnessTest {
             // Arrival order is the reverse of event-time order: the result must not depend on it.
             Anomaly caller = anomaly("orders", 2, null, 1);
             Anomaly cause = anomaly("orders-db", 1, null, 1);
-            harness.processElement(Either.Right(caller), caller.getTime().toEpochMilli());
-            harness.processElement(Either.Right(cause), cause.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(caller), caller.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(cause), cause.getTime().toEpochMilli());
             assertTrue(harness.extractOutputValues().isEmpty(), "held until the watermark passes");
 
             watermark(harness, T0.toEpochMilli() + 3 * 60_000);
@@ -165,8 +166,8 @@ class OperatorHarnessTest {
 
             Anomaly causeEnd = anomaly("orders-db", 1, 5L, 2);
             Anomaly callerEnd = anomaly("orders", 2, 6L, 2);
-            harness.processElement(Either.Right(causeEnd), causeEnd.getTime().toEpochMilli());
-            harness.processElement(Either.Right(callerEnd), callerEnd.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(causeEnd), causeEnd.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(callerEnd), callerEnd.getTime().toEpochMilli());
             watermark(harness, T0.toEpochMilli() + 20 * 60_000);
             Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
             assertEquals(IncidentChange.RESOLVED, resolved.getChange());
@@ -182,7 +183,7 @@ class OperatorHarnessTest {
                 .setSeriesKey("latency|" + id).build();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident>
+    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident>
             correlateHarness(CorrelationConfig config) throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new CorrelateFunction(new Correlator(config)), e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY);
@@ -193,10 +194,10 @@ class OperatorHarnessTest {
         return harness;
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate,
+    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate,
             Incident> harness, Anomaly... anomalies) throws Exception {
         for (Anomaly a : anomalies) {
-            harness.processElement(Either.Right(a), a.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(a), a.getTime().toEpochMilli());
         }
     }
 
@@ -331,7 +332,7 @@ class OperatorHarnessTest {
             assertTrue(grouped.getFingerprint().startsWith("fp-"), grouped.getFingerprint());
             snapshot = harness.snapshot(1, minutes(2));
         }
-        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
                 TopologyUpdate, Incident>(new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(config)),
                         List.of(CorrelateFunction.TOPOLOGY)), e -> "prod", Types.STRING, 1, 1, 0)) {
             restored.setup();

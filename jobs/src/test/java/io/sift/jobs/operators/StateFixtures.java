@@ -6,6 +6,7 @@ import io.sift.core.logs.MinerConfig;
 import io.sift.core.logs.TemplateRates;
 import io.sift.jobs.SiftOptions;
 import io.sift.jobs.SiftSettings;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.ChangeType;
@@ -251,7 +252,7 @@ public final class StateFixtures {
 
     // ---- the correlator ----
 
-    static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate,
+    static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate,
             Incident> correlatorHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(CorrelationConfig.defaults())),
@@ -285,8 +286,8 @@ public final class StateFixtures {
      * Topology, a deploy of orders-db, an incident opened by orders-db and orders, anomalies still buffered at the
      * split (event time behind them); after it, a further caller, the ends, and the resolution.
      */
-    static List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> correlatorInput() {
-        List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> steps = new ArrayList<>();
+    static List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate>> correlatorInput() {
+        List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate>> steps = new ArrayList<>();
         long t0 = T0.toEpochMilli();
         for (String id : List.of("orders", "orders-db", "payments", "checkout")) {
             steps.add(Step.broadcast(item(id), t0));
@@ -318,7 +319,7 @@ public final class StateFixtures {
         return steps;
     }
 
-    static final Case<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
+    static final Case<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
         @Override
         public String name() {
             return "correlate";
@@ -330,7 +331,7 @@ public final class StateFixtures {
         }
 
         @Override
-        public List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> input() {
+        public List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate>> input() {
             return correlatorInput();
         }
 
@@ -342,8 +343,8 @@ public final class StateFixtures {
         @Override
         @SuppressWarnings("unchecked")
         public void apply(AbstractStreamOperatorTestHarness<Incident> h,
-                Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate> step) throws Exception {
-            var harness = (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate> step) throws Exception {
+            var harness = (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
                     TopologyUpdate, Incident>) h;
             if (step.watermark()) {
                 harness.processWatermark(step.time());
