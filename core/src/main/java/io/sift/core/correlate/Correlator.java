@@ -114,6 +114,11 @@ public final class Correlator implements Serializable {
 
     /** Folds one anomaly version in; returns the incident versions it produced (possibly none). */
     public List<Incident> onAnomaly(CorrelationState state, Anomaly anomaly, Topology topology) {
+        return onSignal(state, anomaly, null, topology);
+    }
+
+    /** Folds in an anomaly, or the signal of an alert ({@code alert} not null: a new entry is marked as its). */
+    private List<Incident> onSignal(CorrelationState state, Anomaly anomaly, Alert alert, Topology topology) {
         List<Incident> out = new ArrayList<>();
         String item = anomaly.getResource().getService();
         long time = anomaly.getTime().toEpochMilli();
@@ -176,7 +181,7 @@ public final class Correlator implements Serializable {
             incident.openedAt = onset;
             incident.detectedAt = time;
             incident.lastSeen = time;
-            incident.anomalies.add(entry(anomaly, groups));
+            incident.anomalies.add(entry(anomaly, groups, alert));
             incident.anomalyUpdates = 1;
             incident.peakScore = anomaly.getScore();
             state.incidents.add(incident);
@@ -197,7 +202,7 @@ public final class Correlator implements Serializable {
             out.add(emitMerged(absorbed, survivor, state, topology));
         }
         boolean wasResolved = survivor.resolved;
-        survivor.anomalies.add(entry(anomaly, groups));
+        survivor.anomalies.add(entry(anomaly, groups, alert));
         rememberHolder(anomaly.getId(), survivor);
         touch(survivor, anomaly, time);
         if (wasResolved) {
@@ -257,14 +262,7 @@ public final class Correlator implements Serializable {
             // A repeat that moved its start: the episode keeps the start it was folded in with.
             signal.setOnset(java.time.Instant.ofEpochMilli(known.onset));
         }
-        List<Incident> out = onAnomaly(state, signal, topology);
-        if (known == null) {
-            IncidentState holder = holderOf(state, id);
-            if (holder != null) {
-                AlertSignals.mark(holder.find(id), alert);
-            }
-        }
-        return new AlertOutcome(out, false);
+        return new AlertOutcome(onSignal(state, signal, alert, topology), false);
     }
 
     /**
@@ -417,9 +415,12 @@ public final class Correlator implements Serializable {
         return StableIds.of("fp", environment, "group", groupKey);
     }
 
-    private static AnomalyEntry entry(Anomaly anomaly, List<String> groups) {
+    private static AnomalyEntry entry(Anomaly anomaly, List<String> groups, Alert alert) {
         AnomalyEntry entry = AnomalyEntry.of(anomaly);
         entry.groups = groups.isEmpty() ? null : groups;
+        if (alert != null) {
+            AlertSignals.mark(entry, alert);
+        }
         return entry;
     }
 

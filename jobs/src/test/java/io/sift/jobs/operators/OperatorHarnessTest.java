@@ -178,6 +178,57 @@ class OperatorHarnessTest {
         }
     }
 
+    @Test
+    void anAlertOpensAnIncidentThatResolvesAfterItsResolveAndStateAndTimersDropToZero() throws Exception {
+        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()),
+                java.time.Duration.ZERO);
+        try (var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function,
+                e -> CorrelateFunction.environmentOf(new Correlator(CorrelationConfig.defaults()), e), Types.STRING,
+                CorrelateFunction.TOPOLOGY)) {
+            harness.processBroadcastElement(edge("orders", "orders-db"), T0.toEpochMilli());
+            Alert firing = alert(io.sift.schema.AlertStatus.FIRING, 1, 1);
+            Alert repeat = alert(io.sift.schema.AlertStatus.FIRING, 1, 3);
+            Alert resolved = alert(io.sift.schema.AlertStatus.RESOLVED, 1, 6);
+            // Out of order on arrival: applied in event-time order all the same.
+            harness.processElement(CorrelateFunction.input(repeat), repeat.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(firing), firing.getTime().toEpochMilli());
+            Anomaly caller = anomaly("orders", 2, 5L, 2);
+            harness.processElement(CorrelateFunction.input(caller), caller.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(resolved), resolved.getTime().toEpochMilli());
+            assertTrue(harness.extractOutputValues().isEmpty(), "held until the watermark passes");
+
+            watermark(harness, T0.toEpochMilli() + 5 * 60_000);
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(IncidentChange.OPENED, out.get(0).getChange());
+            assertEquals(1, out.get(0).getAlertCount());
+            assertEquals("fp-db", out.get(0).getAlerts().get(0).getFingerprint());
+            assertEquals("orders-db", out.get(0).getRootCauses().get(0).getItem());
+            Incident joined = out.get(out.size() - 1);
+            assertEquals(out.get(0).getId(), joined.getId(), "the caller's anomaly joined the alert's incident");
+            assertEquals(1, joined.getAnomalyCount());
+            assertEquals(1, joined.getAlertCount(), "the repeat deduplicated");
+
+            watermark(harness, T0.toEpochMilli() + 20 * 60_000);
+            Incident last = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentChange.RESOLVED, last.getChange());
+            assertEquals(T0.plusSeconds(16 * 60), last.getResolvedAt(), "quiet period after the alert's resolve");
+            assertEquals(false, last.getAlerts().get(0).getFiring());
+
+            watermark(harness, T0.toEpochMilli() + 2 * HOUR);
+            assertEquals(0, keyedStateEntries(harness), "nothing kept after the cool-down");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    private static Alert alert(io.sift.schema.AlertStatus status, long startMinute, long timeMinute) {
+        return Alert.newBuilder().setSource("alertmanager").setFingerprint("fp-db").setStatus(status)
+                .setSeverity(io.sift.schema.AlertSeverity.CRITICAL).setName("MySQLDown")
+                .setResource(Resource.newBuilder().setService("orders-db").setEnvironment("prod").build())
+                .setStartsAt(T0.plusSeconds(60 * startMinute))
+                .setEndsAt(status == io.sift.schema.AlertStatus.RESOLVED ? T0.plusSeconds(60 * timeMinute) : null)
+                .setTime(T0.plusSeconds(60 * timeMinute)).build();
+    }
+
     private static Anomaly episode(String id, String item, long onsetMinute, Long endMinute, long version) {
         return Anomaly.newBuilder(anomaly(item, onsetMinute, endMinute, version)).setId(id)
                 .setSeriesKey("latency|" + id).build();
