@@ -96,5 +96,7 @@ public final class AlertSignals {
         entry.alertSource = alert.getSource();
         entry.alertFingerprint = alert.getFingerprint();
         entry.alertSeverity = alert.getSeverity().name();
+        String host = alert.getResource().getHost();
+        entry.alertHost = host == null || host.isBlank() ? null : host;
     }
 }

@@ -28,6 +28,8 @@ public class AnomalyEntry {
     public String alertFingerprint;
     /** For an alert: its normalised severity. */
     public String alertSeverity;
+    /** For an alert: the host it names, if any (the host an alert is raised on relates it to that host's alerts). */
+    public String alertHost;
 
     public AnomalyEntry() {}
 

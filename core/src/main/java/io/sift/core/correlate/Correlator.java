@@ -144,14 +144,15 @@ public final class Correlator implements Serializable {
         }
 
         long onset = anomaly.getOnset().toEpochMilli();
-        Links links = new Links(item, topology, config.maxHops);
+        Links links = new Links(item, topology, config.maxHops, alert);
         List<String> groups = config.grouping.keysOf(anomaly);
         String fingerprint = groups.isEmpty() ? fingerprint(environmentOf(anomaly), anomaly.getSeriesKey())
                 : groupFingerprint(environmentOf(anomaly), groups.get(0));
         List<IncidentState> linked = new ArrayList<>();
         List<Long> distances = new ArrayList<>();
         for (IncidentState incident : state.incidents) {
-            long distance = incident.resolved ? UNRELATED : Math.min(linkDistance(incident, item, onset, links),
+            long distance = incident.resolved ? UNRELATED
+                    : Math.min(linkDistance(incident, item, onset, links, alert, topology),
                     config.grouping.distance(incident.anomalies, groups, onset, config.gapMillis));
             if (distance != UNRELATED) {
                 linked.add(incident);
@@ -453,7 +454,8 @@ public final class Correlator implements Serializable {
      * ongoing or only just ended. Two anomalies that merely share a neighbour (two callers of one service) are not
      * linked: that is how unrelated trouble used to snowball through hubs.
      */
-    private long linkDistance(IncidentState incident, String item, long onset, Links links) {
+    private long linkDistance(IncidentState incident, String item, long onset, Links links, Alert alert,
+            Topology topology) {
         if (!incident.hasOngoing() && onset > incident.activeUntil() + config.gapMillis) {
             return UNRELATED;
         }
@@ -467,6 +469,8 @@ public final class Correlator implements Serializable {
                 linked = entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis;
             } else if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
                 linked = false;
+            } else if (alert != null || entry.alert()) {
+                linked = alertLinked(entry, item, links, topology);
             } else {
                 // The onset tests first: they are cheaper than the set look-ups and often decide.
                 linked = entry.onset <= onset + config.onsetToleranceMillis && links.dependencies.contains(entry.item)
@@ -477,6 +481,26 @@ public final class Correlator implements Serializable {
             }
         }
         return closest;
+    }
+
+    /**
+     * Whether an alert and another signal (either of them an alert), both active, are linked. An alert starts when its
+     * rule fired (after the rule's pending period, at the source's evaluation step), not when the trouble began, so
+     * the onset order that tells an anomaly's cause from its victim says little here: linked are items related by
+     * dependencies within the hop limit in either direction, a host and what an alert says runs on it, and, where the
+     * topology knows nothing of one of the items (no dependency either way), the time alone: an alert storm on items
+     * no topology describes is one problem while it lasts. Two items that merely share a neighbour or a host are
+     * still not linked.
+     */
+    private static boolean alertLinked(AnomalyEntry entry, String item, Links links, Topology topology) {
+        if (links.dependencies.contains(entry.item) || links.dependents.contains(entry.item)) {
+            return true;
+        }
+        if (item.equals(entry.alertHost) || entry.item.equals(links.host)) {
+            return true;
+        }
+        return links.isolated || topology.dependenciesOf(entry.item).isEmpty()
+                && topology.dependentsOf(entry.item).isEmpty();
     }
 
     /**
@@ -517,10 +541,17 @@ public final class Correlator implements Serializable {
     private static final class Links {
         final Set<String> dependencies;
         final Set<String> dependents;
+        /** For an alert: the host it names, or null. */
+        final String host;
+        /** Whether the topology relates the item to nothing (no dependency either way). */
+        final boolean isolated;
 
-        Links(String item, Topology topology, int maxHops) {
+        Links(String item, Topology topology, int maxHops, Alert alert) {
             this.dependencies = topology.dependenciesWithin(item, maxHops);
             this.dependents = topology.dependentsWithin(item, maxHops);
+            String named = alert == null ? null : alert.getResource().getHost();
+            this.host = named == null || named.isBlank() ? null : named;
+            this.isolated = topology.dependenciesOf(item).isEmpty() && topology.dependentsOf(item).isEmpty();
         }
     }
 

@@ -48,8 +48,9 @@ import java.util.stream.Stream;
  *
  * <p><b>Entities.</b> An alert's entity is resolved by the graph's own node types, with no name of the data set: a
  * {@code Service_Instance} or {@code Cache_Instance} is an instance of the node its {@code instance_of} edge names (the
- * alert's service) on the host its {@code hosted_on} edge names; any other node is the item itself; an entity the
- * graph does not hold is an item of its own, on the host the alert names.
+ * alert's service); any other node is the item itself; an entity the graph does not hold is an item of its own. The
+ * host is the one the alert names, else the one the graph's {@code hosted_on} edge names, else (a host's alert) the
+ * entity itself.
  *
  * <p><b>Topology.</b> Every node but the instances becomes a configuration item (Service → SERVICE, Host → HOST,
  * Database → DATABASE, Cache → CACHE, others OTHER); {@code control_flow} becomes CALLS, {@code data_flow} and
@@ -342,7 +343,9 @@ public final class FaultAlertsData {
 
         Resource resource(String entity, String alertHost, String environment) {
             String item = itemOf(entity);
-            String host = hostedOn.getOrDefault(entity, "Host".equals(types.get(entity)) ? entity : alertHost);
+            // The host the alert names (what the monitoring saw), else the graph's, else a host alert's own entity.
+            String host = alertHost != null ? alertHost
+                    : hostedOn.getOrDefault(entity, "Host".equals(types.get(entity)) ? entity : null);
             return Resource.newBuilder().setService(item).setInstance(isInstance(entity) ? entity : null)
                     .setHost(host).setEnvironment(environment).build();
         }
