@@ -470,7 +470,7 @@ public final class Correlator implements Serializable {
             } else if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
                 linked = false;
             } else if (alert != null || entry.alert()) {
-                linked = alertLinked(entry, item, links, topology);
+                linked = alertLinked(entry, item, onset, links, topology);
             } else {
                 // The onset tests first: they are cheaper than the set look-ups and often decide.
                 linked = entry.onset <= onset + config.onsetToleranceMillis && links.dependencies.contains(entry.item)
@@ -488,19 +488,18 @@ public final class Correlator implements Serializable {
      * rule fired (after the rule's pending period, at the source's evaluation step), not when the trouble began, so
      * the onset order that tells an anomaly's cause from its victim says little here: linked are items related by
      * dependencies within the hop limit in either direction, a host and what an alert says runs on it, and, where the
-     * topology knows nothing of one of the items (no dependency either way), the time alone: an alert storm on items
-     * no topology describes is one problem while it lasts. Two items that merely share a neighbour or a host are
-     * still not linked.
+     * topology knows nothing of one of the items (no dependency either way), co-onset alone: starts no further apart
+     * than the onset tolerance. Two items that merely share a neighbour or a host are still not linked.
      */
-    private static boolean alertLinked(AnomalyEntry entry, String item, Links links, Topology topology) {
+    private boolean alertLinked(AnomalyEntry entry, String item, long onset, Links links, Topology topology) {
         if (links.dependencies.contains(entry.item) || links.dependents.contains(entry.item)) {
             return true;
         }
         if (item.equals(entry.alertHost) || entry.item.equals(links.host)) {
             return true;
         }
-        return links.isolated || topology.dependenciesOf(entry.item).isEmpty()
-                && topology.dependentsOf(entry.item).isEmpty();
+        return Math.abs(onset - entry.onset) <= config.onsetToleranceMillis && (links.isolated
+                || topology.dependenciesOf(entry.item).isEmpty() && topology.dependentsOf(entry.item).isEmpty());
     }
 
     /**

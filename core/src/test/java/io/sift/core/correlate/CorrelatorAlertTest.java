@@ -38,9 +38,13 @@ class CorrelatorAlertTest {
     @BeforeEach
     void estate() {
         state = new CorrelationState();
-        // checkout -> orders -> orders-db; search on its own
+        // checkout -> orders -> orders-db (runs on db-host-1); search -> catalog
         edge("checkout", "orders");
         edge("orders", "orders-db");
+        edge("search", "catalog");
+        topology.apply(TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                .setEdge(TopologyEdge.newBuilder().setFrom("orders-db").setTo("db-host-1").setType(EdgeType.RUNS_ON)
+                        .build()).build());
     }
 
     private void edge(String from, String to) {
@@ -127,6 +131,48 @@ class CorrelatorAlertTest {
         // An alert on an unrelated item is another incident.
         fold(alert("fp-search", "search", AlertStatus.FIRING, 3, 3));
         assertEquals(2, state.incidents.size());
+    }
+
+    @Test
+    void aCausesAlertThatStartsLaterThanItsVictimsStillJoinsTheirIncident() {
+        // A rule with a pending period fires minutes after the fault began, later than the callers' anomalies.
+        correlator.onAnomaly(state, anomaly("orders", 1, null), topology);
+        fold(alert("fp-host", "db-host-1", AlertStatus.FIRING, 6, 6));
+        assertEquals(1, state.incidents.size(), "the host's alert joined along RUNS_ON, two hops from orders");
+    }
+
+    @Test
+    void alertsOnItemsNoTopologyDescribesGroupByTimeWhileActiveAndByTheHostTheyName() {
+        fold(alert("fp-a", "orders", AlertStatus.FIRING, 0, 0));
+        // 10.0.0.7 is unknown to the topology: starting with the incident (within the onset tolerance), it joins.
+        fold(alert("fp-b", "10.0.0.7", AlertStatus.FIRING, 1, 1));
+        assertEquals(1, state.incidents.size());
+        // An alert on a known item related to none of the incident's, starting later, is another incident.
+        fold(alert("fp-c", "search", AlertStatus.FIRING, 4, 4));
+        assertEquals(2, state.incidents.size());
+        fold(alert("fp-g", "10.0.0.9", AlertStatus.FIRING, 8, 8));
+        assertEquals(3, state.incidents.size(), "co-onset only: an unknown item's alert minutes later is its own");
+        // An alert naming host h9 and one on h9 itself: related through the host.
+        Alert onSearchHost = Alert.newBuilder(alert("fp-d", "catalog", AlertStatus.FIRING, 5, 5))
+                .setResource(Resource.newBuilder().setService("catalog").setHost("h9").build()).build();
+        fold(onSearchHost);
+        assertEquals(3, state.incidents.size(), "catalog joined search's incident along the topology");
+        topology.apply(TopologyUpdate.newBuilder().setTime(T0).setOperation(TopologyOperation.UPSERT)
+                .setEdge(TopologyEdge.newBuilder().setFrom("h9").setTo("rack-1").setType(EdgeType.DEPENDS_ON)
+                        .build()).build());
+        fold(alert("fp-e", "h9", AlertStatus.FIRING, 6, 6));
+        assertEquals(3, state.incidents.size(), "h9's alert joined the incident of the alert that named h9");
+        // Once everything ended, an unknown item's alert opens an incident of its own.
+        for (String fp : List.of("fp-a", "fp-b", "fp-c", "fp-d", "fp-e", "fp-g")) {
+            IncidentState holder = state.incidents.stream()
+                    .filter(i -> i.anomalies.stream().anyMatch(e -> fp.equals(e.alertFingerprint))).findFirst()
+                    .orElseThrow();
+            AnomalyEntry entry = holder.anomalies.stream().filter(e -> fp.equals(e.alertFingerprint)).findFirst()
+                    .orElseThrow();
+            fold(alert(fp, entry.item, AlertStatus.RESOLVED, entry.onset / MIN - T0.toEpochMilli() / MIN, 9));
+        }
+        fold(alert("fp-f", "10.0.0.8", AlertStatus.FIRING, 12, 12));
+        assertEquals(4, state.incidents.size());
     }
 
     @Test
