@@ -315,8 +315,26 @@ public final class StateFixtures {
         Anomaly checkoutEnd = anomaly("checkout", 4, 7L, 2);
         steps.add(Step.element(CorrelateFunction.input(ordersEnd), ordersEnd.getTime().toEpochMilli()));
         steps.add(Step.element(CorrelateFunction.input(checkoutEnd), checkoutEnd.getTime().toEpochMilli()));
+        // Alerts arrive after the restore (a build from before alerts wrote the fixtures): one on payments, which
+        // checkout calls, joins the incident, and its resolve lets the incident resolve.
+        Alert firing = alert(io.sift.schema.AlertStatus.FIRING, t0 + 6 * MINUTE);
+        Alert resolved = alert(io.sift.schema.AlertStatus.RESOLVED, t0 + 7 * MINUTE + 30_000);
+        steps.add(Step.element(CorrelateFunction.input(firing), firing.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(resolved), resolved.getTime().toEpochMilli()));
         steps.add(Step.watermark(t0 + 8 * MINUTE));
         return steps;
+    }
+
+    /** Steps of the correlator's input after the split. */
+    static final int CORRELATOR_STEPS_AFTER_SPLIT = 6;
+
+    private static Alert alert(io.sift.schema.AlertStatus status, long time) {
+        return Alert.newBuilder().setSource("alertmanager").setFingerprint("fp-payments").setStatus(status)
+                .setSeverity(io.sift.schema.AlertSeverity.CRITICAL).setRawSeverity("critical").setName("PaymentsErrors")
+                .setResource(Resource.newBuilder().setService("payments").setEnvironment("prod").build())
+                .setStartsAt(T0.plusSeconds(6 * 60))
+                .setEndsAt(status == io.sift.schema.AlertStatus.RESOLVED ? Instant.ofEpochMilli(time) : null)
+                .setTime(Instant.ofEpochMilli(time)).build();
     }
 
     static final Case<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
@@ -337,7 +355,7 @@ public final class StateFixtures {
 
         @Override
         public int split() {
-            return correlatorInput().size() - 4;
+            return correlatorInput().size() - CORRELATOR_STEPS_AFTER_SPLIT;
         }
 
         @Override
