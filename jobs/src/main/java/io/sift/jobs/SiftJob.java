@@ -17,6 +17,7 @@ import io.sift.jobs.operators.MetricDetectorOperator;
 import io.sift.jobs.operators.ProblemFunction;
 import io.sift.jobs.operators.ValidateFunction;
 import io.sift.jobs.operators.WindowPreAggregate;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
@@ -66,9 +67,15 @@ public final class SiftJob {
             DataStream<DeadLetter> deadLetters, DataStream<SloStatus> sloStatuses,
             DataStream<ServiceHealth> serviceHealth, DataStream<Problem> problems) {}
 
-    /** The job's inputs. Changes, topology and ITSM feedback may be empty sources but must be given. */
+    /** The job's inputs. Changes, topology, ITSM feedback and alerts may be empty sources but must be given. */
     public record Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
-            SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback) {
+            SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback, SiftSource<Alert> alerts) {
+
+        /** Without alerts from existing monitoring. */
+        public Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
+                SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback) {
+            this(metrics, logs, changes, topology, itsmFeedback, SiftSource.empty(Alert.class));
+        }
 
         /** Without feedback from an ITSM tool. */
         public Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
@@ -141,6 +148,9 @@ public final class SiftJob {
         SingleOutputStreamOperator<ItsmUpdate> feedback = validated(env, inputs.itsmFeedback(), "itsm-feedback",
                 validator, watermarks(lateness, idleness, maxFuture, ItsmUpdate::getTime), ItsmUpdate.class,
                 (v, r, now) -> v.check(r, now), deadLetters);
+        SingleOutputStreamOperator<Alert> alerts = validated(env, inputs.alerts(), "alerts", validator,
+                watermarks(lateness, idleness, maxFuture, Alert::getTime), Alert.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
 
         Duration logWindow = conf.get(SiftOptions.LOG_WINDOW);
         // Lines are counted before the shuffle, so one partial count per service and window crosses it, not every line.
@@ -179,19 +189,19 @@ public final class SiftJob {
         DataStream<Anomaly> anomalies = metricAnomalies.union(newLogTemplates);
 
         Correlator correlator = new Correlator(settings.correlation);
-        DataStream<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>> correlationInput = anomalies
+        DataStream<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>> correlationInput = anomalies
                 .map(a -> CorrelateFunction.input(a), CorrelateFunction.INPUT_TYPE)
                 .uid("anomalies-to-correlation").name("Anomalies → correlation")
                 .union(changes.map(c -> CorrelateFunction.input(c), CorrelateFunction.INPUT_TYPE)
                         .uid("changes-to-correlation").name("Changes → correlation"),
                         feedback.map(u -> CorrelateFunction.input(u), CorrelateFunction.INPUT_TYPE)
-                                .uid("itsm-feedback-to-correlation").name("ITSM feedback → correlation"));
+                                .uid("itsm-feedback-to-correlation").name("ITSM feedback → correlation"),
+                        alerts.map(a -> CorrelateFunction.input(a), CorrelateFunction.INPUT_TYPE)
+                                .uid("alerts-to-correlation").name("Alerts → correlation"));
         BroadcastStream<TopologyUpdate> topologyBroadcast = topology.broadcast(CorrelateFunction.TOPOLOGY);
 
         SingleOutputStreamOperator<Incident> incidents = correlationInput
-                .keyBy(e -> e.isRight() ? correlator.environmentOf(e.right())
-                        : e.left().isLeft() ? correlator.environmentOf(e.left().left())
-                        : correlator.environmentOf(e.left().right()))
+                .keyBy(e -> CorrelateFunction.environmentOf(correlator, e))
                 .connect(topologyBroadcast)
                 .process(new CorrelateFunction(correlator, conf.get(ItsmOptions.SETTLED_MEMORY)),
                         new AvroTypeInfo<>(Incident.class))

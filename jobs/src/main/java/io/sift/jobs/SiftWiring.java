@@ -17,6 +17,7 @@ import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.KafkaDeadLetterHandler;
 import io.sift.connectors.kafka.SourceScreen;
 import io.sift.schema.Anomaly;
+import io.sift.schema.Alert;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
@@ -65,7 +66,19 @@ public final class SiftWiring {
                         security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
                         security, unordered),
-                itsmFeedback(conf, bootstrap, group, bounded, security, unordered));
+                itsmFeedback(conf, bootstrap, group, bounded, security, unordered),
+                optionalTopic(conf.get(AlertOptions.TOPIC_ALERTS), Alert.class, bootstrap, group, bounded, security,
+                        unordered));
+    }
+
+    /** An optional input topic (as the ITSM feedback topic, see there): picked up once created. */
+    static <T extends org.apache.avro.specific.SpecificRecordBase> SiftSource<T> optionalTopic(String topic,
+            Class<T> type, String bootstrap, String group, boolean bounded, Map<String, String> security,
+            SourceScreen screen) {
+        if (bounded && !topicExists(bootstrap, topic, security)) {
+            return SiftSource.empty(type);
+        }
+        return SiftSource.optionalKafka(bootstrap, topic, group, type, bounded, security, screen);
     }
 
     /** The source screen of an input: size, validation and, for event-time ordered inputs, lateness and repeats. */

@@ -92,7 +92,7 @@ class K8sManifestsTest {
                 SiftOptions.TOPIC_LOGS.defaultValue(), SiftOptions.TOPIC_CHANGES.defaultValue(),
                 SiftOptions.TOPIC_TOPOLOGY.defaultValue(), SiftOptions.TOPIC_INCIDENTS.defaultValue(),
                 SiftOptions.TOPIC_DEAD_LETTERS.defaultValue(), ItsmOptions.TOPIC_PROBLEMS.defaultValue(),
-                ItsmOptions.TOPIC_ITSM_FEEDBACK.defaultValue()));
+                ItsmOptions.TOPIC_ITSM_FEEDBACK.defaultValue(), AlertOptions.TOPIC_ALERTS.defaultValue()));
         Map<String, JsonNode> topics = topicsByName();
         assertEquals(expectedNames, topics.keySet(), "one KafkaTopic per sift.kafka.topic.* default");
 

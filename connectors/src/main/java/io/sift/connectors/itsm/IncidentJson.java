@@ -81,6 +81,20 @@ public final class IncidentJson {
         node.put("assignee", incident.getAssignee());
         node.put("ticket", incident.getTicket());
         node.put("resolvedBy", incident.getResolvedBy() == null ? null : incident.getResolvedBy().name());
+        node.put("alertCount", incident.getAlertCount());
+        ArrayNode alerts = node.putArray("alerts");
+        for (io.sift.schema.AlertRef ref : incident.getAlerts()) {
+            alerts.addObject()
+                    .put("id", ref.getId())
+                    .put("source", ref.getSource())
+                    .put("fingerprint", ref.getFingerprint())
+                    .put("name", ref.getName())
+                    .put("service", ref.getService())
+                    .put("severity", ref.getSeverity())
+                    .put("firing", ref.getFiring())
+                    .put("startsAt", iso(ref.getStartsAt()))
+                    .put("endsAt", iso(ref.getEndsAt()));
+        }
         return node;
     }
 

@@ -19,6 +19,17 @@ public class AnomalyEntry {
     public boolean up;
     /** Its group keys under the user's grouping rules ({@link GroupingRules#keysOf}), or null when it has none. */
     public java.util.List<String> groups;
+    /**
+     * For an alert from existing monitoring (see {@link AlertSignals}): the system that raised it; null for Sift's own
+     * anomalies. Fields added after the first release: state written before restores them as null.
+     */
+    public String alertSource;
+    /** For an alert: its fingerprint, the identity its repeats share. */
+    public String alertFingerprint;
+    /** For an alert: its normalised severity. */
+    public String alertSeverity;
+    /** For an alert: the host it names, if any (the host an alert is raised on relates it to that host's alerts). */
+    public String alertHost;
 
     public AnomalyEntry() {}
 
@@ -53,6 +64,11 @@ public class AnomalyEntry {
             expected = anomaly.getExpected();
             up = anomaly.getDirection() == io.sift.schema.Direction.UP;
         }
+    }
+
+    /** Whether this is an alert from existing monitoring rather than an anomaly Sift found. */
+    public boolean alert() {
+        return alertSource != null;
     }
 
     boolean ongoing() {

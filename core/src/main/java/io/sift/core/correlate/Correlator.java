@@ -5,6 +5,9 @@ import io.sift.core.rank.MetricMeaning;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.core.util.StableIds;
 import io.sift.core.validate.ErrorKinds;
+import io.sift.schema.Alert;
+import io.sift.schema.AlertRef;
+import io.sift.schema.AlertStatus;
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -129,6 +132,11 @@ public final class Correlator implements Serializable {
 
     /** Folds one anomaly version in; returns the incident versions it produced (possibly none). */
     public List<Incident> onAnomaly(CorrelationState state, Anomaly anomaly, Topology topology) {
+        return onSignal(state, anomaly, null, topology);
+    }
+
+    /** Folds in an anomaly, or the signal of an alert ({@code alert} not null: a new entry is marked as its). */
+    private List<Incident> onSignal(CorrelationState state, Anomaly anomaly, Alert alert, Topology topology) {
         List<Incident> out = new ArrayList<>();
         String item = anomaly.getResource().getService();
         long time = anomaly.getTime().toEpochMilli();
@@ -154,14 +162,15 @@ public final class Correlator implements Serializable {
         }
 
         long onset = anomaly.getOnset().toEpochMilli();
-        Links links = new Links(item, topology, config.maxHops);
+        Links links = new Links(item, topology, config.maxHops, alert);
         List<String> groups = config.grouping.keysOf(anomaly);
         String fingerprint = groups.isEmpty() ? fingerprint(environmentOf(anomaly), anomaly.getSeriesKey())
                 : groupFingerprint(environmentOf(anomaly), groups.get(0));
         List<IncidentState> linked = new ArrayList<>();
         List<Long> distances = new ArrayList<>();
         for (IncidentState incident : state.incidents) {
-            long distance = incident.resolved ? UNRELATED : Math.min(linkDistance(incident, item, onset, links),
+            long distance = incident.resolved ? UNRELATED
+                    : Math.min(linkDistance(incident, item, onset, links, alert, topology),
                     config.grouping.distance(incident.anomalies, groups, onset, config.gapMillis));
             if (distance != UNRELATED) {
                 linked.add(incident);
@@ -200,7 +209,7 @@ public final class Correlator implements Serializable {
             incident.openedAt = onset;
             incident.detectedAt = time;
             incident.lastSeen = time;
-            incident.anomalies.add(entry(anomaly, groups));
+            incident.anomalies.add(entry(anomaly, groups, alert));
             incident.anomalyUpdates = 1;
             incident.peakScore = anomaly.getScore();
             state.incidents.add(incident);
@@ -221,7 +230,7 @@ public final class Correlator implements Serializable {
             out.add(emitMerged(absorbed, survivor, state, topology));
         }
         boolean wasResolved = survivor.resolved;
-        survivor.anomalies.add(entry(anomaly, groups));
+        survivor.anomalies.add(entry(anomaly, groups, alert));
         rememberHolder(anomaly.getId(), survivor);
         touch(survivor, anomaly, time);
         if (wasResolved) {
@@ -231,6 +240,57 @@ public final class Correlator implements Serializable {
             out.add(emit(survivor, IncidentChange.UPDATED, state, topology));
         }
         return out;
+    }
+
+    /** What folding an alert in gave: the incident versions, and whether it was a resolve of an alert never seen. */
+    public record AlertOutcome(List<Incident> incidents, boolean unknownResolve) {}
+
+    /** The correlation scope (Flink key) of an alert. */
+    public String environmentOf(Alert alert) {
+        return AlertSignals.environment(alert, config.defaultEnvironment);
+    }
+
+    /**
+     * Folds one alert notification in, as a signal of its entity (see {@link AlertSignals}): a firing alert opens or
+     * joins an incident under the same rules as an anomaly; a repeat of a firing alert (same source and fingerprint,
+     * whatever start it gives) updates its entry; a resolved one ends its entry, after which the incident resolves
+     * when all its signals have ended and the quiet period passed. A resolve of an alert no incident holds (never seen
+     * firing, or forgotten after the cool-down) changes nothing; a firing repeat of an episode already resolved is
+     * stale and changes nothing either.
+     */
+    public AlertOutcome onAlert(CorrelationState state, Alert alert, Topology topology) {
+        String environment = environmentOf(alert);
+        String series = AlertSignals.seriesKey(alert);
+        String episode = AlertSignals.episodeId(environment, alert);
+        AnomalyEntry exact = null;
+        AnomalyEntry live = null;
+        for (IncidentState incident : state.incidents) {
+            for (AnomalyEntry entry : incident.anomalies) {
+                if (entry.alert() && series.equals(entry.series)) {
+                    if (entry.id.equals(episode)) {
+                        exact = entry;
+                    } else if (entry.ongoing()) {
+                        live = entry;
+                    }
+                }
+            }
+        }
+        boolean firing = alert.getStatus() == AlertStatus.FIRING;
+        AnomalyEntry known = exact != null ? exact : live;
+        if (known != null && !known.ongoing()) {
+            // Resolved already: a late repeat (firing or resolved) of an ended episode.
+            return new AlertOutcome(List.of(), false);
+        }
+        if (known == null && !firing) {
+            return new AlertOutcome(List.of(), true);
+        }
+        String id = known != null ? known.id : episode;
+        Anomaly signal = AlertSignals.signal(alert, id, environment);
+        if (known != null && known.onset != signal.getOnset().toEpochMilli()) {
+            // A repeat that moved its start: the episode keeps the start it was folded in with.
+            signal.setOnset(java.time.Instant.ofEpochMilli(known.onset));
+        }
+        return new AlertOutcome(onSignal(state, signal, alert, topology), false);
     }
 
     /**
@@ -383,9 +443,12 @@ public final class Correlator implements Serializable {
         return StableIds.of("fp", environment, "group", groupKey);
     }
 
-    private static AnomalyEntry entry(Anomaly anomaly, List<String> groups) {
+    private static AnomalyEntry entry(Anomaly anomaly, List<String> groups, Alert alert) {
         AnomalyEntry entry = AnomalyEntry.of(anomaly);
         entry.groups = groups.isEmpty() ? null : groups;
+        if (alert != null) {
+            AlertSignals.mark(entry, alert);
+        }
         return entry;
     }
 
@@ -418,7 +481,8 @@ public final class Correlator implements Serializable {
      * ongoing or only just ended. Two anomalies that merely share a neighbour (two callers of one service) are not
      * linked: that is how unrelated trouble used to snowball through hubs.
      */
-    private long linkDistance(IncidentState incident, String item, long onset, Links links) {
+    private long linkDistance(IncidentState incident, String item, long onset, Links links, Alert alert,
+            Topology topology) {
         if (!incident.hasOngoing() && onset > incident.activeUntil() + config.gapMillis) {
             return UNRELATED;
         }
@@ -432,6 +496,8 @@ public final class Correlator implements Serializable {
                 linked = entry.ongoing() || onset <= entry.activeUntil() + config.gapMillis;
             } else if (!entry.ongoing() && onset > entry.activeUntil() + config.linkGapMillis) {
                 linked = false;
+            } else if (alert != null || entry.alert()) {
+                linked = alertLinked(entry, item, onset, links, topology);
             } else {
                 // The onset tests first: they are cheaper than the set look-ups and often decide.
                 linked = entry.onset <= onset + config.onsetToleranceMillis && links.dependencies.contains(entry.item)
@@ -443,6 +509,25 @@ public final class Correlator implements Serializable {
             }
         }
         return closest;
+    }
+
+    /**
+     * Whether an alert and another signal (either of them an alert), both active, are linked. An alert starts when its
+     * rule fired (after the rule's pending period, at the source's evaluation step), not when the trouble began, so
+     * the onset order that tells an anomaly's cause from its victim says little here: linked are items related by
+     * dependencies within the hop limit in either direction, a host and what an alert says runs on it, and, where the
+     * topology knows nothing of one of the items (no dependency either way), co-onset alone: starts no further apart
+     * than the onset tolerance. Two items that merely share a neighbour or a host are still not linked.
+     */
+    private boolean alertLinked(AnomalyEntry entry, String item, long onset, Links links, Topology topology) {
+        if (links.dependencies.contains(entry.item) || links.dependents.contains(entry.item)) {
+            return true;
+        }
+        if (item.equals(entry.alertHost) || entry.item.equals(links.host)) {
+            return true;
+        }
+        return Math.abs(onset - entry.onset) <= config.onsetToleranceMillis && (links.isolated
+                || topology.dependenciesOf(entry.item).isEmpty() && topology.dependentsOf(entry.item).isEmpty());
     }
 
     /**
@@ -472,7 +557,7 @@ public final class Correlator implements Serializable {
         return config.coOnsetMillis > 0
                 && Math.abs(onset - incident.openedAt) <= config.coOnsetMillis
                 && Math.abs(onset - entry.onset) <= config.coOnsetMillis
-                && links.unplaced()
+                && links.isolated
                 && links.topology.dependenciesOf(entry.item).isEmpty()
                 && links.topology.dependentsOf(entry.item).isEmpty();
     }
@@ -499,17 +584,20 @@ public final class Correlator implements Serializable {
         final Topology topology;
         final Set<String> dependencies;
         final Set<String> dependents;
+        /** For an alert: the host it names, or null. */
+        final String host;
+        /** Whether the topology relates the item to nothing (no dependency either way). */
+        final boolean isolated;
 
-        Links(String item, Topology topology, int maxHops) {
+        Links(String item, Topology topology, int maxHops, Alert alert) {
             this.topology = topology;
             this.dependencies = topology.dependenciesWithin(item, maxHops);
             this.dependents = topology.dependentsWithin(item, maxHops);
+            String named = alert == null ? null : alert.getResource().getHost();
+            this.host = named == null || named.isBlank() ? null : named;
+            this.isolated = topology.dependenciesOf(item).isEmpty() && topology.dependentsOf(item).isEmpty();
         }
 
-        /** Whether the topology knows no dependency of the item either way. */
-        boolean unplaced() {
-            return dependencies.isEmpty() && dependents.isEmpty();
-        }
     }
 
     /**
@@ -638,10 +726,27 @@ public final class Correlator implements Serializable {
         List<AnomalyEntry> byOnset = new ArrayList<>(incident.anomalies);
         byOnset.sort(Comparator.comparingLong((AnomalyEntry a) -> a.onset).thenComparing(a -> a.id));
         List<AnomalyRef> refs = new ArrayList<>();
-        for (AnomalyEntry entry : byOnset.subList(0, Math.min(config.maxAnomalyRefs, byOnset.size()))) {
-            refs.add(AnomalyRef.newBuilder().setId(entry.id).setService(entry.item).setMetric(entry.metric)
-                    .setOnset(Instant.ofEpochMilli(entry.onset)).setScore(entry.score)
-                    .setDirection(entry.up ? Direction.UP : Direction.DOWN).build());
+        List<AlertRef> alerts = new ArrayList<>();
+        int anomalyCount = 0;
+        int alertCount = 0;
+        for (AnomalyEntry entry : byOnset) {
+            if (entry.alert()) {
+                alertCount++;
+                if (alerts.size() < config.maxAnomalyRefs) {
+                    alerts.add(AlertRef.newBuilder().setId(entry.id).setSource(entry.alertSource)
+                            .setFingerprint(entry.alertFingerprint).setName(entry.metric).setService(entry.item)
+                            .setSeverity(entry.alertSeverity).setFiring(entry.ongoing())
+                            .setStartsAt(Instant.ofEpochMilli(entry.onset))
+                            .setEndsAt(entry.ongoing() ? null : Instant.ofEpochMilli(entry.end)).build());
+                }
+                continue;
+            }
+            anomalyCount++;
+            if (refs.size() < config.maxAnomalyRefs) {
+                refs.add(AnomalyRef.newBuilder().setId(entry.id).setService(entry.item).setMetric(entry.metric)
+                        .setOnset(Instant.ofEpochMilli(entry.onset)).setScore(entry.score)
+                        .setDirection(entry.up ? Direction.UP : Direction.DOWN).build());
+            }
         }
 
         List<ChangeRef> changes = new ArrayList<>();
@@ -675,7 +780,7 @@ public final class Correlator implements Serializable {
                 .setLastSeen(Instant.ofEpochMilli(incident.lastSeen))
                 .setResolvedAt(incident.resolved ? Instant.ofEpochMilli(incident.resolvedAt) : null)
                 .setServices(new ArrayList<>(items))
-                .setAnomalyCount(incident.anomalies.size())
+                .setAnomalyCount(anomalyCount)
                 .setAnomalyUpdates(incident.anomalyUpdates)
                 .setAnomalies(refs)
                 .setRootCauses(hints)
@@ -690,6 +795,8 @@ public final class Correlator implements Serializable {
                 .setTicket(incident.ticket)
                 .setResolvedBy(!incident.resolved ? null
                         : incident.resolvedByHuman ? ResolutionSource.HUMAN : ResolutionSource.SIFT)
+                .setAlertCount(alertCount)
+                .setAlerts(alerts)
                 .build();
     }
 
@@ -701,7 +808,9 @@ public final class Correlator implements Serializable {
                 strongest = entry;
             }
         }
-        String what = strongest == null ? "anomalous" : strongest.metric + (strongest.up ? " up" : " down");
+        String what = strongest == null ? "anomalous"
+                : strongest.alert() ? "alert " + strongest.metric
+                : strongest.metric + (strongest.up ? " up" : " down");
         int others = items.size() - 1;
         return top + ": " + what
                 + (others <= 0 ? "" : "; " + others + " related item" + (others == 1 ? "" : "s") + " affected");

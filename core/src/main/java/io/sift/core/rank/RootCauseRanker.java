@@ -488,8 +488,14 @@ public final class RootCauseRanker implements Serializable {
         String strength = Math.abs(peak.deviation) > SIGMA_SHOWN
                 ? "over " + (long) SIGMA_SHOWN + "σ " + (peak.up ? "above" : "below") + " a flat baseline from "
                 : Decimals.fixed(Math.abs(peak.deviation), 1) + "σ " + (peak.up ? "above" : "below") + " baseline from ";
-        reasons.add(c.item + " " + peak.metric + " " + strength + CLOCK.format(Instant.ofEpochMilli(peak.onset))
-                + " (observed " + number(peak.observed) + ", expected " + number(peak.expected) + ")");
+        if (peak.alert()) {
+            // An alert says only that its rule fired: evidence, not a measured deviation.
+            reasons.add(c.item + " alert " + peak.metric + " (" + peak.alertSource + ", " + peak.alertSeverity
+                    + ") firing from " + CLOCK.format(Instant.ofEpochMilli(peak.onset)));
+        } else {
+            reasons.add(c.item + " " + peak.metric + " " + strength + CLOCK.format(Instant.ofEpochMilli(peak.onset))
+                    + " (observed " + number(peak.observed) + ", expected " + number(peak.expected) + ")");
+        }
         long lead = c.onset - firstOnset;
         reasons.add(lead == 0 ? "earliest onset among the incident's anomalies"
                 : "onset " + duration(lead) + " after the earliest anomaly");

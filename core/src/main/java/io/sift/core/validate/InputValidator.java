@@ -63,6 +63,9 @@ public final class InputValidator implements Serializable {
         if (record instanceof io.sift.schema.ItsmUpdate update) {
             return check(update, nowMillis);
         }
+        if (record instanceof io.sift.schema.Alert alert) {
+            return check(alert, nowMillis);
+        }
         throw new IllegalArgumentException("not an input record of Sift: "
                 + (record == null ? "null" : record.getClass().getName()));
     }
@@ -83,6 +86,9 @@ public final class InputValidator implements Serializable {
         }
         if (record instanceof io.sift.schema.ItsmUpdate update) {
             return update.getTime().toEpochMilli();
+        }
+        if (record instanceof io.sift.schema.Alert alert) {
+            return alert.getTime().toEpochMilli();
         }
         throw new IllegalArgumentException("not an input record of Sift: "
                 + (record == null ? "null" : record.getClass().getName()));
@@ -125,6 +131,34 @@ public final class InputValidator implements Serializable {
             return new Rejection(ErrorKinds.MISSING_FIELD, "topology edge needs both ends");
         }
         return null;
+    }
+
+    /**
+     * An alert needs a source, a fingerprint (its identity across repeats), a name and the entity it is about; its
+     * end, when given, must not precede its start.
+     */
+    public Rejection check(io.sift.schema.Alert alert, long nowMillis) {
+        if (alert.getSource() == null || alert.getSource().isBlank()) {
+            return new Rejection(ErrorKinds.MISSING_FIELD, "alert has no source (the system that raised it, e.g. "
+                    + "'alertmanager')");
+        }
+        if (alert.getFingerprint() == null || alert.getFingerprint().isBlank()) {
+            return new Rejection(ErrorKinds.MISSING_FIELD, "alert " + alert.getName() + " from " + alert.getSource()
+                    + " has no fingerprint (its identity across repeats: the source's fingerprint, or a hash of its "
+                    + "identifying labels)");
+        }
+        if (alert.getName() == null || alert.getName().isBlank()) {
+            return new Rejection(ErrorKinds.MISSING_FIELD, "alert " + alert.getFingerprint() + " has no name");
+        }
+        Rejection resource = check(alert.getResource());
+        if (resource != null) {
+            return resource;
+        }
+        if (alert.getEndsAt() != null && alert.getEndsAt().isBefore(alert.getStartsAt())) {
+            return new Rejection(ErrorKinds.INVALID_VALUE, "alert " + alert.getFingerprint() + " ends ("
+                    + alert.getEndsAt() + ") before it starts (" + alert.getStartsAt() + ")");
+        }
+        return checkTime(alert.getTime().toEpochMilli(), nowMillis);
     }
 
     /** ITSM feedback must name the incident and an action Sift knows; the incident itself is checked later. */

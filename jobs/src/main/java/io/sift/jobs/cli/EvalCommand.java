@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate Sift on public benchmarks and generated scenarios.",
         subcommands = {EvalNabCommand.class, EvalAsdCommand.class, EvalLoghubCommand.class, EvalScenariosCommand.class,
-                EvalPetshopCommand.class, EvalFaultsCommand.SockShop.class, EvalFaultsCommand.RcdSockShop.class})
+                EvalPetshopCommand.class, EvalFaultsCommand.SockShop.class, EvalFaultsCommand.RcdSockShop.class,
+                EvalFaultsCommand.FaultAlerts.class})
 final class EvalCommand implements Runnable {
 
     @CommandLine.Spec

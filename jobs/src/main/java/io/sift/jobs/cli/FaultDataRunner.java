@@ -6,10 +6,12 @@ import io.sift.jobs.SiftJob;
 import io.sift.jobs.SiftSettings;
 import io.sift.jobs.SiftSource;
 import io.sift.jobs.SiftWiring;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.TopologyUpdate;
@@ -31,7 +33,8 @@ import org.apache.flink.util.CloseableIterator;
 
 /**
  * Runs a real data set through the Flink job itself (a local MiniCluster) and collects the anomaly and incident
- * versions it emits, for {@link io.sift.eval.faults.FaultScoring}. The metric points are generated from the data
+ * versions it emits, for {@link io.sift.eval.faults.FaultScoring}. Alerts, changes and topology are in-memory sources in
+ * event-time order. The metric points are generated from the data
  * set's tables by a Flink data-generator source in event-time order: the data set stays in this JVM (found through a
  * registry by id) instead of travelling inside the job graph.
  */
@@ -70,12 +73,17 @@ final class FaultDataRunner {
         REGISTRY.put(id, data.metrics());
         try {
             StreamExecutionEnvironment env = SiftWiring.environment(conf);
-            SiftJob.Inputs inputs = new SiftJob.Inputs(points(id, data.metrics().size()),
+            SiftJob.Inputs inputs = new SiftJob.Inputs(
+                    data.metrics().size() == 0 ? SiftSource.empty(MetricPoint.class)
+                            : points(id, data.metrics().size()),
                     SiftSource.empty(LogRecord.class),
                     data.changes().isEmpty() ? SiftSource.empty(ChangeEvent.class)
                             : SiftSource.of(data.changes(), ChangeEvent.class),
                     data.topology().isEmpty() ? SiftSource.empty(TopologyUpdate.class)
-                            : SiftSource.of(data.topology(), TopologyUpdate.class));
+                            : SiftSource.of(data.topology(), TopologyUpdate.class),
+                    SiftSource.empty(ItsmUpdate.class),
+                    data.alerts().isEmpty() ? SiftSource.empty(Alert.class)
+                            : SiftSource.of(data.alerts(), Alert.class));
             return collect(env, inputs, conf, "sift-eval-" + data.name());
         } finally {
             REGISTRY.remove(id);

@@ -7,6 +7,7 @@ import io.sift.core.correlate.Topology;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.DeadLetters;
 import io.sift.core.validate.ErrorKinds;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
@@ -40,13 +41,15 @@ import org.apache.flink.util.Collector;
  * Holds the correlation state of one environment (the key) and the topology (broadcast state), and calls the
  * plain-Java correlator. Inputs are buffered until the watermark passes them and then applied in event-time
  * order, so the incidents (ids, versions, contents) do not depend on arrival order, parallelism or restarts.
- * Inputs are anomalies (right) and, on the left, changes or ITSM feedback; feedback Sift cannot apply (an unknown
- * incident) goes to the dead letters. The last version of each settled (resolved or closed) incident is kept for
+ * Inputs are signals (right: anomalies, or alerts from existing monitoring) and, on the left, changes or ITSM
+ * feedback; feedback Sift cannot apply (an unknown incident) goes to the dead letters. Alerts wait in a buffer of their
+ * own ("pending-alerts", added after the first release: older savepoints restore with it empty) and are applied in
+ * event-time order with the anomalies and changes. The last version of each settled (resolved or closed) incident is kept for
  * the settled memory, so that feedback arriving after the correlator forgot the incident (a ticket closed days later)
  * still applies ({@link SettledIncidentFeedback}).
  */
 public final class CorrelateFunction extends KeyedBroadcastProcessFunction<String,
-        Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> {
+        Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> {
 
     private static final long serialVersionUID = 1L;
 
@@ -61,25 +64,45 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     static final TypeInformation<Either<ChangeEvent, Anomaly>> PENDING_TYPE = new EitherTypeInfo<>(
             new AvroTypeInfo<>(ChangeEvent.class), new AvroTypeInfo<>(Anomaly.class));
 
-    public static final TypeInformation<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>> INPUT_TYPE =
+    /**
+     * The input stream's type (not kept in state: only the buffers below are, so it may change between releases).
+     */
+    public static final TypeInformation<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>> INPUT_TYPE =
             new EitherTypeInfo<>(new EitherTypeInfo<>(new AvroTypeInfo<>(ChangeEvent.class),
-                    new AvroTypeInfo<>(ItsmUpdate.class)), new AvroTypeInfo<>(Anomaly.class));
+                    new AvroTypeInfo<>(ItsmUpdate.class)),
+                    new EitherTypeInfo<>(new AvroTypeInfo<>(Anomaly.class), new AvroTypeInfo<>(Alert.class)));
 
     /** Stage of the dead letters of ITSM feedback that names no live incident. */
     public static final String FEEDBACK_STAGE = "correlate";
 
     /** An anomaly as correlation input. */
-    public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(Anomaly anomaly) {
-        return Either.Right(anomaly);
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>> input(Anomaly anomaly) {
+        return Either.Right(Either.Left(anomaly));
+    }
+
+    /** An alert from existing monitoring as correlation input. */
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>> input(Alert alert) {
+        return Either.Right(Either.Right(alert));
+    }
+
+    /** The correlation scope (key) of an input. */
+    public static String environmentOf(Correlator correlator,
+            Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>> input) {
+        if (input.isRight()) {
+            return input.right().isLeft() ? correlator.environmentOf(input.right().left())
+                    : correlator.environmentOf(input.right().right());
+        }
+        return input.left().isLeft() ? correlator.environmentOf(input.left().left())
+                : correlator.environmentOf(input.left().right());
     }
 
     /** A change as correlation input. */
-    public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(ChangeEvent change) {
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>> input(ChangeEvent change) {
         return Either.Left(Either.Left(change));
     }
 
     /** ITSM feedback as correlation input. */
-    public static Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> input(ItsmUpdate update) {
+    public static Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>> input(ItsmUpdate update) {
         return Either.Left(Either.Right(update));
     }
 
@@ -90,12 +113,15 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient MapState<Long, List<Either<ChangeEvent, Anomaly>>> pending;
     private transient ValueState<Long> deadline;
     private transient MapState<Long, List<ItsmUpdate>> pendingFeedback;
+    private transient MapState<Long, List<Alert>> pendingAlerts;
     /** The last version of each settled incident, by id, while it takes feedback. */
     private transient MapState<String, Incident> settled;
     /** The earliest time a settled version expires (a timer is set there), or null. */
     private transient ValueState<Long> settledSweep;
     private transient Topology topology;
     private transient Counter incidentVersions;
+    /** Resolved alerts no incident held (never seen firing, or forgotten after the cool-down): nothing to end. */
+    private transient Counter alertResolvesUnmatched;
     private transient DeadLetterCounter deadLettered;
     private transient org.apache.avro.message.BinaryMessageEncoder<TopologyUpdate> encoder;
     private transient org.apache.avro.message.BinaryMessageEncoder<ItsmUpdate> feedbackEncoder;
@@ -122,28 +148,36 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(PENDING_TYPE)));
         pendingFeedback = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-feedback", Types.LONG,
                 new ListTypeInfo<>(new AvroTypeInfo<>(ItsmUpdate.class))));
+        pendingAlerts = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-alerts", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(Alert.class))));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
         settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled-incidents", Types.STRING,
                 new AvroTypeInfo<>(Incident.class)));
         settledSweep = getRuntimeContext().getState(new ValueStateDescriptor<>("settled-sweep", Types.LONG));
         incidentVersions = getRuntimeContext().getMetricGroup().counter("incidentVersions");
+        alertResolvesUnmatched = getRuntimeContext().getMetricGroup().counter("alertResolvesUnmatched");
         deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
     @Override
-    public void processElement(Either<Either<ChangeEvent, ItsmUpdate>, Anomaly> element, ReadOnlyContext ctx,
+    public void processElement(Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>> element, ReadOnlyContext ctx,
             Collector<Incident> out) throws Exception {
         if (element.isLeft() && element.left().isRight()) {
             feedback(element.left().right(), ctx, out);
             return;
         }
+        if (element.isRight() && element.right().isRight()) {
+            alert(element.right().right(), ctx, out);
+            return;
+        }
         Either<ChangeEvent, Anomaly> input = element.isLeft()
-                ? Either.Left(element.left().left()) : Either.Right(element.right());
+                ? Either.Left(element.left().left()) : Either.Right(element.right().left());
         long time = input.isLeft() ? input.left().getTime().toEpochMilli() : input.right().getTime().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
             // Already behind event time (late, or from an idle input): apply now rather than hold it forever.
-            apply(List.of(input), topology(ctx.getBroadcastState(TOPOLOGY)), out);
+            apply(List.of(input.isLeft() ? input.left() : input.right()), topology(ctx.getBroadcastState(TOPOLOGY)),
+                    out);
             scheduleDeadline(ctx.timerService(), watermark + 1);
             return;
         }
@@ -153,6 +187,24 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         }
         atTime.add(input);
         pending.put(time, atTime);
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    /** Buffers an alert until event time passes it, so it applies in order with the anomalies and changes. */
+    private void alert(Alert alert, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
+        long time = alert.getTime().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        if (time <= watermark) {
+            apply(List.of(alert), topology(ctx.getBroadcastState(TOPOLOGY)), out);
+            scheduleDeadline(ctx.timerService(), watermark + 1);
+            return;
+        }
+        List<Alert> atTime = pendingAlerts.get(time);
+        if (atTime == null) {
+            atTime = new ArrayList<>(1);
+        }
+        atTime.add(alert);
+        pendingAlerts.put(time, atTime);
         ctx.timerService().registerEventTimeTimer(time);
     }
 
@@ -238,22 +290,40 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Incident> out) throws Exception {
         Topology topo = topology(ctx.getBroadcastState(TOPOLOGY));
-        List<Long> due = new ArrayList<>();
+        java.util.TreeSet<Long> due = new java.util.TreeSet<>();
         for (Long time : pending.keys()) {
             if (time <= timestamp) {
                 due.add(time);
             }
         }
-        due.sort(Comparator.naturalOrder());
-        List<Either<ChangeEvent, Anomaly>> batch = new ArrayList<>();
+        for (Long time : pendingAlerts.keys()) {
+            if (time <= timestamp) {
+                due.add(time);
+            }
+        }
+        List<Object> batch = new ArrayList<>();
         for (Long time : due) {
-            List<Either<ChangeEvent, Anomaly>> atTime = new ArrayList<>(pending.get(time));
-            // Same instant: changes first (they explain) by id, then anomalies in the correlator's order.
-            atTime.sort(Comparator.comparing((Either<ChangeEvent, Anomaly> e) -> e.isLeft() ? 0 : 1)
-                    .thenComparing((a, b) -> a.isLeft() ? a.left().getId().compareTo(b.left().getId())
-                            : Correlator.SAME_INSTANT_ORDER.compare(a.right(), b.right())));
-            batch.addAll(atTime);
-            pending.remove(time);
+            List<Either<ChangeEvent, Anomaly>> stored = pending.get(time);
+            if (stored != null) {
+                List<Either<ChangeEvent, Anomaly>> atTime = new ArrayList<>(stored);
+                // Same instant: changes first (they explain) by id, then anomalies in the correlator's order.
+                atTime.sort(Comparator.comparing((Either<ChangeEvent, Anomaly> e) -> e.isLeft() ? 0 : 1)
+                        .thenComparing((x, y) -> x.isLeft() ? x.left().getId().compareTo(y.left().getId())
+                                : Correlator.SAME_INSTANT_ORDER.compare(x.right(), y.right())));
+                for (Either<ChangeEvent, Anomaly> e : atTime) {
+                    batch.add(e.isLeft() ? e.left() : e.right());
+                }
+                pending.remove(time);
+            }
+            List<Alert> alerts = pendingAlerts.get(time);
+            if (alerts != null) {
+                List<Alert> atTime = new ArrayList<>(alerts);
+                // Then alerts: firing before resolved, by source, fingerprint and start, whatever the arrival order.
+                atTime.sort(Comparator.comparing((Alert a) -> a.getStatus().ordinal()).thenComparing(Alert::getSource)
+                        .thenComparing(Alert::getFingerprint).thenComparing(Alert::getStartsAt));
+                batch.addAll(atTime);
+                pendingAlerts.remove(time);
+            }
         }
         apply(batch, topo, out);
 
@@ -291,8 +361,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         scheduleDeadline(ctx.timerService(), timestamp + 1);
     }
 
-    private void apply(List<Either<ChangeEvent, Anomaly>> inputs, Topology topo, Collector<Incident> out)
-            throws Exception {
+    /** Applies changes, anomalies and alerts in the order given. */
+    private void apply(List<?> inputs, Topology topo, Collector<Incident> out) throws Exception {
         if (inputs.isEmpty()) {
             return;
         }
@@ -300,11 +370,19 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         if (state == null) {
             state = new CorrelationState();
         }
-        for (Either<ChangeEvent, Anomaly> input : inputs) {
-            if (input.isLeft()) {
-                correlator.onChange(state, input.left());
+        for (Object input : inputs) {
+            if (input instanceof ChangeEvent change) {
+                correlator.onChange(state, change);
+            } else if (input instanceof Anomaly anomaly) {
+                for (Incident incident : correlator.onAnomaly(state, anomaly, topo)) {
+                    emit(incident, out);
+                }
             } else {
-                for (Incident incident : correlator.onAnomaly(state, input.right(), topo)) {
+                Correlator.AlertOutcome outcome = correlator.onAlert(state, (Alert) input, topo);
+                if (outcome.unknownResolve()) {
+                    alertResolvesUnmatched.inc();
+                }
+                for (Incident incident : outcome.incidents()) {
                     emit(incident, out);
                 }
             }

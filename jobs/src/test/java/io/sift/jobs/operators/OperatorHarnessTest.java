@@ -8,6 +8,7 @@ import io.sift.core.correlate.CorrelationConfig;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.GroupingRules;
 import io.sift.core.detect.BaselineConfig;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.ConfigurationItem;
@@ -142,7 +143,7 @@ class OperatorHarnessTest {
     @Test
     void correlatorOrdersByEventTimeResolvesAndDropsItsStateAndTimers() throws Exception {
         CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()));
-        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> harness =
+        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, e -> "prod", Types.STRING,
                         CorrelateFunction.TOPOLOGY)) {
             harness.processBroadcastElement(item("orders"), T0.toEpochMilli());
@@ -152,8 +153,8 @@ class OperatorHarnessTest {
             // Arrival order is the reverse of event-time order: the result must not depend on it.
             Anomaly caller = anomaly("orders", 2, null, 1);
             Anomaly cause = anomaly("orders-db", 1, null, 1);
-            harness.processElement(Either.Right(caller), caller.getTime().toEpochMilli());
-            harness.processElement(Either.Right(cause), cause.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(caller), caller.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(cause), cause.getTime().toEpochMilli());
             assertTrue(harness.extractOutputValues().isEmpty(), "held until the watermark passes");
 
             watermark(harness, T0.toEpochMilli() + 3 * 60_000);
@@ -165,8 +166,8 @@ class OperatorHarnessTest {
 
             Anomaly causeEnd = anomaly("orders-db", 1, 5L, 2);
             Anomaly callerEnd = anomaly("orders", 2, 6L, 2);
-            harness.processElement(Either.Right(causeEnd), causeEnd.getTime().toEpochMilli());
-            harness.processElement(Either.Right(callerEnd), callerEnd.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(causeEnd), causeEnd.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(callerEnd), callerEnd.getTime().toEpochMilli());
             watermark(harness, T0.toEpochMilli() + 20 * 60_000);
             Incident resolved = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
             assertEquals(IncidentChange.RESOLVED, resolved.getChange());
@@ -177,12 +178,63 @@ class OperatorHarnessTest {
         }
     }
 
+    @Test
+    void anAlertOpensAnIncidentThatResolvesAfterItsResolveAndStateAndTimersDropToZero() throws Exception {
+        CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()),
+                java.time.Duration.ZERO);
+        try (var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function,
+                e -> CorrelateFunction.environmentOf(new Correlator(CorrelationConfig.defaults()), e), Types.STRING,
+                CorrelateFunction.TOPOLOGY)) {
+            harness.processBroadcastElement(edge("orders", "orders-db"), T0.toEpochMilli());
+            Alert firing = alert(io.sift.schema.AlertStatus.FIRING, 1, 1);
+            Alert repeat = alert(io.sift.schema.AlertStatus.FIRING, 1, 3);
+            Alert resolved = alert(io.sift.schema.AlertStatus.RESOLVED, 1, 6);
+            // Out of order on arrival: applied in event-time order all the same.
+            harness.processElement(CorrelateFunction.input(repeat), repeat.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(firing), firing.getTime().toEpochMilli());
+            Anomaly caller = anomaly("orders", 2, 5L, 2);
+            harness.processElement(CorrelateFunction.input(caller), caller.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(resolved), resolved.getTime().toEpochMilli());
+            assertTrue(harness.extractOutputValues().isEmpty(), "held until the watermark passes");
+
+            watermark(harness, T0.toEpochMilli() + 5 * 60_000);
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(IncidentChange.OPENED, out.get(0).getChange());
+            assertEquals(1, out.get(0).getAlertCount());
+            assertEquals("fp-db", out.get(0).getAlerts().get(0).getFingerprint());
+            assertEquals("orders-db", out.get(0).getRootCauses().get(0).getItem());
+            Incident joined = out.get(out.size() - 1);
+            assertEquals(out.get(0).getId(), joined.getId(), "the caller's anomaly joined the alert's incident");
+            assertEquals(1, joined.getAnomalyCount());
+            assertEquals(1, joined.getAlertCount(), "the repeat deduplicated");
+
+            watermark(harness, T0.toEpochMilli() + 20 * 60_000);
+            Incident last = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+            assertEquals(IncidentChange.RESOLVED, last.getChange());
+            assertEquals(T0.plusSeconds(16 * 60), last.getResolvedAt(), "quiet period after the alert's resolve");
+            assertEquals(false, last.getAlerts().get(0).getFiring());
+
+            watermark(harness, T0.toEpochMilli() + 2 * HOUR);
+            assertEquals(0, keyedStateEntries(harness), "nothing kept after the cool-down");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
+    private static Alert alert(io.sift.schema.AlertStatus status, long startMinute, long timeMinute) {
+        return Alert.newBuilder().setSource("alertmanager").setFingerprint("fp-db").setStatus(status)
+                .setSeverity(io.sift.schema.AlertSeverity.CRITICAL).setName("MySQLDown")
+                .setResource(Resource.newBuilder().setService("orders-db").setEnvironment("prod").build())
+                .setStartsAt(T0.plusSeconds(60 * startMinute))
+                .setEndsAt(status == io.sift.schema.AlertStatus.RESOLVED ? T0.plusSeconds(60 * timeMinute) : null)
+                .setTime(T0.plusSeconds(60 * timeMinute)).build();
+    }
+
     private static Anomaly episode(String id, String item, long onsetMinute, Long endMinute, long version) {
         return Anomaly.newBuilder(anomaly(item, onsetMinute, endMinute, version)).setId(id)
                 .setSeriesKey("latency|" + id).build();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident>
+    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident>
             correlateHarness(CorrelationConfig config) throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new CorrelateFunction(new Correlator(config)), e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY);
@@ -193,10 +245,10 @@ class OperatorHarnessTest {
         return harness;
     }
 
-    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate,
+    private static void send(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate,
             Incident> harness, Anomaly... anomalies) throws Exception {
         for (Anomaly a : anomalies) {
-            harness.processElement(Either.Right(a), a.getTime().toEpochMilli());
+            harness.processElement(CorrelateFunction.input(a), a.getTime().toEpochMilli());
         }
     }
 
@@ -331,7 +383,7 @@ class OperatorHarnessTest {
             assertTrue(grouped.getFingerprint().startsWith("fp-"), grouped.getFingerprint());
             snapshot = harness.snapshot(1, minutes(2));
         }
-        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+        try (var restored = new KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
                 TopologyUpdate, Incident>(new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(config)),
                         List.of(CorrelateFunction.TOPOLOGY)), e -> "prod", Types.STRING, 1, 1, 0)) {
             restored.setup();

@@ -8,6 +8,7 @@ import io.sift.core.correlate.CorrelationConfig;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.problem.ProblemConfig;
 import io.sift.core.problem.ProblemDetector;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -109,7 +110,7 @@ class ProblemAndFeedbackHarnessTest {
     @Test
     void feedbackIsAppliedInEventTimeOrderAndAnUnknownIncidentIsADeadLetter() throws Exception {
         CorrelateFunction function = new CorrelateFunction(new Correlator(CorrelationConfig.defaults()));
-        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+        try (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
                 TopologyUpdate, Incident> harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                         function, e -> "prod", Types.STRING, CorrelateFunction.TOPOLOGY)) {
             Anomaly first = anomaly("orders-db", 1, null, 1);
@@ -162,13 +163,13 @@ class ProblemAndFeedbackHarnessTest {
     }
 
     /** Feeds one update and lets event time pass it. */
-    private static void feed(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+    private static void feed(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
             TopologyUpdate, Incident> harness, ItsmUpdate update) throws Exception {
         harness.processElement(CorrelateFunction.input(update), update.getTime().toEpochMilli());
         watermark(harness, Duration.between(T0, update.getTime()).toMinutes() + 1);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+    private static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
             TopologyUpdate, Incident> correlating(Duration settledMemory) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new CorrelateFunction(new Correlator(CorrelationConfig.defaults()), settledMemory), e -> "prod",
@@ -177,7 +178,7 @@ class ProblemAndFeedbackHarnessTest {
 
     /** An incident on orders-db from minute 1 to 5, then event time to 2 h: Sift resolved and forgot it. */
     private static Incident resolvedAndForgotten(KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent,
-            ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> harness) throws Exception {
+            ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> harness) throws Exception {
         Anomaly onset = anomaly("orders-db", 1, null, 1);
         Anomaly end = anomaly("orders-db", 1, 5L, 2);
         harness.processElement(CorrelateFunction.input(onset), onset.getTime().toEpochMilli());

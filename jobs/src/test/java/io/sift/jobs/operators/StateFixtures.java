@@ -6,6 +6,7 @@ import io.sift.core.logs.MinerConfig;
 import io.sift.core.logs.TemplateRates;
 import io.sift.jobs.SiftOptions;
 import io.sift.jobs.SiftSettings;
+import io.sift.schema.Alert;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.ChangeType;
@@ -251,7 +252,7 @@ public final class StateFixtures {
 
     // ---- the correlator ----
 
-    static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate,
+    static KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate,
             Incident> correlatorHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new CorrelateFunction(new Correlator(CorrelationConfig.defaults())),
@@ -285,8 +286,8 @@ public final class StateFixtures {
      * Topology, a deploy of orders-db, an incident opened by orders-db and orders, anomalies still buffered at the
      * split (event time behind them); after it, a further caller, the ends, and the resolution.
      */
-    static List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> correlatorInput() {
-        List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> steps = new ArrayList<>();
+    static List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate>> correlatorInput() {
+        List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate>> steps = new ArrayList<>();
         long t0 = T0.toEpochMilli();
         for (String id : List.of("orders", "orders-db", "payments", "checkout")) {
             steps.add(Step.broadcast(item(id), t0));
@@ -314,11 +315,29 @@ public final class StateFixtures {
         Anomaly checkoutEnd = anomaly("checkout", 4, 7L, 2);
         steps.add(Step.element(CorrelateFunction.input(ordersEnd), ordersEnd.getTime().toEpochMilli()));
         steps.add(Step.element(CorrelateFunction.input(checkoutEnd), checkoutEnd.getTime().toEpochMilli()));
+        // Alerts arrive after the restore (a build from before alerts wrote the fixtures): one on payments, which
+        // checkout calls, joins the incident, and its resolve lets the incident resolve.
+        Alert firing = alert(io.sift.schema.AlertStatus.FIRING, t0 + 6 * MINUTE);
+        Alert resolved = alert(io.sift.schema.AlertStatus.RESOLVED, t0 + 7 * MINUTE + 30_000);
+        steps.add(Step.element(CorrelateFunction.input(firing), firing.getTime().toEpochMilli()));
+        steps.add(Step.element(CorrelateFunction.input(resolved), resolved.getTime().toEpochMilli()));
         steps.add(Step.watermark(t0 + 8 * MINUTE));
         return steps;
     }
 
-    static final Case<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
+    /** Steps of the correlator's input after the split. */
+    static final int CORRELATOR_STEPS_AFTER_SPLIT = 6;
+
+    private static Alert alert(io.sift.schema.AlertStatus status, long time) {
+        return Alert.newBuilder().setSource("alertmanager").setFingerprint("fp-payments").setStatus(status)
+                .setSeverity(io.sift.schema.AlertSeverity.CRITICAL).setRawSeverity("critical").setName("PaymentsErrors")
+                .setResource(Resource.newBuilder().setService("payments").setEnvironment("prod").build())
+                .setStartsAt(T0.plusSeconds(6 * 60))
+                .setEndsAt(status == io.sift.schema.AlertStatus.RESOLVED ? Instant.ofEpochMilli(time) : null)
+                .setTime(Instant.ofEpochMilli(time)).build();
+    }
+
+    static final Case<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate, Incident> CORRELATOR = new Case<>() {
         @Override
         public String name() {
             return "correlate";
@@ -330,20 +349,20 @@ public final class StateFixtures {
         }
 
         @Override
-        public List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate>> input() {
+        public List<Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate>> input() {
             return correlatorInput();
         }
 
         @Override
         public int split() {
-            return correlatorInput().size() - 4;
+            return correlatorInput().size() - CORRELATOR_STEPS_AFTER_SPLIT;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public void apply(AbstractStreamOperatorTestHarness<Incident> h,
-                Step<Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>, TopologyUpdate> step) throws Exception {
-            var harness = (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Anomaly>,
+                Step<Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>, TopologyUpdate> step) throws Exception {
+            var harness = (KeyedBroadcastOperatorTestHarness<String, Either<Either<ChangeEvent, ItsmUpdate>, Either<Anomaly, Alert>>,
                     TopologyUpdate, Incident>) h;
             if (step.watermark()) {
                 harness.processWatermark(step.time());

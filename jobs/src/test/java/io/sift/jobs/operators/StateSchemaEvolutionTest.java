@@ -137,10 +137,10 @@ class StateSchemaEvolutionTest {
         }
     }
 
-    /** Every Avro record kept in state: in the correlator's changes and buffer, the topology, open episodes. */
+    /** Every Avro record kept in state: in the correlator's changes and buffers (alerts too), the topology. */
     static Stream<Object[]> avroStateTypes() {
         return Stream.of(new Object[] {ChangeEvent.class, "changeRequest"}, new Object[] {Anomaly.class, null},
-                new Object[] {TopologyUpdate.class, null});
+                new Object[] {TopologyUpdate.class, null}, new Object[] {io.sift.schema.Alert.class, "summary"});
     }
 
     /** The record's schema without the given field (or its last field that has a default). */

@@ -76,6 +76,26 @@ class StateUpgradeTest {
                 c.name() + ": outputs after the restore are those of the uninterrupted run");
     }
 
+    /** Savepoints of builds from before alerts: the restored correlator folds alerts into the incident it held. */
+    @Test
+    void aCorrelatorRestoredFromBeforeAlertsTakesThem() throws Exception {
+        var c = StateFixtures.CORRELATOR;
+        for (String version : VERSIONS) {
+            List<String> after;
+            try (var harness = StateFixtures.open(c, null, read(version, c))) {
+                StateFixtures.run(c, harness, c.split(), c.input().size());
+                StateFixtures.finish(c, harness);
+                after = c.outputs(harness);
+            }
+            assertTrue(after.stream().anyMatch(o -> o.contains("\"alertCount\": 1")
+                    && o.contains("\"fingerprint\": \"fp-payments\"") && o.contains("\"anomalyCount\": 3")),
+                    version + ": the alert joined the restored incident: " + after);
+            String last = after.get(after.size() - 1);
+            assertTrue(last.contains("\"status\": \"RESOLVED\"") && last.contains("\"firing\": false"),
+                    version + ": resolved after the alert's resolve: " + last);
+        }
+    }
+
     /**
      * An incident the older build opened has no detection time (that build did not record it, and it cannot be
      * derived from its state): the restored operator's versions of it say {@code "detectedAt": null}, as records of
