@@ -7,7 +7,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * KPI summaries between operators in their compact form ({@link KpiSummarySerializer}) rather than as a POJO whose rates
- * map goes through Kryo. For streams only: the KPI window's accumulator keeps the POJO type its savepoints hold.
+ * map goes through Kryo; also the KPI window's accumulator (savepoints' POJO form is migrated: {@link KpiSummarySerializer}).
  */
 public final class KpiSummaryTypeInfo extends TypeInformation<KpiSummary> {
 
