@@ -7,17 +7,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 
 /**
  * Keyed-state serializer of the KPI summaries service health holds until their window is due: their compact form
  * ({@link KpiSummary#writeTo}) instead of Flink's POJO serializer, which falls back to Kryo for the rates map and made
  * reading a window's summaries on RocksDB most of the health operator's time. Form 1: {@link KpiSummary#writeTo}.
- * Also the KPI window's accumulator, which builds before it kept as a POJO (its rates map through Kryo, read and
- * rewritten for every partial summary on RocksDB): such state restores "compatible after migration", read by the
- * POJO serializer its savepoint names and rewritten in this form.
  */
 public final class KpiSummarySerializer extends ByteFormSerializer<KpiSummary> {
 
@@ -74,16 +68,6 @@ public final class KpiSummarySerializer extends ByteFormSerializer<KpiSummary> {
         @Override
         protected KpiSummarySerializer current() {
             return INSTANCE;
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<KpiSummary> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<KpiSummary> old) {
-            if (old instanceof PojoSerializerSnapshot) {
-                // The KPI window's accumulator as a POJO: Flink reads it with the old snapshot's serializer.
-                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-            }
-            return super.resolveSchemaCompatibility(old);
         }
     }
 }

@@ -69,7 +69,7 @@ public final class ServiceKpiWindow {
      * rewritten for every partial; builds before kept it as a POJO, which restores by migration), stamped when due.
      */
     public static SingleOutputStreamOperator<KpiSummary> summaries(WindowedStream<KpiSummary, String, TimeWindow> window) {
-        return window.aggregate(new Merge(), new Stamp(), KpiSummaryTypeInfo.INSTANCE, KpiSummaryTypeInfo.INSTANCE,
+        return window.aggregate(new Merge(), new Stamp(), KpiSummaryTypeInfo.ACCUMULATOR, KpiSummaryTypeInfo.INSTANCE,
                 KpiSummaryTypeInfo.INSTANCE);
     }
 

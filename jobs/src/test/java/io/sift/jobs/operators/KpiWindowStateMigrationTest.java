@@ -1,7 +1,6 @@
 package io.sift.jobs.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,9 @@ import java.util.function.Function;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -173,18 +175,33 @@ class KpiWindowStateMigrationTest {
         }
     }
 
+    private static byte[] write(TypeSerializerSnapshot<?> snapshot) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        return out.getCopyOfBuffer();
+    }
+
+    private static <T> TypeSerializerSnapshot<T> read(byte[] bytes) throws Exception {
+        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(bytes),
+                KpiWindowStateMigrationTest.class.getClassLoader());
+    }
+
     @Test
-    void thePojoFormIsMigratedNotMistakenForTheCompactForm() {
+    void thePojoFormIsMigratedNotMistakenForTheCompactForm() throws Exception {
         // What builds before kept: Flink's POJO type for the summary.
         assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(KpiSummary.class));
         var pojo = TypeInformation.of(KpiSummary.class).createSerializer(new SerializerConfigImpl())
                 .snapshotConfiguration();
         assertInstanceOf(PojoSerializerSnapshot.class, pojo);
         TypeSerializerSchemaCompatibility<KpiSummary> c =
-                KpiSummarySerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(pojo);
+                KpiAccumulatorSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(pojo);
         assertTrue(c.isCompatibleAfterMigration(), c.toString());
-        assertFalse(KpiSummarySerializer.INSTANCE.snapshotConfiguration()
-                .resolveSchemaCompatibility(KpiSummarySerializer.INSTANCE.snapshotConfiguration())
-                .isCompatibleAfterMigration());
+        TypeSerializerSnapshot<KpiSummary> own = read(write(KpiAccumulatorSerializer.INSTANCE.snapshotConfiguration()));
+        assertTrue(KpiAccumulatorSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(own)
+                .isCompatibleAsIs());
+        assertEquals(KpiAccumulatorSerializer.INSTANCE, own.restoreSerializer());
+        // Not to be confused with the pending summaries' framed form.
+        assertTrue(KpiAccumulatorSerializer.INSTANCE.snapshotConfiguration()
+                .resolveSchemaCompatibility(KpiSummarySerializer.INSTANCE.snapshotConfiguration()).isIncompatible());
     }
 }
