@@ -307,13 +307,9 @@ public final class SiftJob {
             // and window crosses it, not every sample.
             DataStream<KpiSummary> partials = kpiPartials(metrics, window, label, "", defaultEnv)
                     .union(kpiPartials(logErrors, window, label, "log-errors-", defaultEnv));
-            DataStream<KpiSummary> kpis = partials
-                    .keyBy(ServiceKpiWindow::key)
-                    .window(TumblingEventTimeWindows.of(window))
-                    // The accumulator keeps the POJO type its savepoints hold; between operators, the compact form.
-                    .aggregate(new ServiceKpiWindow.Merge(), new ServiceKpiWindow.Stamp(),
-                            TypeInformation.of(KpiSummary.class), KpiSummaryTypeInfo.INSTANCE,
-                            KpiSummaryTypeInfo.INSTANCE)
+            DataStream<KpiSummary> kpis = ServiceKpiWindow.summaries(partials
+                            .keyBy(ServiceKpiWindow::key)
+                            .window(TumblingEventTimeWindows.of(window)))
                     .uid(ServiceKpiWindow.UID + "-" + label).name(ServiceKpiWindow.NAME + " (" + label + ")");
             DataStream<ServiceHealth> health = kpis
                     .map(k -> Either.<KpiSummary, Anomaly>Left(k), ServiceHealthFunction.INPUT_TYPE)

@@ -7,15 +7,21 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * KPI summaries between operators in their compact form ({@link KpiSummarySerializer}) rather than as a POJO whose rates
- * map goes through Kryo. For streams only: the KPI window's accumulator keeps the POJO type its savepoints hold.
+ * map goes through Kryo; {@link #ACCUMULATOR}: the KPI window's accumulator ({@link KpiAccumulatorSerializer}).
  */
 public final class KpiSummaryTypeInfo extends TypeInformation<KpiSummary> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final KpiSummaryTypeInfo INSTANCE = new KpiSummaryTypeInfo();
+    public static final KpiSummaryTypeInfo INSTANCE = new KpiSummaryTypeInfo(false);
+    /** The KPI window's accumulator state. */
+    public static final KpiSummaryTypeInfo ACCUMULATOR = new KpiSummaryTypeInfo(true);
 
-    private KpiSummaryTypeInfo() {}
+    private final boolean accumulator;
+
+    private KpiSummaryTypeInfo(boolean accumulator) {
+        this.accumulator = accumulator;
+    }
 
     @Override
     public boolean isBasicType() {
@@ -49,22 +55,22 @@ public final class KpiSummaryTypeInfo extends TypeInformation<KpiSummary> {
 
     @Override
     public TypeSerializer<KpiSummary> createSerializer(SerializerConfig config) {
-        return KpiSummarySerializer.INSTANCE;
+        return accumulator ? KpiAccumulatorSerializer.INSTANCE : KpiSummarySerializer.INSTANCE;
     }
 
     @Override
     public String toString() {
-        return "KpiSummary (compact form)";
+        return accumulator ? "KpiSummary (compact form, accumulator)" : "KpiSummary (compact form)";
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof KpiSummaryTypeInfo;
+        return other instanceof KpiSummaryTypeInfo info && info.accumulator == accumulator;
     }
 
     @Override
     public int hashCode() {
-        return KpiSummaryTypeInfo.class.hashCode();
+        return KpiSummaryTypeInfo.class.hashCode() + (accumulator ? 1 : 0);
     }
 
     @Override

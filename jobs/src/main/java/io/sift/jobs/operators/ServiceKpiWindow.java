@@ -6,6 +6,8 @@ import io.sift.core.health.KpiSummary;
 import io.sift.schema.MetricPoint;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.datastream.WindowedStream;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -60,6 +62,15 @@ public final class ServiceKpiWindow {
         public void add(MetricPoint point, KpiSummary partial) {
             partial.add(point, defaultEnvironment);
         }
+    }
+
+    /**
+     * The window's summaries: partials merged into an accumulator kept in the compact form (on RocksDB it is read and
+     * rewritten for every partial; builds before kept it as a POJO, which restores by migration), stamped when due.
+     */
+    public static SingleOutputStreamOperator<KpiSummary> summaries(WindowedStream<KpiSummary, String, TimeWindow> window) {
+        return window.aggregate(new Merge(), new Stamp(), KpiSummaryTypeInfo.ACCUMULATOR, KpiSummaryTypeInfo.INSTANCE,
+                KpiSummaryTypeInfo.INSTANCE);
     }
 
     /** Merges the partial summaries of a service and window (the window's accumulator, as before partials). */
