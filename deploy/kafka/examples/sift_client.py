@@ -36,7 +36,7 @@ RELEASED = os.path.join(HERE, "..", "..", "..", "schemas", "released")
 # The order in which the .avsc files resolve each other's named types (`sift schemas` prints it): a file uses
 # named types that earlier files define (MetricPoint uses Resource; Incident uses Direction, defined in Anomaly).
 RESOLUTION_ORDER = ["Resource", "Anomaly", "MetricPoint", "LogRecord", "ChangeEvent", "TopologyUpdate", "Incident",
-                    "DeadLetter", "SloStatus", "ServiceHealth", "Problem", "ItsmUpdate"]
+                    "DeadLetter", "SloStatus", "ServiceHealth", "Problem", "ItsmUpdate", "Alert"]
 
 MAGIC = b"\xc3\x01"
 

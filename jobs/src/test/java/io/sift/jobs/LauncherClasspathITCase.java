@@ -34,7 +34,7 @@ class LauncherClasspathITCase {
         String root = Launcher.root() + "/";
         List<String> entries = Launcher.classPath("launcher-classpath.txt");
         List<String> sift = entries.stream().filter(LauncherClasspathITCase::isSift).distinct().toList();
-        assertEquals(4, sift.size(), "schemas, core, eval, connectors: " + sift);
+        assertEquals(5, sift.size(), "schemas, core, eval, connectors, gateway: " + sift);
         for (String jar : sift) {
             assertTrue(jar.startsWith(root), jar + " is not this checkout's build (" + root + ")");
             assertTrue(Files.isRegularFile(Path.of(jar)), jar);
