@@ -1,10 +1,8 @@
 package io.sift.connectors.formats;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
-import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.LogRecord;
 import java.time.Instant;
 import java.util.HashMap;
@@ -68,23 +66,7 @@ public final class OtlpLogsDecoder implements RecordDecoder<LogRecord> {
     }
 
     private ExportLogsServiceRequest parse(byte[] bytes) throws DecodeException {
-        if (format == InputFormat.OTLP_JSON) {
-            ExportLogsServiceRequest.Builder builder = ExportLogsServiceRequest.newBuilder();
-            OtlpJson.merge(bytes, builder, format, "ExportLogsServiceRequest");
-            return builder.build();
-        }
-        ExportLogsServiceRequest request;
-        try {
-            request = ExportLogsServiceRequest.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new DecodeException(ErrorKinds.MALFORMED_OTLP,
-                    format + ": not an OTLP ExportLogsServiceRequest: " + e.getMessage(), e);
-        }
-        if (request.getResourceLogsCount() == 0 && !request.getUnknownFields().asMap().isEmpty()) {
-            throw new DecodeException(ErrorKinds.MALFORMED_OTLP, format + ": not an OTLP ExportLogsServiceRequest"
-                    + " (no resource logs, only fields it does not have)");
-        }
-        return request;
+        return OtlpRequests.parse(bytes, ExportLogsServiceRequest.newBuilder(), format, ExportLogsServiceRequest::getResourceLogsCount, "resource logs");
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.sift.connectors.formats;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -12,7 +11,6 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
-import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.MetricKind;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.Resource;
@@ -77,24 +75,7 @@ public final class OtlpMetricsDecoder implements RecordDecoder<MetricPoint> {
     }
 
     private ExportMetricsServiceRequest parse(byte[] bytes) throws DecodeException {
-        if (format == InputFormat.OTLP_JSON) {
-            ExportMetricsServiceRequest.Builder builder = ExportMetricsServiceRequest.newBuilder();
-            OtlpJson.merge(bytes, builder, format, "ExportMetricsServiceRequest");
-            return builder.build();
-        }
-        ExportMetricsServiceRequest request;
-        try {
-            request = ExportMetricsServiceRequest.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new DecodeException(ErrorKinds.MALFORMED_OTLP,
-                    format + ": not an OTLP ExportMetricsServiceRequest: " + e.getMessage(), e);
-        }
-        if (request.getResourceMetricsCount() == 0 && !request.getUnknownFields().asMap().isEmpty()) {
-            // Protobuf reads many foreign byte strings as unknown fields without complaint.
-            throw new DecodeException(ErrorKinds.MALFORMED_OTLP, format + ": not an OTLP ExportMetricsServiceRequest"
-                    + " (no resource metrics, only fields it does not have)");
-        }
-        return request;
+        return OtlpRequests.parse(bytes, ExportMetricsServiceRequest.newBuilder(), format, ExportMetricsServiceRequest::getResourceMetricsCount, "resource metrics");
     }
 
     private void metric(Metric metric, Resource resource, Map<String, String> scopeLabels, List<MetricPoint> out) {
