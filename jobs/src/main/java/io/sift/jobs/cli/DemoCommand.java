@@ -76,6 +76,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hours", description = "Event-time length of the scenario.", defaultValue = "3")
     int hours;
 
+    @Option(names = "--format", description = "How the telemetry travels: avro (Sift's records) or otlp (OTLP protobuf"
+            + " export requests, as the OpenTelemetry Collector's kafka exporter writes them, decoded by the job's"
+            + " OTLP decoders).", defaultValue = "avro")
+    String format;
+
     @Option(names = "--out", description = "Folder for incidents.jsonl.", defaultValue = ".sift/demo")
     Path out;
 
@@ -95,11 +100,21 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException refused) {
             throw new IllegalArgumentException(refused.getMessage() + " (demo: raise --hours or lower --faults)", refused);
         }
+        boolean otlp = switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "avro" -> false;
+            case "otlp", "otlp-proto" -> true;
+            default -> throw new IllegalArgumentException("--format " + format + ": avro or otlp");
+        };
         Scenario scenario = generator.generate();
         List<MetricPoint> metrics = scenario.metrics().toList();
         List<LogRecord> logs = scenario.logs().toList();
+        List<OtlpExport.Message> otlpMetrics = otlp ? OtlpExport.metrics(metrics, scenario.start()) : List.of();
+        List<OtlpExport.Message> otlpLogs = otlp ? OtlpExport.logs(logs) : List.of();
         say("Scenario (seed %d): %d items, %d metric points, %d log lines, %d changes over %d h of event time",
                 seed, scenario.estate().items().size(), metrics.size(), logs.size(), scenario.changes().size(), hours);
+        if (otlp) {
+            say("As OTLP: %d metrics and %d logs export requests (protobuf)", otlpMetrics.size(), otlpLogs.size());
+        }
         say("Injected faults (ground truth):");
         for (InjectedFault fault : scenario.faults()) {
             say("  %-20s on %-18s %s → %s", fault.type(), fault.rootCauseItem(), fault.start(), fault.end());
@@ -121,6 +136,16 @@ final class DemoCommand implements Callable<Integer> {
         SiftJob.Outputs outputs;
         if (embedded) {
             say("Running embedded: no Kafka, no Elasticsearch.");
+            if (otlp) {
+                // What the Kafka source does with each message of an otlp-proto topic.
+                metrics = decoded(otlpMetrics, new io.sift.connectors.formats.OtlpMetricsDecoder(
+                        io.sift.connectors.formats.InputFormat.OTLP_PROTO,
+                        io.sift.connectors.formats.OtlpSettings.defaults()));
+                logs = decoded(otlpLogs, new io.sift.connectors.formats.OtlpLogsDecoder(
+                        io.sift.connectors.formats.InputFormat.OTLP_PROTO,
+                        io.sift.connectors.formats.OtlpSettings.defaults()));
+                say("  decoded back: %d metric points, %d log lines", metrics.size(), logs.size());
+            }
             inputs = new SiftJob.Inputs(SiftSource.of(metrics, MetricPoint.class), SiftSource.of(logs, LogRecord.class),
                     SiftSource.of(scenario.changes(), ChangeEvent.class),
                     SiftSource.of(scenario.topology(), TopologyUpdate.class));
@@ -132,13 +157,25 @@ final class DemoCommand implements Callable<Integer> {
             settings.put(SiftOptions.ELASTICSEARCH_URL.key(), elasticsearch);
             settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
             settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-demo-" + System.currentTimeMillis());
+            if (otlp) {
+                settings.put(io.sift.jobs.InputOptions.METRICS_FORMAT.key(), "otlp-proto");
+                settings.put(io.sift.jobs.InputOptions.LOGS_FORMAT.key(), "otlp-proto");
+            }
             Configuration conf = SiftSettings.load(null, settings);
             say("Writing the scenario to Kafka at %s ...", kafka);
             try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
                 producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                         conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
                         conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
-                producer.sendScenario(conf, scenario, metrics, logs);
+                if (otlp) {
+                    producer.sendScenario(conf, scenario, List.of(), List.of()); // topology and changes
+                    otlpMetrics.forEach(m -> producer.sendEncoded(conf.get(SiftOptions.TOPIC_METRICS), m.key(),
+                            m.value()));
+                    otlpLogs.forEach(m -> producer.sendEncoded(conf.get(SiftOptions.TOPIC_LOGS), m.key(), m.value()));
+                    producer.flush();
+                } else {
+                    producer.sendScenario(conf, scenario, metrics, logs);
+                }
                 say("  %d records written", producer.sent());
             }
             ElasticsearchTemplates.install(elasticsearch);
@@ -237,6 +274,15 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.write(file, lines);
         return file;
+    }
+
+    private static <T> List<T> decoded(List<OtlpExport.Message> messages,
+            io.sift.connectors.formats.RecordDecoder<T> decoder) throws io.sift.connectors.formats.DecodeException {
+        List<T> out = new java.util.ArrayList<>();
+        for (OtlpExport.Message message : messages) {
+            decoder.decode(message.value(), out);
+        }
+        return out;
     }
 
     private static void say(String format, Object... args) {
