@@ -81,6 +81,11 @@ final class DemoCommand implements Callable<Integer> {
             + " OTLP decoders).", defaultValue = "avro")
     String format;
 
+    @Option(names = "--alert-storm", description = "Also feed the alert storm the estate's Prometheus and Alertmanager"
+            + " would raise (threshold rules on the same telemetry, re-sent every group interval), read by the"
+            + " gateway's Alertmanager parser: the job folds the alerts into the incidents of its own anomalies.")
+    boolean alertStorm;
+
     @Option(names = "--out", description = "Folder for incidents.jsonl.", defaultValue = ".sift/demo")
     Path out;
 
@@ -120,6 +125,12 @@ final class DemoCommand implements Callable<Integer> {
             say("  %-20s on %-18s %s → %s", fault.type(), fault.rootCauseItem(), fault.start(), fault.end());
         }
 
+        AlertStorm.Storm storm = alertStorm ? AlertStorm.of(metrics) : new AlertStorm.Storm(0, 0, List.of());
+        if (alertStorm) {
+            say("Alert storm: %d Alertmanager webhook notifications carrying %d alerts (%d distinct firings)",
+                    storm.notifications(), storm.alerts().size(), storm.distinctAlerts());
+        }
+
         Map<String, String> settings = new HashMap<>();
         settings.put("parallelism.default", "2");
         // A demo is a finite run: a failure must end it with its cause, not restart forever.
@@ -148,11 +159,16 @@ final class DemoCommand implements Callable<Integer> {
             }
             inputs = new SiftJob.Inputs(SiftSource.of(metrics, MetricPoint.class), SiftSource.of(logs, LogRecord.class),
                     SiftSource.of(scenario.changes(), ChangeEvent.class),
-                    SiftSource.of(scenario.topology(), TopologyUpdate.class));
+                    SiftSource.of(scenario.topology(), TopologyUpdate.class),
+                    SiftSource.empty(io.sift.schema.ItsmUpdate.class),
+                    storm.alerts().isEmpty() ? SiftSource.empty(io.sift.schema.Alert.class)
+                            : SiftSource.of(storm.alerts(), io.sift.schema.Alert.class));
             outputs = SiftJob.Outputs.none();
         } else {
             // Fresh topics per run (as the integration test does): reruns never read an earlier run's records.
-            settings.putAll(ScenarioKafka.topicSettings("sift.demo." + System.currentTimeMillis() + "."));
+            String prefix = "sift.demo." + System.currentTimeMillis() + ".";
+            settings.putAll(ScenarioKafka.topicSettings(prefix));
+            settings.put(io.sift.jobs.AlertOptions.TOPIC_ALERTS.key(), prefix + "alerts");
             settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), kafka);
             settings.put(SiftOptions.ELASTICSEARCH_URL.key(), elasticsearch);
             settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
@@ -166,7 +182,12 @@ final class DemoCommand implements Callable<Integer> {
             try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
                 producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                         conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
-                        conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
+                        conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS),
+                        conf.get(io.sift.jobs.AlertOptions.TOPIC_ALERTS)), 2);
+                if (!storm.alerts().isEmpty()) {
+                    producer.send(conf.get(io.sift.jobs.AlertOptions.TOPIC_ALERTS), storm.alerts(),
+                            io.sift.schema.Alert.class, a -> a.getSource() + "/" + a.getFingerprint());
+                }
                 if (otlp) {
                     producer.sendScenario(conf, scenario, List.of(), List.of()); // topology and changes
                     otlpMetrics.forEach(m -> producer.sendEncoded(conf.get(SiftOptions.TOPIC_METRICS), m.key(),
@@ -237,6 +258,19 @@ final class DemoCommand implements Callable<Integer> {
         System.out.print(IncidentTable.render(finals));
         say("");
         int found = IncidentTable.printGroundTruth(scenario.faults(), finals, System.out);
+        if (alertStorm) {
+            long withAlerts = finals.stream().filter(i -> i.getAlertCount() > 0).count();
+            long alertsOnly = finals.stream().filter(i -> i.getAlertCount() > 0 && i.getAnomalyCount() == 0).count();
+            say("Alert storm folded: %d alerts in %d incidents (%d of them with no anomaly of Sift's own); %d"
+                    + " notifications in.", finals.stream().mapToInt(Incident::getAlertCount).sum(), withAlerts,
+                    alertsOnly, storm.notifications());
+            for (InjectedFault fault : scenario.faults()) {
+                finals.stream().filter(i -> i.getServices().contains(fault.rootCauseItem())
+                                && !i.getOpenedAt().isAfter(fault.end()) && !i.getLastSeen().isBefore(fault.start()))
+                        .findFirst().ifPresent(i -> say("  %-20s → %s: %d anomalies and %d alerts", fault.type(),
+                                i.getId(), i.getAnomalyCount(), i.getAlertCount()));
+            }
+        }
 
         Path jsonl = writeJsonl(finals);
         say("");
