@@ -10,31 +10,23 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
-import io.sift.schema.SiftSchemas;
 import io.sift.testing.LocalServices;
 import java.io.BufferedWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,7 +117,7 @@ class RsyslogKafkaITCase {
         assertTrue(incident.getAnomalies().stream().anyMatch(a -> a.getMetric().startsWith("log.")),
                 () -> "the incident holds an anomaly of the shipped lines: " + incident.getAnomalies());
 
-        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
+        List<DeadLetter> deadLetters = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
         Map<String, Long> byKind = new TreeMap<>();
         deadLetters.forEach(dl -> byKind.merge(dl.getErrorKind(), 1L, Long::sum));
         assertEquals(Map.of(ErrorKinds.MALFORMED_JSON, 1L), byKind, () -> "dead letters: " + deadLetters);
@@ -186,29 +178,4 @@ class RsyslogKafkaITCase {
                 : "DEBUG";
     }
 
-    private static <T extends SpecificRecordBase> List<T> readAll(String topic, Class<T> type) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        var decoder = SiftSchemas.decoderFor(type);
-        List<T> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 60_000;
-            int emptyPolls = 0;
-            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofSeconds(1));
-                if (records.isEmpty() && !all.isEmpty()) {
-                    emptyPolls++;
-                }
-                for (var record : records) {
-                    all.add(decoder.decode(ByteBuffer.wrap(record.value())));
-                }
-            }
-        }
-        return all;
-    }
 }

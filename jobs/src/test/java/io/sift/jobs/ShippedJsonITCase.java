@@ -12,26 +12,19 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
-import io.sift.schema.SiftSchemas;
 import io.sift.testing.LocalServices;
 import java.io.BufferedWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,7 +106,7 @@ class ShippedJsonITCase {
         assertEquals(fault.rootCauseItem(), incident.getRootCauses().get(0).getItem(),
                 () -> "top root-cause hint: " + incident.getRootCauses());
 
-        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS));
+        List<DeadLetter> deadLetters = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
         Map<String, Long> byKind = new TreeMap<>();
         deadLetters.forEach(dl -> byKind.merge(dl.getErrorKind(), 1L, Long::sum));
         assertEquals(Map.of(ErrorKinds.MALFORMED_JSON, 2L), byKind, () -> "dead letters: " + deadLetters);
@@ -181,7 +174,7 @@ class ShippedJsonITCase {
         assertTrue(incident.getSuspectChanges().stream().anyMatch(c -> c.getId().equals(fault.changeId())),
                 () -> "the bad deploy " + fault.changeId() + " is a suspect change: " + incident.getSuspectChanges());
 
-        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS));
+        List<DeadLetter> deadLetters = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
         assertEquals(1, deadLetters.size(), () -> "only the event without a time is refused: " + deadLetters);
         assertEquals(ErrorKinds.MALFORMED_JSON, deadLetters.get(0).getErrorKind());
         assertTrue(deadLetters.get(0).getMessage().startsWith("json change: no time stamp"),
@@ -266,29 +259,4 @@ class ShippedJsonITCase {
         assertTrue(ended && kcat.exitValue() == 0, "kcat -P to " + topic + ": " + output);
     }
 
-    private static List<DeadLetter> readAll(String topic) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dl-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        var decoder = SiftSchemas.decoderFor(DeadLetter.class);
-        List<DeadLetter> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 60_000;
-            int emptyPolls = 0;
-            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofSeconds(1));
-                if (records.isEmpty() && !all.isEmpty()) {
-                    emptyPolls++;
-                }
-                for (var record : records) {
-                    all.add(decoder.decode(ByteBuffer.wrap(record.value())));
-                }
-            }
-        }
-        return all;
-    }
 }
