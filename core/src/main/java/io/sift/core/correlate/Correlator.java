@@ -770,7 +770,8 @@ public final class Correlator implements Serializable {
 
     /**
      * Emits the SUPPRESSED and RELEASED versions of the window starts and ends an open incident passed up to the
-     * watermark, each at its boundary's time; boundaries at or after the incident's resolution are left to it.
+     * watermark, each at its boundary's time; boundaries at or after the incident's resolution are left to it. An
+     * incident is released only while one of its signals is still ongoing (the problem is still present).
      */
     private void windowBoundaries(CorrelationState state, IncidentState incident, long watermark, Topology topology,
             List<Incident> out) {
@@ -782,6 +783,11 @@ public final class Correlator implements Serializable {
                 && incident.maintenanceCheck <= watermark && incident.maintenanceCheck < resolution; steps++) {
             long boundary = incident.maintenanceCheck;
             String window = suppression(state, incident, boundary);
+            if (window == null && !incident.hasOngoing()) {
+                // The window ended after the problem did: it stays suppressed until it resolves, rather than open a
+                // ticket that resolves itself minutes later. A new signal re-evaluates it.
+                window = incident.suppressedBy;
+            }
             if (!java.util.Objects.equals(window, incident.suppressedBy)) {
                 incident.suppressedBy = window;
                 incident.maintenanceAt = boundary;

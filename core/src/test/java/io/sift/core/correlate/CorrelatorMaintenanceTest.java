@@ -183,6 +183,19 @@ class CorrelatorMaintenanceTest {
     }
 
     @Test
+    void anIncidentWhoseSignalsEndedInsideTheWindowIsNotReleasedButResolvesSuppressed() {
+        Correlator correlator = correlator("short: service=orders-db @ 2026-12-08T08:00Z/2026-12-08T09:20Z");
+        Incident opened = correlator.onAnomaly(state, anomaly("orders-db", "db-1", 0, null), topology).get(0);
+        assertEquals("short", opened.getSuppressedBy());
+        correlator.onAnomaly(state, anomaly("orders-db", "db-1", 0, 15L), topology);
+        // The window ends at minute 20, the quiet period at minute 25: no ticket that would resolve itself.
+        List<Incident> after = advanceTo(correlator, state, topology, minute(30));
+        assertEquals(List.of(IncidentChange.RESOLVED), after.stream().map(Incident::getChange).toList());
+        assertEquals("short", after.get(0).getSuppressedBy());
+        assertTrue(Suppression.notifies(after.get(0)));
+    }
+
+    @Test
     void withoutWindowsNothingIsSuppressed() {
         Correlator correlator = correlator("");
         Incident opened = correlator.onAnomaly(state, anomaly("orders-db", "db-1", 0, null), topology).get(0);
