@@ -671,13 +671,13 @@ public final class Correlator implements Serializable {
         for (IncidentState incident : state.incidents) {
             if (incident.resolved) {
                 next = Math.min(next, incident.resolvedAt + config.reopenMillis);
-            } else if (!incident.hasOngoing() && !incident.heldOpen) {
-                next = Math.min(next, incident.activeUntil() + quietOf(incident));
-            }
-        }
-        for (IncidentState incident : state.incidents) {
-            if (!incident.resolved && incident.maintenanceCheck > 0) {
-                next = Math.min(next, incident.maintenanceCheck);
+            } else {
+                if (!incident.hasOngoing() && !incident.heldOpen) {
+                    next = Math.min(next, incident.activeUntil() + quietOf(incident));
+                }
+                if (incident.maintenanceCheck > 0) {
+                    next = Math.min(next, incident.maintenanceCheck); // a maintenance window's start or end
+                }
             }
         }
         if (state.plannedWindows != null) {
@@ -775,6 +775,9 @@ public final class Correlator implements Serializable {
      */
     private void windowBoundaries(CorrelationState state, IncidentState incident, long watermark, Topology topology,
             List<Incident> out) {
+        if (incident.maintenanceCheck <= 0 || incident.maintenanceCheck > watermark) {
+            return; // the common case: no window boundary due
+        }
         long resolution = !incident.heldOpen && !incident.hasOngoing()
                 ? incident.activeUntil() + quietOf(incident) : Long.MAX_VALUE;
         // Bounded: a pathological schedule (a minute-long daily window and a watermark jumping years) gives up
