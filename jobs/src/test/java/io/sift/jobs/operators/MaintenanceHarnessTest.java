@@ -135,7 +135,11 @@ class MaintenanceHarnessTest {
             Alert resolved = alert("orders", AlertStatus.RESOLVED, 12, 25);
             harness.processElement(CorrelateFunction.input(resolved), resolved.getTime().toEpochMilli());
             watermark(harness, minutes(3 * 60));
-            assertTrue(harness.extractOutputValues().stream().anyMatch(i -> i.getStatus() == IncidentStatus.RESOLVED));
+            Incident resolvedVersion = harness.extractOutputValues().stream()
+                    .filter(i -> i.getStatus() == IncidentStatus.RESOLVED).findFirst().orElseThrow();
+            assertTrue(ProblemFunction.counts(resolvedVersion), "released before it settled: a normal incident");
+            assertTrue(!ProblemFunction.counts(Incident.newBuilder(resolvedVersion).setSuppressedBy("chg-7").build()),
+                    "one that settles suppressed was expected: no problem candidate");
             assertEquals(0, keyedStateEntries(harness), "nothing kept after the cool-down");
             assertEquals(0, harness.numEventTimeTimers(), "no timer left");
         }
