@@ -248,6 +248,8 @@ public final class SiftWiring {
         }
         WebhookSinkBuilder<Incident> builder = WebhookSink.<Incident>builder()
                 .setConverter(new IncidentWebhookConverter(format, routingKey))
+                // Versions of incidents a maintenance window suppresses stay out of the ITSM tool (resolves pass).
+                .setFilter(io.sift.core.maintenance.Suppression::notifies)
                 .setUrl(url)
                 .setRedactedValues(routingKey == null ? List.of() : List.of(routingKey))
                 .setRejectedDocumentHandler(rejected);

@@ -88,6 +88,7 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
         doc.field("assignee", incident.getAssignee());
         doc.field("ticket", incident.getTicket());
         doc.field("resolved_by", incident.getResolvedBy());
+        doc.field("suppressed_by", incident.getSuppressedBy());
 
         doc.startArray("anomalies");
         for (AnomalyRef a : nonNull(incident.getAnomalies())) {
