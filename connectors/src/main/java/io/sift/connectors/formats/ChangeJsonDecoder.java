@@ -23,6 +23,8 @@ import java.util.Set;
  * <ul>
  *   <li>An event whose state says the change has not taken effect (pending, queued, in progress, canceled; ServiceNow's
  *       change states New to Implement and Canceled) gives no change: the final event of the same deployment will.
+ *       Unless it carries a planned window (ServiceNow's {@code start_date}/{@code end_date}): a scheduled change
+ *       request is then a maintenance window on its item, and a change from its planned start.
  *   <li>The type comes from a type field (deploy, release, rollback → DEPLOY; config → CONFIGURATION; flag, feature →
  *       FEATURE_FLAG; scale → SCALING; infra, patch → INFRASTRUCTURE); without one, an event with a version is a
  *       DEPLOY, anything else OTHER.
@@ -43,6 +45,8 @@ public final class ChangeJsonDecoder implements RecordDecoder<ChangeEvent> {
             "canceled", "cancelled",
             // ServiceNow change request states by number: New, Assess, Authorize, Scheduled, Implement; Canceled.
             "-5", "-4", "-3", "-2", "-1", "4");
+
+    private static final Set<String> CANCELED = Set.of("canceled", "cancelled", "4");
 
     private final JsonFieldPaths paths;
 
@@ -67,6 +71,8 @@ public final class ChangeJsonDecoder implements RecordDecoder<ChangeEvent> {
         f.put("change-request", List.of("change_request", "change_request_number", "chg"));
         f.put("version", List.of("version", "revision", "sha", "commit", "deployment.sha", "image", "deployment.ref"));
         f.put("state", List.of("state", "status", "deployment_status.state"));
+        f.put("planned-start", List.of("planned_start", "start_date", "window.start"));
+        f.put("planned-end", List.of("planned_end", "end_date", "window.end"));
         return f;
     }
 
@@ -84,10 +90,16 @@ public final class ChangeJsonDecoder implements RecordDecoder<ChangeEvent> {
     public void decode(byte[] bytes, List<ChangeEvent> out) throws DecodeException {
         JsonNode event = JsonInput.object(bytes, format());
         String state = paths.text(event, "state");
-        if (state != null && NOT_YET.contains(state.toLowerCase(Locale.ROOT))) {
+        Instant plannedStart = paths.time(event, "planned-start");
+        Instant plannedEnd = paths.time(event, "planned-end");
+        boolean planned = plannedStart != null && plannedEnd != null && plannedEnd.isAfter(plannedStart);
+        boolean notYet = state != null && NOT_YET.contains(state.toLowerCase(Locale.ROOT));
+        if (notYet && !(planned && !CANCELED.contains(state.toLowerCase(Locale.ROOT)))) {
             return;
         }
-        Instant time = paths.time(event, "time");
+        // A change request scheduled with a planned window is a maintenance window before it is done: it counts from
+        // its planned start.
+        Instant time = notYet ? plannedStart : paths.time(event, "time");
         if (time == null) {
             throw refused("no time stamp in any of " + paths.of("time") + " (set " + paths.setting() + ", e.g."
                     + " 'time:finishedAt')");
@@ -126,6 +138,7 @@ public final class ChangeJsonDecoder implements RecordDecoder<ChangeEvent> {
         out.add(ChangeEvent.newBuilder().setId(id).setTime(time).setType(type).setConfigurationItem(item)
                 .setEnvironment(paths.text(event, "environment")).setAuthor(paths.text(event, "author"))
                 .setSummary(summary).setChangeRequest(changeRequest)
+                .setPlannedStart(planned ? plannedStart : null).setPlannedEnd(planned ? plannedEnd : null)
                 .setAttributes(new java.util.HashMap<>(attributes)).build());
     }
 

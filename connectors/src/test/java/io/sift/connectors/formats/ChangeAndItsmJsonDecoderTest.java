@@ -87,6 +87,22 @@ class ChangeAndItsmJsonDecoderTest {
         assertEquals("prod", change.getEnvironment());
         assertEquals(ChangeType.OTHER, change.getType(), "'normal' and 'Software' say nothing of what changed");
         assertTrue(changes(CHANGES, closed.replace("\"state\":\"3\"", "\"state\":\"-2\"")).isEmpty(), "scheduled");
+        assertNull(change.getPlannedStart());
+    }
+
+    @Test
+    void aScheduledChangeRequestWithAPlannedWindowIsAMaintenanceWindowFromItsStart() throws Exception {
+        String scheduled = """
+                {"sys_id":"c83c5e5347c12200e0ef563dbb9a7190","number":"CHG0030002","state":"-2",
+                 "short_description":"Patch db hosts","cmdb_ci":{"display_value":"orders-db"},
+                 "start_date":"2026-12-08 22:00:00","end_date":"2026-12-09 01:00:00",
+                 "sys_updated_on":"2026-12-07 15:00:00"}""";
+        ChangeEvent change = changes(CHANGES, scheduled).get(0);
+        assertEquals(Instant.parse("2026-12-08T22:00:00Z"), change.getPlannedStart());
+        assertEquals(Instant.parse("2026-12-09T01:00:00Z"), change.getPlannedEnd());
+        assertEquals(change.getPlannedStart(), change.getTime(), "a change from its planned start, not when scheduled");
+        assertEquals("orders-db", change.getConfigurationItem());
+        assertTrue(changes(CHANGES, scheduled.replace("\"-2\"", "\"4\"")).isEmpty(), "canceled: no window");
     }
 
     @Test
