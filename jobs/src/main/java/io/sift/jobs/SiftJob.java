@@ -374,9 +374,9 @@ public final class SiftJob {
             long t = time.apply(e.right()).toEpochMilli();
             return t > System.currentTimeMillis() + maxFutureMillis ? Long.MIN_VALUE : t;
         };
-        return WatermarkStrategy.<Either<DeadLetter, T>>forBoundedOutOfOrderness(lateness)
-                .withTimestampAssigner(assigner)
-                .withIdleness(idleness);
+        WatermarkStrategy<Either<DeadLetter, T>> strategy = WatermarkStrategy
+                .<Either<DeadLetter, T>>forBoundedOutOfOrderness(lateness).withTimestampAssigner(assigner);
+        return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
     }
 
     /** A serializable accessor of a record's event time. */

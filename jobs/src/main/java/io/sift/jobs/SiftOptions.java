@@ -61,7 +61,8 @@ public final class SiftOptions {
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("A source partition silent this long stops holding back event time. Keep it well above"
                     + " the longest stall of a busy reader: a reader wrongly taken for idle lets event time move on,"
-                    + " and its records then arrive late and are correlated in arrival order, not event-time order.");
+                    + " and its records then arrive late and are correlated in arrival order, not event-time order."
+                    + " 0 turns it off (a replay of finished inputs, where no input is ever idle).");
     public static final ConfigOption<Duration> MAX_FUTURE = ConfigOptions.key("sift.validate.max-future")
             .durationType().defaultValue(Duration.ofDays(1))
             .withDescription("Records time-stamped further ahead of the wall clock are dead-lettered.");
