@@ -162,8 +162,7 @@ public final class Correlator implements Serializable {
                 RootCauseRanker.Ranking ranking = ranker.ranking(holder.anomalies, state.recentChanges, topology);
                 String top = ranking.topCause();
                 if (top != null && !top.equals(holder.lastTopCause)) {
-                    holder.version++;
-                    out.add(build(holder, IncidentChange.UPDATED, state, topology, ranking));
+                    out.add(emit(holder, IncidentChange.UPDATED, state, topology, ranking));
                 }
             }
             return out;
@@ -717,8 +716,15 @@ public final class Correlator implements Serializable {
     }
 
     private Incident emit(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
+        return emit(incident, change, state, topology, null);
+    }
+
+    /** As above, the hints from {@code ranking} when given (a ranking of the incident as it is now), else ranked. */
+    private Incident emit(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology,
+            RootCauseRanker.Ranking ranking) {
         incident.version++;
-        return build(incident, change, state, topology);
+        return ranking == null ? build(incident, change, state, topology)
+                : build(incident, change, state, topology, ranking);
     }
 
     private Incident build(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
