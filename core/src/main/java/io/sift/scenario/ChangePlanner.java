@@ -96,7 +96,7 @@ final class ChangePlanner {
             String cr = rng.nextDouble() < 0.4 ? String.format("CHG00%05d", rng.nextInt(100_000)) : null;
             changes.add(new ChangeEvent(p.changeId(), Instant.ofEpochMilli(p.timeMs()), ChangeType.DEPLOY,
                     p.service(), cfg.environment(), tool + "/" + team + "-" + cfg.environment(),
-                    "deploy " + p.service() + " " + version + " (from " + previous + ")", cr, attrs));
+                    "deploy " + p.service() + " " + version + " (from " + previous + ")", cr, attrs, null, null, new ArrayList<>()));
             deploys.add(new LogModel.Deploy(p.service(), p.timeMs(), version));
             byItem.computeIfAbsent(estate.indexOf(p.service()), k -> new ArrayList<>()).add(p.timeMs());
         }

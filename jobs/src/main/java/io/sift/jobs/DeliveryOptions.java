@@ -14,7 +14,8 @@ public final class DeliveryOptions {
 
     public static final ConfigOption<String> WEBHOOK_URL = ConfigOptions.key("sift.webhook.url")
             .stringType().noDefaultValue()
-            .withDescription("Endpoint every incident version is POSTed to, in order, with an Idempotency-Key header"
+            .withDescription("Endpoint every incident version (but those a maintenance window suppresses, see"
+                    + " sift.maintenance.windows) is POSTed to, in order, with an Idempotency-Key header"
                     + " (<incident id>:<version>); unset means no webhook. E.g. https://<instance>.service-now.com"
                     + "/api/global/em/jsonv2 or https://events.pagerduty.com/v2/enqueue.");
 

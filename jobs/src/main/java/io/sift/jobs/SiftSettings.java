@@ -114,7 +114,8 @@ public final class SiftSettings implements Serializable {
                 .flapCount(configuration.get(SiftOptions.CORRELATE_FLAP_COUNT))
                 .flapWindow(configuration.get(SiftOptions.CORRELATE_FLAP_WINDOW))
                 .flapQuiet(configuration.getOptional(SiftOptions.CORRELATE_FLAP_QUIET).orElse(null))
-                .grouping(grouping(configuration));
+                .grouping(grouping(configuration))
+                .maintenance(MaintenanceOptions.windows(configuration));
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {

@@ -62,8 +62,7 @@ public final class SiftWiring {
         return new SiftJob.Inputs(
                 InputFormats.metrics(conf, bootstrap, group, bounded, security, ordered),
                 InputFormats.logs(conf, bootstrap, group, bounded, security, ordered),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
-                        security, unordered),
+                InputFormats.changes(conf, bootstrap, group, bounded, security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
                         security, unordered),
                 itsmFeedback(conf, bootstrap, group, bounded, security, unordered),
@@ -106,7 +105,7 @@ public final class SiftWiring {
         if (bounded && !topicExists(bootstrap, topic, security)) {
             return SiftSource.empty(ItsmUpdate.class);
         }
-        return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security, screen);
+        return InputFormats.itsmFeedback(conf, topic, bootstrap, group, bounded, security, screen);
     }
 
     private static boolean topicExists(String bootstrap, String topic, Map<String, String> security) {
@@ -249,6 +248,8 @@ public final class SiftWiring {
         }
         WebhookSinkBuilder<Incident> builder = WebhookSink.<Incident>builder()
                 .setConverter(new IncidentWebhookConverter(format, routingKey))
+                // Versions of incidents a maintenance window suppresses stay out of the ITSM tool (resolves pass).
+                .setFilter(io.sift.core.maintenance.Suppression::notifies)
                 .setUrl(url)
                 .setRedactedValues(routingKey == null ? List.of() : List.of(routingKey))
                 .setRejectedDocumentHandler(rejected);

@@ -16,13 +16,11 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
-import io.sift.schema.SiftSchemas;
 import io.sift.schema.TopologyEdge;
 import io.sift.schema.TopologyOperation;
 import io.sift.schema.TopologyUpdate;
 import io.sift.testing.Bytes;
 import io.sift.testing.LocalServices;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,14 +37,10 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,7 +173,7 @@ class BadInputITCase {
         JobExecutionResult result = SiftJobMain.run(conf);
         System.out.printf("BadInputITCase: bounded job finished in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS));
+        List<DeadLetter> deadLetters = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
         Map<String, Long> expectedByKind = new TreeMap<>();
         for (Sent s : bad) {
             expectedByKind.merge(s.kind(), 1L, Long::sum);
@@ -258,33 +252,6 @@ class BadInputITCase {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(props);
-    }
-
-    private static List<DeadLetter> readAll(String topic) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dl-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
-        var decoder = SiftSchemas.decoderFor(DeadLetter.class);
-        List<DeadLetter> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 60_000;
-            int emptyPolls = 0;
-            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofSeconds(1));
-                if (records.isEmpty() && !all.isEmpty()) {
-                    emptyPolls++;
-                }
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    all.add(decoder.decode(ByteBuffer.wrap(record.value())));
-                }
-            }
-        }
-        return all;
     }
 
     private static String describe(List<DeadLetter> deadLetters) {

@@ -88,6 +88,7 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
         doc.field("assignee", incident.getAssignee());
         doc.field("ticket", incident.getTicket());
         doc.field("resolved_by", incident.getResolvedBy());
+        doc.field("suppressed_by", incident.getSuppressedBy());
 
         doc.startArray("anomalies");
         for (AnomalyRef a : nonNull(incident.getAnomalies())) {
@@ -98,6 +99,23 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
             doc.field("onset", a.getOnset());
             doc.field("score", a.getScore());
             doc.field("direction", a.getDirection());
+            doc.endObject();
+        }
+        doc.endArray();
+
+        doc.field("alert_count", incident.getAlertCount());
+        doc.startArray("alerts");
+        for (io.sift.schema.AlertRef a : nonNull(incident.getAlerts())) {
+            doc.startObject();
+            doc.field("id", a.getId());
+            doc.field("source", a.getSource());
+            doc.field("name", a.getName());
+            doc.field("fingerprint", a.getFingerprint());
+            doc.field("service", a.getService());
+            doc.field("severity", a.getSeverity());
+            doc.field("firing", a.getFiring());
+            doc.field("starts_at", a.getStartsAt());
+            doc.field("ends_at", a.getEndsAt());
             doc.endObject();
         }
         doc.endArray();

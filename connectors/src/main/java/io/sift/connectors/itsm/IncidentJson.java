@@ -82,6 +82,7 @@ public final class IncidentJson {
         node.put("ticket", incident.getTicket());
         node.put("resolvedBy", incident.getResolvedBy() == null ? null : incident.getResolvedBy().name());
         node.put("alertCount", incident.getAlertCount());
+        node.put("suppressedBy", incident.getSuppressedBy());
         ArrayNode alerts = node.putArray("alerts");
         for (io.sift.schema.AlertRef ref : incident.getAlerts()) {
             alerts.addObject()

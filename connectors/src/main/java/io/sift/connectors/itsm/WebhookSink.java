@@ -38,6 +38,14 @@ public final class WebhookSink<T> extends AsyncSinkBase<T, WebhookRequest> {
     public static final String METRIC_RETRIED = "webhooksRetried";
     public static final String METRIC_REJECTED = "webhooksRejected";
     public static final String METRIC_LATENCY_MS = "webhookLatencyMs";
+    /** Elements the filter kept back (e.g. versions of incidents a maintenance window suppresses). */
+    public static final String METRIC_FILTERED = "webhooksFiltered";
+
+    /** Which elements are sent at all; the others are counted ({@value #METRIC_FILTERED}) and skipped. */
+    @FunctionalInterface
+    public interface Filter<T> extends java.io.Serializable {
+        boolean sends(T element);
+    }
 
     private final URI endpoint;
     private final Map<String, String> headers;
@@ -46,11 +54,12 @@ public final class WebhookSink<T> extends AsyncSinkBase<T, WebhookRequest> {
     private final Duration requestTimeout;
     private final long backoffInitialMs;
     private final long backoffMaxMs;
+    private final Filter<T> filter;
 
     WebhookSink(ElementConverter<T, WebhookRequest> converter, URI endpoint, Map<String, String> headers,
             List<String> redactedValues, RejectedDocumentHandler rejectedHandler, int maxBatchSize,
             int maxBufferedRequests, long maxTimeInBufferMs, long maxRecordSizeInBytes, Duration requestTimeout,
-            long backoffInitialMs, long backoffMaxMs) {
+            long backoffInitialMs, long backoffMaxMs, Filter<T> filter) {
         // One request in flight: the order of an incident's versions is the order of delivery.
         super(converter, maxBatchSize, 1, maxBufferedRequests, maxRecordSizeInBytes * maxBatchSize,
                 maxTimeInBufferMs, maxRecordSizeInBytes);
@@ -61,6 +70,7 @@ public final class WebhookSink<T> extends AsyncSinkBase<T, WebhookRequest> {
         this.requestTimeout = requestTimeout;
         this.backoffInitialMs = backoffInitialMs;
         this.backoffMaxMs = backoffMaxMs;
+        this.filter = filter;
     }
 
     public static <T> WebhookSinkBuilder<T> builder() {
@@ -89,7 +99,7 @@ public final class WebhookSink<T> extends AsyncSinkBase<T, WebhookRequest> {
                 .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
                 .build();
         return new WebhookSinkWriter<>(getElementConverter(), context, configuration, states, endpoint, headers,
-                redactedValues, rejectedHandler, requestTimeout, backoffInitialMs, backoffMaxMs);
+                redactedValues, rejectedHandler, requestTimeout, backoffInitialMs, backoffMaxMs, filter);
     }
 
     @Override

@@ -26,6 +26,7 @@ public final class WebhookSinkBuilder<T> {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private long backoffInitialMs = 200;
     private long backoffMaxMs = 60_000;
+    private WebhookSink.Filter<T> filter = element -> true;
 
     WebhookSinkBuilder() {
     }
@@ -35,6 +36,15 @@ public final class WebhookSinkBuilder<T> {
         WebhookSinkBuilder<R> self = (WebhookSinkBuilder<R>) this;
         self.converter = converter;
         return self;
+    }
+
+    /** Sends only the elements the filter accepts (default: all); e.g. {@code Suppression::notifies} for incidents. */
+    public WebhookSinkBuilder<T> setFilter(WebhookSink.Filter<T> filter) {
+        if (filter == null) {
+            throw new IllegalArgumentException("setFilter(...): give a filter, or leave it unset to send everything");
+        }
+        this.filter = filter;
+        return this;
     }
 
     public WebhookSinkBuilder<T> setUrl(String url) {
@@ -125,6 +135,6 @@ public final class WebhookSinkBuilder<T> {
         }
         return new WebhookSink<>(converter, endpoint, headers, redactedValues, rejectedHandler, maxBatchSize,
                 maxBufferedRequests, maxTimeInBufferMs, maxRecordSizeInBytes, requestTimeout, backoffInitialMs,
-                backoffMaxMs);
+                backoffMaxMs, filter);
     }
 }

@@ -46,6 +46,8 @@ final class WebhookSinkWriter<T> extends AsyncSinkWriter<T, WebhookRequest> {
     private final Counter sent;
     private final Counter retried;
     private final Counter rejected;
+    private final Counter filtered;
+    private final WebhookSink.Filter<T> filter;
     private volatile long lastLatencyMs;
     /** Failed attempts in a row; drives the backoff. Task thread only. */
     private int consecutiveFailures;
@@ -54,7 +56,7 @@ final class WebhookSinkWriter<T> extends AsyncSinkWriter<T, WebhookRequest> {
             AsyncSinkWriterConfiguration configuration, Collection<BufferedRequestState<WebhookRequest>> states,
             URI endpoint, Map<String, String> headers, List<String> redactedValues,
             RejectedDocumentHandler rejectedHandler, Duration requestTimeout, long backoffInitialMs,
-            long backoffMaxMs) throws IOException {
+            long backoffMaxMs, WebhookSink.Filter<T> filter) throws IOException {
         super(converter, context, configuration, states);
         this.endpoint = endpoint;
         this.headers = headers;
@@ -70,6 +72,8 @@ final class WebhookSinkWriter<T> extends AsyncSinkWriter<T, WebhookRequest> {
         this.sent = metrics.counter(WebhookSink.METRIC_SENT);
         this.retried = metrics.counter(WebhookSink.METRIC_RETRIED);
         this.rejected = metrics.counter(WebhookSink.METRIC_REJECTED);
+        this.filtered = metrics.counter(WebhookSink.METRIC_FILTERED);
+        this.filter = filter;
         Gauge<Long> latency = () -> lastLatencyMs;
         metrics.gauge(WebhookSink.METRIC_LATENCY_MS, latency);
         try {
@@ -77,6 +81,15 @@ final class WebhookSinkWriter<T> extends AsyncSinkWriter<T, WebhookRequest> {
         } catch (Exception e) {
             throw new IOException("could not open the rejected-request handler " + rejectedHandler, e);
         }
+    }
+
+    @Override
+    public void write(T element, Context context) throws IOException, InterruptedException {
+        if (!filter.sends(element)) {
+            filtered.inc();
+            return;
+        }
+        super.write(element, context);
     }
 
     @Override

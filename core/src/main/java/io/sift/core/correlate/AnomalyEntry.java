@@ -30,6 +30,11 @@ public class AnomalyEntry {
     public String alertSeverity;
     /** For an alert: the host it names, if any (the host an alert is raised on relates it to that host's alerts). */
     public String alertHost;
+    /**
+     * Ids of the maintenance windows from the settings whose matchers its signal matched (schedule aside), or null
+     * when none did (and in state written before the field).
+     */
+    public java.util.List<String> windows;
 
     public AnomalyEntry() {}
 

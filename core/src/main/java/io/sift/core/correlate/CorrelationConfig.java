@@ -61,6 +61,8 @@ public final class CorrelationConfig implements Serializable {
     public final long coOnsetMillis;
     /** User rules that group anomalies sharing attribute values (as Alertmanager's group_by); none by default. */
     public final GroupingRules grouping;
+    /** Maintenance windows and silences from the settings (sift.maintenance.windows); empty: none. */
+    public final java.util.List<io.sift.core.maintenance.MaintenanceWindow> maintenance;
 
     private CorrelationConfig(Builder b) {
         this.defaultEnvironment = b.defaultEnvironment;
@@ -81,6 +83,7 @@ public final class CorrelationConfig implements Serializable {
         this.standingAfterMillis = b.standingAfter.toMillis();
         this.openOnHarmless = b.openOnHarmless;
         this.coOnsetMillis = b.coOnset.toMillis();
+        this.maintenance = java.util.List.copyOf(b.maintenance);
     }
 
     public static CorrelationConfig defaults() {
@@ -102,7 +105,7 @@ public final class CorrelationConfig implements Serializable {
                 .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
                 .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping)
                 .standingAfter(Duration.ofMillis(standingAfterMillis)).openOnHarmless(openOnHarmless)
-                .coOnset(Duration.ofMillis(coOnsetMillis));
+                .coOnset(Duration.ofMillis(coOnsetMillis)).maintenance(maintenance);
     }
 
     /** Builder with validation that says what to change. */
@@ -125,6 +128,7 @@ public final class CorrelationConfig implements Serializable {
         private Duration standingAfter = Duration.ofHours(1);
         private boolean openOnHarmless = false;
         private Duration coOnset = Duration.ofMinutes(1);
+        private java.util.List<io.sift.core.maintenance.MaintenanceWindow> maintenance = java.util.List.of();
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -144,6 +148,11 @@ public final class CorrelationConfig implements Serializable {
         public Builder standingAfter(Duration v) { this.standingAfter = v; return this; }
         public Builder openOnHarmless(boolean v) { this.openOnHarmless = v; return this; }
         public Builder coOnset(Duration v) { this.coOnset = v; return this; }
+        public Builder maintenance(java.util.List<io.sift.core.maintenance.MaintenanceWindow> v) {
+            require(v != null, "maintenance: give the windows (an empty list for none)");
+            this.maintenance = v;
+            return this;
+        }
 
         public CorrelationConfig build() {
             require(defaultEnvironment != null && !defaultEnvironment.isBlank(),

@@ -10,10 +10,15 @@ public class CorrelationState {
     public List<IncidentState> incidents = new ArrayList<>();
     /** Changes recent enough to be suspects, in arrival order. */
     public List<ChangeEvent> recentChanges = new ArrayList<>();
+    /**
+     * Planned windows of changes that have not ended yet, in arrival order (added after the first release: older
+     * state restores it as null, read as empty).
+     */
+    public List<PlannedWindow> plannedWindows = new ArrayList<>();
 
     public CorrelationState() {}
 
     public boolean isEmpty() {
-        return incidents.isEmpty() && recentChanges.isEmpty();
+        return incidents.isEmpty() && recentChanges.isEmpty() && (plannedWindows == null || plannedWindows.isEmpty());
     }
 }

@@ -1,6 +1,7 @@
 package io.sift.core.correlate;
 
 import io.sift.core.detect.SeriesKeys;
+import io.sift.core.maintenance.MaintenanceWindow;
 import io.sift.core.rank.MetricMeaning;
 import io.sift.core.rank.RootCauseRanker;
 import io.sift.core.util.StableIds;
@@ -128,6 +129,21 @@ public final class Correlator implements Serializable {
             }
         }
         state.recentChanges.add(change);
+        PlannedWindow planned = PlannedWindow.of(change);
+        if (planned != null) {
+            if (state.plannedWindows == null) {
+                state.plannedWindows = new ArrayList<>();
+            }
+            state.plannedWindows.add(planned);
+            // Open incidents on its items are looked at again when it starts (or now, if it has started).
+            long check = Math.max(planned.start, change.getTime().toEpochMilli());
+            for (IncidentState incident : state.incidents) {
+                if (!incident.resolved && covers(planned, incident)) {
+                    incident.maintenanceCheck = incident.maintenanceCheck <= 0 ? check
+                            : Math.min(incident.maintenanceCheck, check);
+                }
+            }
+        }
     }
 
     /** Folds one anomaly version in; returns the incident versions it produced (possibly none). */
@@ -450,11 +466,23 @@ public final class Correlator implements Serializable {
         return StableIds.of("fp", environment, "group", groupKey);
     }
 
-    private static AnomalyEntry entry(Anomaly anomaly, List<String> groups, Alert alert) {
+    private AnomalyEntry entry(Anomaly anomaly, List<String> groups, Alert alert) {
         AnomalyEntry entry = AnomalyEntry.of(anomaly);
         entry.groups = groups.isEmpty() ? null : groups;
         if (alert != null) {
             AlertSignals.mark(entry, alert);
+        }
+        if (!config.maintenance.isEmpty()) {
+            // Matchers are decided once, on the signal's attributes; the schedule is looked at per version.
+            java.util.Map<String, String> attributes = MaintenanceWindow.attributesOf(anomaly, alert);
+            for (MaintenanceWindow window : config.maintenance) {
+                if (window.matches(attributes)) {
+                    if (entry.windows == null) {
+                        entry.windows = new ArrayList<>(1);
+                    }
+                    entry.windows.add(window.id());
+                }
+            }
         }
         return entry;
     }
@@ -616,6 +644,9 @@ public final class Correlator implements Serializable {
         Iterator<IncidentState> it = state.incidents.iterator();
         while (it.hasNext()) {
             IncidentState incident = it.next();
+            if (!incident.resolved) {
+                windowBoundaries(state, incident, watermark, topology, out);
+            }
             if (!incident.resolved && !incident.heldOpen && !incident.hasOngoing()
                     && watermark >= incident.activeUntil() + quietOf(incident)) {
                 incident.resolved = true;
@@ -635,6 +666,9 @@ public final class Correlator implements Serializable {
             }
         }
         state.recentChanges.removeIf(change -> watermark >= expiry(change) && !usedByLive(state, change));
+        if (state.plannedWindows != null) {
+            state.plannedWindows.removeIf(window -> watermark >= window.end);
+        }
         return out;
     }
 
@@ -644,8 +678,18 @@ public final class Correlator implements Serializable {
         for (IncidentState incident : state.incidents) {
             if (incident.resolved) {
                 next = Math.min(next, incident.resolvedAt + config.reopenMillis);
-            } else if (!incident.hasOngoing() && !incident.heldOpen) {
-                next = Math.min(next, incident.activeUntil() + quietOf(incident));
+            } else {
+                if (!incident.hasOngoing() && !incident.heldOpen) {
+                    next = Math.min(next, incident.activeUntil() + quietOf(incident));
+                }
+                if (incident.maintenanceCheck > 0) {
+                    next = Math.min(next, incident.maintenanceCheck); // a maintenance window's start or end
+                }
+            }
+        }
+        if (state.plannedWindows != null) {
+            for (PlannedWindow window : state.plannedWindows) {
+                next = Math.min(next, window.end);
             }
         }
         for (ChangeEvent change : state.recentChanges) {
@@ -723,8 +767,121 @@ public final class Correlator implements Serializable {
     private Incident emit(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology,
             RootCauseRanker.Ranking ranking) {
         incident.version++;
+        if (change == IncidentChange.OPENED || change == IncidentChange.UPDATED || change == IncidentChange.REOPENED) {
+            // A version made by a signal: whether a window covers it may change with what it now holds.
+            incident.suppressedBy = suppression(state, incident, incident.lastSeen);
+            long next = nextBoundary(state, incident, incident.lastSeen);
+            incident.maintenanceCheck = next == Long.MAX_VALUE ? 0 : next;
+        }
+        // Suppression does not touch what the ranking was made from (anomalies, changes, topology).
         return ranking == null ? build(incident, change, state, topology)
                 : build(incident, change, state, topology, ranking);
+    }
+
+    /**
+     * Emits the SUPPRESSED and RELEASED versions of the window starts and ends an open incident passed up to the
+     * watermark, each at its boundary's time; boundaries at or after the incident's resolution are left to it. An
+     * incident is released only while one of its signals is still ongoing (the problem is still present).
+     */
+    private void windowBoundaries(CorrelationState state, IncidentState incident, long watermark, Topology topology,
+            List<Incident> out) {
+        if (incident.maintenanceCheck <= 0 || incident.maintenanceCheck > watermark) {
+            return; // the common case: no window boundary due
+        }
+        long resolution = !incident.heldOpen && !incident.hasOngoing()
+                ? incident.activeUntil() + quietOf(incident) : Long.MAX_VALUE;
+        // Bounded: a pathological schedule (a minute-long daily window and a watermark jumping years) gives up
+        // after this many boundaries and looks again at the next advance.
+        for (int steps = 0; steps < 10_000 && incident.maintenanceCheck > 0
+                && incident.maintenanceCheck <= watermark && incident.maintenanceCheck < resolution; steps++) {
+            long boundary = incident.maintenanceCheck;
+            String window = suppression(state, incident, boundary);
+            if (window == null && !incident.hasOngoing()) {
+                // The window ended after the problem did: it stays suppressed until it resolves, rather than open a
+                // ticket that resolves itself minutes later. A new signal re-evaluates it.
+                window = incident.suppressedBy;
+            }
+            if (!java.util.Objects.equals(window, incident.suppressedBy)) {
+                incident.suppressedBy = window;
+                incident.maintenanceAt = boundary;
+                incident.version++;
+                out.add(build(incident, window != null ? IncidentChange.SUPPRESSED : IncidentChange.RELEASED,
+                        state, topology));
+            }
+            long next = nextBoundary(state, incident, boundary);
+            incident.maintenanceCheck = next == Long.MAX_VALUE ? 0 : next;
+        }
+    }
+
+    /**
+     * The id of the first window active at {@code time} that covers every signal of the incident (settings windows
+     * in their order, then planned windows of changes in arrival order), or null.
+     */
+    private String suppression(CorrelationState state, IncidentState incident, long time) {
+        for (MaintenanceWindow window : config.maintenance) {
+            if (window.schedule().activeAt(time) && coversAll(window.id(), incident)) {
+                return window.id();
+            }
+        }
+        if (state.plannedWindows != null) {
+            for (PlannedWindow window : state.plannedWindows) {
+                if (window.activeAt(time) && coversAll(window, incident)) {
+                    return window.id;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean coversAll(String settingsWindow, IncidentState incident) {
+        for (AnomalyEntry entry : incident.anomalies) {
+            if (entry.windows == null || !entry.windows.contains(settingsWindow)) {
+                return false;
+            }
+        }
+        return !incident.anomalies.isEmpty();
+    }
+
+    private static boolean coversAll(PlannedWindow window, IncidentState incident) {
+        for (AnomalyEntry entry : incident.anomalies) {
+            if (!window.items.contains(entry.item)) {
+                return false;
+            }
+        }
+        return !incident.anomalies.isEmpty();
+    }
+
+    /** Whether the planned window covers at least one of the incident's signals. */
+    private static boolean covers(PlannedWindow window, IncidentState incident) {
+        for (AnomalyEntry entry : incident.anomalies) {
+            if (window.items.contains(entry.item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The next start or end after {@code time} of a window matching any of the incident's signals, or MAX_VALUE. */
+    private long nextBoundary(CorrelationState state, IncidentState incident, long time) {
+        long next = Long.MAX_VALUE;
+        if (!config.maintenance.isEmpty()) {
+            for (MaintenanceWindow window : config.maintenance) {
+                for (AnomalyEntry entry : incident.anomalies) {
+                    if (entry.windows != null && entry.windows.contains(window.id())) {
+                        next = Math.min(next, window.schedule().nextBoundaryAfter(time));
+                        break;
+                    }
+                }
+            }
+        }
+        if (state.plannedWindows != null) {
+            for (PlannedWindow window : state.plannedWindows) {
+                if (covers(window, incident)) {
+                    next = Math.min(next, window.nextBoundaryAfter(time));
+                }
+            }
+        }
+        return next;
     }
 
     private Incident build(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
@@ -780,6 +937,7 @@ public final class Correlator implements Serializable {
             case RESOLVED -> incident.resolvedAt;
             case ACKNOWLEDGED, ASSIGNED, CLOSED -> incident.feedbackAt;
             case REOPENED -> incident.heldOpen ? incident.feedbackAt : incident.lastSeen;
+            case SUPPRESSED, RELEASED -> incident.maintenanceAt;
             default -> incident.lastSeen;
         };
         return Incident.newBuilder()
@@ -813,6 +971,7 @@ public final class Correlator implements Serializable {
                         : incident.resolvedByHuman ? ResolutionSource.HUMAN : ResolutionSource.SIFT)
                 .setAlertCount(alertCount)
                 .setAlerts(alerts)
+                .setSuppressedBy(incident.suppressedBy)
                 .build();
     }
 

@@ -40,6 +40,15 @@ public class IncidentState {
     public boolean heldOpen;
     /** Event time of the latest ITSM feedback applied, the time of the versions it produces. */
     public long feedbackAt = -1;
+    /**
+     * Id of the maintenance window suppressing it as of its last version, or null (fields added after the first
+     * release: older state restores them as null and 0, and the next version re-evaluates).
+     */
+    public String suppressedBy;
+    /** Event time of the latest window start or end that changed its suppression: the time of that version. */
+    public long maintenanceAt;
+    /** The next window boundary at which its suppression may change, or 0 when none is known. */
+    public long maintenanceCheck;
 
     public IncidentState() {}
 

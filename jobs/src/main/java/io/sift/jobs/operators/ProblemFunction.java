@@ -37,10 +37,11 @@ public final class ProblemFunction extends KeyedProcessFunction<String, Incident
         this.detector = detector;
     }
 
-    /** Whether problem detection looks at this incident version at all (settled, not merged, names a cause). */
+    /** Whether problem detection looks at this incident version at all (settled, not merged, not suppressed, names a cause). */
     public static boolean counts(Incident incident) {
+        // An incident that settled inside a maintenance window was expected, not a recurrence of a problem.
         return ProblemDetector.settles(incident) && incident.getStatus() != IncidentStatus.MERGED
-                && RootCauseFingerprint.of(incident) != null;
+                && incident.getSuppressedBy() == null && RootCauseFingerprint.of(incident) != null;
     }
 
     /** The key: the incident's root-cause fingerprint (only for versions that {@link #counts}). */
