@@ -171,8 +171,15 @@ public final class Correlator implements Serializable {
             if (wasResolved) {
                 reopen(holder, time);
                 out.add(emit(holder, IncidentChange.REOPENED, state, topology));
-            } else if (holder.peakScore >= peakBefore + PEAK_STEP || topCauseChanged(holder, state, topology)) {
+            } else if (holder.peakScore >= peakBefore + PEAK_STEP) {
                 out.add(emit(holder, IncidentChange.UPDATED, state, topology));
+            } else {
+                // A new version only when the top cause moved; its hints come from the same ranking.
+                RootCauseRanker.Ranking ranking = ranker.ranking(holder.anomalies, state.recentChanges, topology);
+                String top = ranking.topCause();
+                if (top != null && !top.equals(holder.lastTopCause)) {
+                    out.add(emit(holder, IncidentChange.UPDATED, state, topology, ranking));
+                }
             }
             return out;
         }
@@ -743,11 +750,6 @@ public final class Correlator implements Serializable {
         return items;
     }
 
-    private boolean topCauseChanged(IncidentState incident, CorrelationState state, Topology topology) {
-        String top = ranker.topCause(incident.anomalies, state.recentChanges, topology);
-        return top != null && !top.equals(incident.lastTopCause);
-    }
-
     private Incident emitMerged(IncidentState absorbed, IncidentState survivor, CorrelationState state,
             Topology topology) {
         absorbed.version++;
@@ -758,6 +760,12 @@ public final class Correlator implements Serializable {
     }
 
     private Incident emit(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
+        return emit(incident, change, state, topology, null);
+    }
+
+    /** As above, the hints from {@code ranking} when given (a ranking of the incident as it is now), else ranked. */
+    private Incident emit(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology,
+            RootCauseRanker.Ranking ranking) {
         incident.version++;
         if (change == IncidentChange.OPENED || change == IncidentChange.UPDATED || change == IncidentChange.REOPENED) {
             // A version made by a signal: whether a window covers it may change with what it now holds.
@@ -765,7 +773,9 @@ public final class Correlator implements Serializable {
             long next = nextBoundary(state, incident, incident.lastSeen);
             incident.maintenanceCheck = next == Long.MAX_VALUE ? 0 : next;
         }
-        return build(incident, change, state, topology);
+        // Suppression does not touch what the ranking was made from (anomalies, changes, topology).
+        return ranking == null ? build(incident, change, state, topology)
+                : build(incident, change, state, topology, ranking);
     }
 
     /**
@@ -875,7 +885,14 @@ public final class Correlator implements Serializable {
     }
 
     private Incident build(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology) {
-        List<RootCauseHint> hints = ranker.rank(incident.anomalies, state.recentChanges, topology);
+        return build(incident, change, state, topology,
+                ranker.ranking(incident.anomalies, state.recentChanges, topology));
+    }
+
+    /** The incident's version, its hints from {@code ranking} (of the incident as it is now). */
+    private Incident build(IncidentState incident, IncidentChange change, CorrelationState state, Topology topology,
+            RootCauseRanker.Ranking ranking) {
+        List<RootCauseHint> hints = ranking.hints();
         incident.lastTopCause = hints.isEmpty() ? null : hints.get(0).getItem();
         Set<String> items = items(incident);
 

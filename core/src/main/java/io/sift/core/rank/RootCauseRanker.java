@@ -5,9 +5,6 @@ import io.sift.core.correlate.Topology;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.RootCauseHint;
 import java.io.Serializable;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -58,7 +55,6 @@ public final class RootCauseRanker implements Serializable {
     private static final double SIGMA_CAP = 100;
     /** Reasons print deviations up to this many σ; larger ones read "over 1000σ above a flat baseline". */
     private static final double SIGMA_SHOWN = 1000;
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final long changeLookbackMillis;
     private final int maxHints;
@@ -86,26 +82,54 @@ public final class RootCauseRanker implements Serializable {
      */
     public List<RootCauseHint> rank(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology,
             Collection<String> symptoms) {
-        List<Candidate> ranked = ranked(anomalies, changes, topology, symptoms);
-        double total = ranked.stream().mapToDouble(c -> c.raw).sum();
-        List<RootCauseHint> hints = new ArrayList<>();
-        for (int i = 0; i < Math.min(maxHints, ranked.size()); i++) {
-            Candidate c = ranked.get(i);
-            hints.add(RootCauseHint.newBuilder()
-                    .setItem(c.item)
-                    .setRank(i + 1)
-                    .setScore(total > 0 ? round(c.raw / total) : 0.0)
-                    .setReasons(c.reasonsLater.get())
-                    .setChanges(c.changeIds)
-                    .build());
-        }
-        return hints;
+        return new Ranking(ranked(anomalies, changes, topology, symptoms), maxHints).hints();
     }
 
     /** The item {@link #rank} would put first, or null for no anomalies; cheaper, as no hint is worded. */
     public String topCause(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology) {
-        List<Candidate> ranked = ranked(anomalies, changes, topology, List.of());
-        return ranked.isEmpty() ? null : ranked.get(0).item;
+        return ranking(anomalies, changes, topology).topCause();
+    }
+
+    /**
+     * The incident's items scored, hints not yet worded: the correlator compares the top item on a dedup update and
+     * words the hints only when that gives a new version, from the same scoring instead of ranking twice. Valid for
+     * as long as the anomalies, changes and topology it was made from do not change.
+     */
+    public Ranking ranking(List<AnomalyEntry> anomalies, List<ChangeEvent> changes, Topology topology) {
+        return new Ranking(ranked(anomalies, changes, topology, List.of()), maxHints);
+    }
+
+    /** Scored candidates of one ranking (see {@link #ranking}). */
+    public static final class Ranking {
+        private final List<Candidate> ranked;
+        private final int maxHints;
+
+        private Ranking(List<Candidate> ranked, int maxHints) {
+            this.ranked = ranked;
+            this.maxHints = maxHints;
+        }
+
+        /** The item ranked first, or null for no anomalies. */
+        public String topCause() {
+            return ranked.isEmpty() ? null : ranked.get(0).item;
+        }
+
+        /** Hints best first, scores summing to 1 over the returned hints' candidates; worded on each call. */
+        public List<RootCauseHint> hints() {
+            double total = ranked.stream().mapToDouble(c -> c.raw).sum();
+            List<RootCauseHint> hints = new ArrayList<>();
+            for (int i = 0; i < Math.min(maxHints, ranked.size()); i++) {
+                Candidate c = ranked.get(i);
+                hints.add(RootCauseHint.newBuilder()
+                        .setItem(c.item)
+                        .setRank(i + 1)
+                        .setScore(total > 0 ? round(c.raw / total) : 0.0)
+                        .setReasons(c.reasonsLater.get())
+                        .setChanges(c.changeIds)
+                        .build());
+            }
+            return hints;
+        }
     }
 
     /** Candidates best first, scored. */
@@ -334,16 +358,21 @@ public final class RootCauseRanker implements Serializable {
         }
         normalise(restart);
 
+        boolean[] causal = new boolean[anomalous];
+        for (int k = 0; k < anomalous; k++) {
+            causal[k] = nodes.get(k).causal();
+        }
         double[][] move = new double[n][n];
         for (int i = 0; i < n; i++) {
             Candidate from = nodes.get(i);
+            boolean[] fromReaches = reaches[i];
             for (int j = 0; j < n; j++) {
-                if (j == i || !reaches[i][j] || j >= anomalous) {
+                if (j == i || !fromReaches[j] || j >= anomalous) {
                     continue;
                 }
                 boolean nearest = true;
                 for (int k = 0; k < anomalous && nearest; k++) {
-                    nearest = k == i || k == j || !nodes.get(k).causal() || !(reaches[i][k] && reaches[k][j]);
+                    nearest = k == i || k == j || !causal[k] || !(fromReaches[k] && reaches[k][j]);
                 }
                 if (nearest) {
                     Candidate to = nodes.get(j);
@@ -491,9 +520,9 @@ public final class RootCauseRanker implements Serializable {
         if (peak.alert()) {
             // An alert says only that its rule fired: evidence, not a measured deviation.
             reasons.add(c.item + " alert " + peak.metric + " (" + peak.alertSource + ", " + peak.alertSeverity
-                    + ") firing from " + CLOCK.format(Instant.ofEpochMilli(peak.onset)));
+                    + ") firing from " + clock(Math.floorDiv(peak.onset, 1000L)));
         } else {
-            reasons.add(c.item + " " + peak.metric + " " + strength + CLOCK.format(Instant.ofEpochMilli(peak.onset))
+            reasons.add(c.item + " " + peak.metric + " " + strength + clock(Math.floorDiv(peak.onset, 1000L))
                     + " (observed " + number(peak.observed) + ", expected " + number(peak.expected) + ")");
         }
         long lead = c.onset - firstOnset;
@@ -524,11 +553,31 @@ public final class RootCauseRanker implements Serializable {
         }
         for (ChangeEvent change : suspects) {
             long before = c.onset - change.getTime().toEpochMilli();
-            reasons.add(change.getSummary() + " at " + CLOCK.format(change.getTime()) + ", "
+            reasons.add(change.getSummary() + " at " + clock(change.getTime().getEpochSecond()) + ", "
                     + duration(Math.max(0, before)) + " before onset"
                     + (change.getChangeRequest() == null ? "" : " (" + change.getChangeRequest() + ")"));
         }
         return reasons;
+    }
+
+    /**
+     * The UTC time of day of an instant as HH:mm:ss, written by hand: a DateTimeFormatter per reason line was a third of
+     * wording the hints ({@code RootCauseRankerTest} holds the two to the same text).
+     */
+    static String clock(long epochSecond) {
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+        char[] text = new char[8];
+        twoDigits(text, 0, secondOfDay / 3600);
+        text[2] = ':';
+        twoDigits(text, 3, secondOfDay / 60 % 60);
+        text[5] = ':';
+        twoDigits(text, 6, secondOfDay % 60);
+        return new String(text);
+    }
+
+    private static void twoDigits(char[] text, int at, int value) {
+        text[at] = (char) ('0' + value / 10);
+        text[at + 1] = (char) ('0' + value % 10);
     }
 
     private static String number(double v) {

@@ -286,4 +286,20 @@ class RootCauseRankerTest {
         return ChangeEvent.newBuilder().setId("chg-" + item).setTime(Instant.ofEpochMilli(T0 + offsetMillis))
                 .setType(ChangeType.DEPLOY).setConfigurationItem(item).setSummary("deploy " + item).build();
     }
+
+    @Test
+    void clockWritesWhatTheFormatterWrote() {
+        java.time.format.DateTimeFormatter formatter = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(7);
+        List<Long> seconds = new ArrayList<>(List.of(0L, -1L, 59L, 3_599L, 86_399L, 86_400L, -86_401L,
+                T0 / 1000, Instant.parse("2262-04-11T23:47:16Z").getEpochSecond()));
+        for (int i = 0; i < 10_000; i++) {
+            seconds.add(random.nextLong() % 20_000_000_000L);
+        }
+        for (long second : seconds) {
+            assertEquals(formatter.format(Instant.ofEpochSecond(second)), RootCauseRanker.clock(second),
+                    "epoch second " + second);
+        }
+    }
 }
