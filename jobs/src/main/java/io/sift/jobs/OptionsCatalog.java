@@ -16,7 +16,8 @@ public final class OptionsCatalog {
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
         for (Field field : declaredIn(SiftOptions.class, DeliveryOptions.class, KafkaSecurityOptions.class,
-                ItsmOptions.class, RunOptions.class, InputOptions.class, AlertOptions.class)) {
+                ItsmOptions.class, RunOptions.class, InputOptions.class, AlertOptions.class,
+                TraceOptions.class)) {
             if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
                 try {
                     options.add((ConfigOption<?>) field.get(null));
