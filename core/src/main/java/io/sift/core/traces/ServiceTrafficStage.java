@@ -33,7 +33,9 @@ import java.util.Objects;
  *
  * Windows already closed (event time past their end) take no more requests; their spans still refresh dependencies.
  */
-public final class ServiceTrafficStage {
+public final class ServiceTrafficStage implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public static final String REQUEST_RATE = "service.request.rate";
     public static final String ERROR_RATIO = "service.error.ratio";
@@ -107,10 +109,11 @@ public final class ServiceTrafficStage {
     }
 
     /**
-     * Moves event time to {@code watermark}: emits the series of the windows that ended by then and the DELETEs of
-     * the dependencies unseen for the edge TTL, and forgets both.
+     * Moves event time to {@code watermark}: emits the series of the windows that ended by then and, if
+     * {@code expireEdges}, the DELETEs of the dependencies unseen for the edge TTL, and forgets them.
      */
-    public void advance(ServiceTraffic state, long watermark, List<MetricPoint> points, List<TopologyUpdate> edges) {
+    public void advance(ServiceTraffic state, long watermark, boolean expireEdges, List<MetricPoint> points,
+            List<TopologyUpdate> edges) {
         Iterator<Map.Entry<Long, HashMap<String, ServiceTraffic.Window>>> windows = state.windows.entrySet().iterator();
         while (windows.hasNext()) {
             Map.Entry<Long, HashMap<String, ServiceTraffic.Window>> entry = windows.next();
@@ -122,6 +125,9 @@ public final class ServiceTrafficStage {
                 emit(state.service, end, window, points);
             }
             windows.remove();
+        }
+        if (!expireEdges) {
+            return;
         }
         Iterator<Map.Entry<String, ServiceTraffic.Dependency>> dependencies = state.dependencies.entrySet().iterator();
         while (dependencies.hasNext()) {

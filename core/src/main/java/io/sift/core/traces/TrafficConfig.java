@@ -9,7 +9,8 @@ package io.sift.core.traces;
  * @param edgeTtlMillis a dependency not seen in a span for this long is removed from the topology
  * @param latencyQuantile the latency quantile emitted per window (0.95 → {@code service.latency.p95})
  */
-public record TrafficConfig(long windowMillis, int minRequests, long edgeTtlMillis, double latencyQuantile) {
+public record TrafficConfig(long windowMillis, int minRequests, long edgeTtlMillis, double latencyQuantile)
+        implements java.io.Serializable {
 
     public TrafficConfig {
         if (windowMillis <= 0) {

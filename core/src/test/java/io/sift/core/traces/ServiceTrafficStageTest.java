@@ -48,11 +48,11 @@ class ServiceTrafficStageTest {
         }
         assertFalse(stage.add(state, span("orders", "prod", SpanKind.CLIENT, 1_000, 5000, true), 0, edges));
         List<MetricPoint> points = new ArrayList<>();
-        stage.advance(state, MINUTE - 2, points, edges);
+        stage.advance(state, MINUTE - 2, true, points, edges);
         assertTrue(points.isEmpty(), "nothing before the window's last millisecond");
         assertEquals(MINUTE - 1, stage.nextDue(state));
 
-        stage.advance(state, MINUTE - 1, points, edges);
+        stage.advance(state, MINUTE - 1, true, points, edges);
         Map<String, MetricPoint> byName = points.stream().collect(Collectors.toMap(p -> p.getName().toString(), p -> p));
         assertEquals(Map.of("service.request.rate", 100 / 60.0, "service.error.ratio", 0.1),
                 Map.of("service.request.rate", byName.get("service.request.rate").getValue(),
@@ -80,7 +80,7 @@ class ServiceTrafficStageTest {
             stage.add(state, span("orders", "staging", SpanKind.CONSUMER, 2_000 + i, 10, false), 0, edges);
         }
         List<MetricPoint> points = new ArrayList<>();
-        stage.advance(state, MINUTE, points, edges);
+        stage.advance(state, MINUTE, true, points, edges);
         Map<String, List<String>> namesByEnv = points.stream().collect(Collectors.groupingBy(
                 p -> p.getResource().getEnvironment().toString(),
                 Collectors.mapping(p -> p.getName().toString(), Collectors.toList())));
@@ -110,13 +110,13 @@ class ServiceTrafficStageTest {
         assertTrue(edges.isEmpty(), "a known edge is not announced again");
         assertEquals(2_000 + HOUR, stage.nextDue(state));
         List<MetricPoint> points = new ArrayList<>();
-        stage.advance(state, 3_000 + HOUR, points, edges);
+        stage.advance(state, 3_000 + HOUR, true, points, edges);
         assertEquals(List.of("DELETE checkout -DEPENDS_ON-> postgres @" + (2_000 + HOUR),
                 "DELETE checkout -DEPENDS_ON-> orders.events @" + (3_000 + HOUR)),
                 describe(edges).stream().sorted((a, b) -> a.contains("postgres") ? -1 : 1).toList());
         edges.clear();
         assertEquals(30 * MINUTE + HOUR, stage.nextDue(state));
-        stage.advance(state, 30 * MINUTE + HOUR, points, edges);
+        stage.advance(state, 30 * MINUTE + HOUR, true, points, edges);
         assertEquals(List.of("DELETE checkout -CALLS-> orders @" + (30 * MINUTE + HOUR)), describe(edges));
         assertTrue(points.isEmpty(), "client and producer spans are no requests");
         assertTrue(state.isEmpty(), "nothing held once every edge expired");

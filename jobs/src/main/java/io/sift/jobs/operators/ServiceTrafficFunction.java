@@ -23,6 +23,7 @@ import org.apache.flink.util.OutputTag;
  * the service's request rate, error ratio and latency series out (they join the metrics before detection), and the
  * dependencies its spans show as topology edge upserts and, once unseen for the edge TTL, deletes on {@link #EDGES}.
  * One event-time timer per service, at the next window end or edge expiry; the state is dropped when neither is left.
+ * The end of a bounded input closes the windows but expires no edge.
  */
 public final class ServiceTrafficFunction extends KeyedProcessFunction<String, TraceSpan, MetricPoint> {
 
@@ -79,7 +80,11 @@ public final class ServiceTrafficFunction extends KeyedProcessFunction<String, T
         if (state == null) {
             return;
         }
-        stage.advance(state, timestamp, points, edges);
+        // At the end of a bounded input event time jumps to its end: the windows are complete, but whether a dependency
+        // is still there is not known, and expiring them all at once would reach the correlation (which applies
+        // topology updates on arrival) while it still works on earlier event time.
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        stage.advance(state, timestamp, !endOfInput, points, edges);
         for (MetricPoint point : points) {
             out.collect(point);
         }
@@ -88,6 +93,15 @@ public final class ServiceTrafficFunction extends KeyedProcessFunction<String, T
         }
         points.clear();
         edges.clear();
+        if (endOfInput) {
+            // No timer below the final watermark (it would fire again at once); the edges stay in the state.
+            if (state.isEmpty()) {
+                traffic.clear();
+            } else {
+                traffic.update(state);
+            }
+            return;
+        }
         store(state, ctx);
     }
 

@@ -77,6 +77,24 @@ class ServiceTrafficFunctionTest {
         }
     }
 
+    @Test
+    void theEndOfABoundedInputClosesWindowsButExpiresNoEdge() throws Exception {
+        ServiceTrafficFunction function = new ServiceTrafficFunction(
+                new ServiceTrafficStage(new TrafficConfig(MINUTE, 5, 10 * MINUTE, 0.95)));
+        try (KeyedOneInputStreamOperatorTestHarness<String, TraceSpan, MetricPoint> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, ServiceTrafficStage::key,
+                        Types.STRING)) {
+            TraceSpan call = span("frontend", SpanKind.SERVER, 1_000, 5, false,
+                    new SpanCall("backend", CallTarget.SERVICE));
+            harness.processElement(call, 1_000);
+            harness.processWatermark(Long.MAX_VALUE);
+            assertEquals(List.of("service.request.rate"),
+                    harness.extractOutputValues().stream().map(MetricPoint::getName).toList());
+            assertEquals(List.of("UPSERT frontend->backend CALLS"), edges(harness),
+                    "the correlation may still be reading earlier event time");
+        }
+    }
+
     private static List<String> edges(KeyedOneInputStreamOperatorTestHarness<String, TraceSpan, MetricPoint> harness) {
         List<String> edges = new ArrayList<>();
         var side = harness.getSideOutput(ServiceTrafficFunction.EDGES);
