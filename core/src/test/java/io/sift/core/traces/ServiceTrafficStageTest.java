@@ -164,6 +164,17 @@ class ServiceTrafficStageTest {
     }
 
     @Test
+    void theSourceScreenRefusesSpansEndingBeforeTheyStart() {
+        io.sift.core.validate.InputValidator validator = new io.sift.core.validate.InputValidator(60_000);
+        long now = java.time.Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
+        TraceSpan backwards = span("orders", null, SpanKind.SERVER, now - 1_000, -3, false);
+        assertEquals(io.sift.core.validate.ErrorKinds.INVALID_VALUE,
+                validator.check((Object) backwards, now).errorKind());
+        assertEquals(null, validator.check((Object) span("orders", null, SpanKind.SERVER, now - 1_000, 3, false), now));
+        assertEquals(now - 1_000, io.sift.core.validate.InputValidator.eventTime(backwards));
+    }
+
+    @Test
     void latencyQuantilesAreWithinTheirAccuracy() {
         LatencyHistogram histogram = new LatencyHistogram();
         assertTrue(Double.isNaN(histogram.quantile(0.5)));
