@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-/** The traffic operator: series at window ends, edges on the side output, and nothing left once all is done. */
+/**
+ * The traffic operator: series at window ends, edges on the side output, state and timers restored from a snapshot,
+ * and nothing left once all is done.
+ */
 class ServiceTrafficFunctionTest {
 
     private static final long MINUTE = 60_000;
@@ -38,6 +43,7 @@ class ServiceTrafficFunctionTest {
     void seriesAtWindowEndsEdgesOnTheSideAndStateAndTimersDropToZero() throws Exception {
         ServiceTrafficFunction function = new ServiceTrafficFunction(
                 new ServiceTrafficStage(new TrafficConfig(MINUTE, 5, 10 * MINUTE, 0.95)));
+        OperatorSubtaskState snapshot;
         try (KeyedOneInputStreamOperatorTestHarness<String, TraceSpan, MetricPoint> harness =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, ServiceTrafficStage::key,
                         Types.STRING)) {
@@ -67,13 +73,23 @@ class ServiceTrafficFunctionTest {
                     "service.latency.p95", series.get("service.latency.p95")), series);
             assertEquals(29, series.get("service.latency.p95"), 29 * 0.011, "p95 of 20..29 ms");
             assertTrue(harness.numKeyedStateEntries() > 0, "the edges are still held");
-
-            harness.processWatermark(11 * MINUTE);
-            assertEquals(List.of("UPSERT frontend->backend CALLS", "UPSERT backend->postgresql:orders DEPENDS_ON",
-                    "DELETE backend->postgresql:orders DEPENDS_ON", "DELETE frontend->backend CALLS"),
-                    edges(harness));
-            assertEquals(0, harness.numKeyedStateEntries(), "state dropped once every edge expired");
-            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+            snapshot = harness.snapshot(1, MINUTE);
+        }
+        // Restored from a checkpoint, the held edges and their timers expire as they would have.
+        KeyedOneInputStreamOperatorTestHarness<String, TraceSpan, MetricPoint> restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ServiceTrafficFunction(
+                        new ServiceTrafficStage(new TrafficConfig(MINUTE, 5, 10 * MINUTE, 0.95)))),
+                        ServiceTrafficStage::key, Types.STRING);
+        try (restored) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            assertEquals(2, restored.numEventTimeTimers(), "the timers are restored");
+            restored.processWatermark(11 * MINUTE);
+            assertEquals(List.of("DELETE backend->postgresql:orders DEPENDS_ON", "DELETE frontend->backend CALLS"),
+                    edges(restored));
+            assertEquals(0, restored.numKeyedStateEntries(), "state dropped once every edge expired");
+            assertEquals(0, restored.numEventTimeTimers(), "no timer left");
         }
     }
 
