@@ -26,6 +26,9 @@ if ! /usr/bin/python3 -c "import $(IFS=,; echo "${CLIENT_MODULES[*]}")" 2>/dev/n
   missing+=(python3 "${CLIENT_PACKAGES[@]}")
 fi
 command -v kcat >/dev/null || missing+=(kcat)
+# RsyslogKafkaITCase ships log lines with Debian's rsyslog (imfile) and its Kafka output (omkafka).
+[ -x /usr/sbin/rsyslogd ] || missing+=(rsyslog)
+[ -e /usr/lib/x86_64-linux-gnu/rsyslog/omkafka.so ] || missing+=(rsyslog-kafka)
 # The gateway's PrometheusAlertmanagerITCase starts Debian's Prometheus, Alertmanager and node exporter itself, on other ports.
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
 [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)

@@ -1,6 +1,8 @@
 package io.sift.jobs;
 
+import io.sift.connectors.formats.ChangeJsonDecoder;
 import io.sift.connectors.formats.InfluxLineDecoder;
+import io.sift.connectors.formats.ItsmJsonDecoder;
 import io.sift.connectors.formats.InputFormat;
 import io.sift.connectors.formats.JsonLogDecoder;
 import io.sift.connectors.formats.JsonLogFields;
@@ -13,6 +15,8 @@ import io.sift.connectors.formats.OtlpTracesDecoder;
 import io.sift.connectors.formats.RecordDecoder;
 import io.sift.connectors.kafka.FormatRecordDeserializer;
 import io.sift.connectors.kafka.SourceScreen;
+import io.sift.schema.ChangeEvent;
+import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
 import io.sift.schema.TraceSpan;
@@ -95,6 +99,47 @@ final class InputFormats {
                 security);
     }
 
+    /** The changes topic, in Sift's Avro or as CI/CD and change-management tools post JSON. */
+    static SiftSource<ChangeEvent> changes(Configuration conf, String bootstrap, String group, boolean bounded,
+            Map<String, String> security, SourceScreen screen) {
+        String topic = conf.get(SiftOptions.TOPIC_CHANGES);
+        if (avroOrJson(conf, InputOptions.CHANGES_FORMAT, "changes") == InputFormat.AVRO) {
+            return SiftSource.kafka(bootstrap, topic, group, ChangeEvent.class, bounded, security, screen);
+        }
+        RecordDecoder<ChangeEvent> decoder = withSetting(InputOptions.CHANGES_JSON_FIELDS,
+                () -> new ChangeJsonDecoder(conf.get(InputOptions.CHANGES_JSON_FIELDS)));
+        return SiftSource.kafka(bootstrap, List.of(topic), group, new FormatRecordDeserializer<>(ChangeEvent.class,
+                screen, Map.of(topic, decoder), maxBatchBytes(conf)), bounded, security);
+    }
+
+    /** The ITSM feedback topic (which may not exist yet), in Sift's Avro or as a ticketing tool posts JSON. */
+    static SiftSource<ItsmUpdate> itsmFeedback(Configuration conf, String topic, String bootstrap, String group,
+            boolean bounded, Map<String, String> security, SourceScreen screen) {
+        if (avroOrJson(conf, InputOptions.ITSM_FEEDBACK_FORMAT, "ITSM feedback") == InputFormat.AVRO) {
+            return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security, screen);
+        }
+        RecordDecoder<ItsmUpdate> decoder = withSetting(InputOptions.ITSM_FEEDBACK_JSON_FIELDS,
+                () -> new ItsmJsonDecoder(conf.get(InputOptions.ITSM_FEEDBACK_JSON_FIELDS)));
+        return SiftSource.optionalKafka(bootstrap, topic, group, new FormatRecordDeserializer<>(ItsmUpdate.class,
+                screen, Map.of(topic, decoder), maxBatchBytes(conf)), bounded, security);
+    }
+
+    private static InputFormat avroOrJson(Configuration conf, ConfigOption<String> option, String what) {
+        InputFormat format = format(option.key(), conf.get(option), null);
+        if (format != InputFormat.AVRO && format != InputFormat.JSON) {
+            throw new IllegalArgumentException(option.key() + ": " + what + " are read as avro or json, not " + format);
+        }
+        return format;
+    }
+
+    private static <T> T withSetting(ConfigOption<?> option, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option.key() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Topic → format of a signal: the main topic first, then the more-topics; refused when a format cannot read it. */
     static Map<String, InputFormat> topics(Configuration conf, ConfigOption<String> topicOption,
             ConfigOption<String> formatOption, ConfigOption<Map<String, String>> moreOption, boolean metrics) {
@@ -116,14 +161,15 @@ final class InputFormats {
         return topics;
     }
 
-    private static InputFormat format(String key, String name, boolean metrics) {
+    /** A format by name; {@code metrics} true or false checks it holds that signal, null checks nothing. */
+    private static InputFormat format(String key, String name, Boolean metrics) {
         InputFormat format;
         try {
             format = InputFormat.parse(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
-        if (metrics ? !format.readsMetrics() : !format.readsLogs()) {
+        if (metrics != null && (metrics ? !format.readsMetrics() : !format.readsLogs())) {
             throw new IllegalArgumentException(key + ": format " + format + " holds no " + (metrics ? "metrics" : "logs"));
         }
         return format;

@@ -42,6 +42,26 @@ public final class InputOptions {
             ConfigOptions.key("sift.input.logs.more-topics").mapType().defaultValue(Map.of())
             .withDescription("More log topics read beside sift.kafka.topic.logs, each with its format, e.g."
                     + " 'otlp_logs:otlp-proto'.");
+    public static final ConfigOption<String> CHANGES_FORMAT = ConfigOptions.key("sift.input.changes.format")
+            .stringType().defaultValue(InputFormat.AVRO.toString())
+            .withDescription("Format of sift.kafka.topic.changes: avro (Sift's ChangeEvent) or json (one change per"
+                    + " message as CI/CD and change-management tools post it: GitHub deployment_status webhooks, a"
+                    + " ServiceNow change request, or {service, version, environment, time}; see the README).");
+    public static final ConfigOption<Map<String, String>> CHANGES_JSON_FIELDS =
+            ConfigOptions.key("sift.input.changes.json.fields").mapType().defaultValue(Map.of())
+            .withDescription("Fields of json changes overriding the defaults, role:path, candidates separated by '|',"
+                    + " e.g. 'item:app.name,time:finishedAt'. Roles: id, time, type, item, environment, author,"
+                    + " summary, change-request, version, state.");
+    public static final ConfigOption<String> ITSM_FEEDBACK_FORMAT = ConfigOptions.key("sift.input.itsm-feedback.format")
+            .stringType().defaultValue(InputFormat.AVRO.toString())
+            .withDescription("Format of the ITSM feedback topic: avro (Sift's ItsmUpdate) or json (what a ServiceNow"
+                    + " business rule posts: correlation_id, state, number, assigned_to, close_notes, sys_updated_on;"
+                    + " or {incidentId, action, time}; see the README).");
+    public static final ConfigOption<Map<String, String>> ITSM_FEEDBACK_JSON_FIELDS =
+            ConfigOptions.key("sift.input.itsm-feedback.json.fields").mapType().defaultValue(Map.of())
+            .withDescription("Fields of json ITSM feedback overriding the defaults, role:path, candidates separated by"
+                    + " '|', e.g. 'incident:u_sift_id'. Roles: incident, action, time, ticket, assignee, note,"
+                    + " environment, source.");
     public static final ConfigOption<MemorySize> MAX_BATCH_SIZE = ConfigOptions.key("sift.input.max-batch-size")
             .memoryType().defaultValue(MemorySize.parse("3 mb"))
             .withDescription("Largest message of a batch format (otlp-proto, otlp-json) decoded; a larger one is"

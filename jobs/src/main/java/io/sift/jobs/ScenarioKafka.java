@@ -127,6 +127,12 @@ public final class ScenarioKafka implements AutoCloseable {
         }
     }
 
+    /** Sends bytes a foreign format already encoded (e.g. OTLP export requests), keyed. */
+    public void sendEncoded(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+        sent++;
+    }
+
     /**
      * Sends topology updates keyed as the compacted topology topic needs: one key per item and per edge
      * ({@link io.sift.schema.TopologyKeys}), so compaction keeps every live fact.

@@ -73,6 +73,13 @@ public interface SiftSource<T extends SpecificRecordBase> extends Serializable {
         return kafka(bootstrap, topics, groupId, deserializer, bounded, clientProperties, false);
     }
 
+    /** A topic that may not exist yet (see the Avro form above), decoded by the deserializer. */
+    static <T extends SpecificRecordBase> SiftSource<T> optionalKafka(String bootstrap, String topic, String groupId,
+            KafkaRecordDeserializationSchema<Either<DeadLetter, T>> deserializer, boolean bounded,
+            java.util.Map<String, String> clientProperties) {
+        return kafka(bootstrap, List.of(topic), groupId, deserializer, bounded, clientProperties, true);
+    }
+
     private static <T extends SpecificRecordBase> SiftSource<T> kafka(String bootstrap, List<String> topics,
             String groupId, KafkaRecordDeserializationSchema<Either<DeadLetter, T>> deserializer, boolean bounded,
             java.util.Map<String, String> clientProperties, boolean optional) {

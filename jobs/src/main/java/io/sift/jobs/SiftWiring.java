@@ -62,8 +62,7 @@ public final class SiftWiring {
         return new SiftJob.Inputs(
                 InputFormats.metrics(conf, bootstrap, group, bounded, security, ordered),
                 InputFormats.logs(conf, bootstrap, group, bounded, security, ordered),
-                SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_CHANGES), group, ChangeEvent.class, bounded,
-                        security, unordered),
+                InputFormats.changes(conf, bootstrap, group, bounded, security, unordered),
                 SiftSource.kafka(bootstrap, conf.get(SiftOptions.TOPIC_TOPOLOGY), group, TopologyUpdate.class, bounded,
                         security, unordered),
                 itsmFeedback(conf, bootstrap, group, bounded, security, unordered),
@@ -107,7 +106,7 @@ public final class SiftWiring {
         if (bounded && !topicExists(bootstrap, topic, security)) {
             return SiftSource.empty(ItsmUpdate.class);
         }
-        return SiftSource.optionalKafka(bootstrap, topic, group, ItsmUpdate.class, bounded, security, screen);
+        return InputFormats.itsmFeedback(conf, topic, bootstrap, group, bounded, security, screen);
     }
 
     private static boolean topicExists(String bootstrap, String topic, Map<String, String> security) {

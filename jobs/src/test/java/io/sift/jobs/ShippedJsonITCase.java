@@ -123,6 +123,90 @@ class ShippedJsonITCase {
         }
     }
 
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void deploymentsPostedAsGithubWebhookJsonAreTheBadDeploysSuspectChange() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String environment = "deploys-" + run;
+        Scenario scenario = io.sift.scenario.ScenarioGenerator.builder().seed(29).environment(environment).services(20)
+                .start(io.sift.testing.FixedInstants.T0).duration(Duration.ofMinutes(120))
+                .fault(io.sift.scenario.FaultSpec.of(io.sift.scenario.FaultType.BAD_DEPLOY).at(Duration.ofMinutes(90))
+                        .lasting(Duration.ofMinutes(8)))
+                .build().generate();
+        InjectedFault fault = scenario.faults().get(0);
+
+        Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, LocalServices.kafkaBootstrap(), true);
+        settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "deploys-" + run);
+        settings.put(SiftOptions.CHECKPOINT_INTERVAL.key(), "2 s");
+        settings.put(SiftOptions.TOPIC_CHANGES.key(), environment + ".github-deployments");
+        settings.put(InputOptions.CHANGES_FORMAT.key(), "json");
+        Configuration conf = SiftSettings.load(null, settings);
+        String changesTopic = conf.get(SiftOptions.TOPIC_CHANGES);
+
+        // What a webhook relay puts on Kafka for each deploy: GitHub's deployment_status events, in progress then done.
+        Path changeLines = dir.resolve("deployments.jsonl");
+        int deploys = 0;
+        try (BufferedWriter out = Files.newBufferedWriter(changeLines)) {
+            for (io.sift.schema.ChangeEvent change : scenario.changes()) {
+                for (String state : List.of("in_progress", "success")) {
+                    out.write(change.getConfigurationItem() + "\t" + githubDeploymentStatus(change, state) + "\n");
+                }
+                deploys++;
+            }
+            out.write("x\t{\"deployment_status\":{\"state\":\"success\"},\"repository\":{\"name\":\"orders\"}}\n");
+        }
+        assertTrue(deploys > 0 && fault.changeId() != null, "the scenario has deploys and a bad one");
+
+        try (ScenarioKafka kafka = new ScenarioKafka(LocalServices.kafkaBootstrap())) {
+            kafka.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
+                    changesTopic, conf.get(SiftOptions.TOPIC_TOPOLOGY), conf.get(SiftOptions.TOPIC_INCIDENTS),
+                    conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
+            kafka.sendTopology(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology());
+            kafka.send(conf.get(SiftOptions.TOPIC_METRICS), scenario.metrics().toList(), MetricPoint.class,
+                    p -> p.getResource().getService());
+            kafka.send(conf.get(SiftOptions.TOPIC_LOGS), scenario.logs().toList(), LogRecord.class,
+                    l -> l.getResource().getService());
+            kafka.flush();
+        }
+        kcat(changesTopic, changeLines);
+
+        SiftJobMain.run(conf);
+
+        Map<String, Incident> incidents = ScenarioKafka.latestIncidents(LocalServices.kafkaBootstrap(),
+                conf.get(SiftOptions.TOPIC_INCIDENTS), Instant.EPOCH);
+        Incident incident = incidents.values().stream()
+                .filter(i -> i.getServices().contains(fault.rootCauseItem())).findFirst()
+                .orElseThrow(() -> new AssertionError("no incident on " + fault.rootCauseItem() + ": "
+                        + incidents.values()));
+        assertTrue(incident.getSuspectChanges().stream().anyMatch(c -> c.getId().equals(fault.changeId())),
+                () -> "the bad deploy " + fault.changeId() + " is a suspect change: " + incident.getSuspectChanges());
+
+        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS));
+        assertEquals(1, deadLetters.size(), () -> "only the event without a time is refused: " + deadLetters);
+        assertEquals(ErrorKinds.MALFORMED_JSON, deadLetters.get(0).getErrorKind());
+        assertTrue(deadLetters.get(0).getMessage().startsWith("json change: no time stamp"),
+                deadLetters.get(0).getMessage());
+    }
+
+    /** GitHub's deployment_status webhook event (abridged) for a Sift change. */
+    private static String githubDeploymentStatus(io.sift.schema.ChangeEvent change, String state) throws Exception {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("action", "created");
+        ObjectNode status = event.putObject("deployment_status");
+        status.put("id", state.equals("success") ? change.getId() : change.getId() + "-started");
+        status.put("state", state);
+        status.put("environment", change.getEnvironment());
+        status.put("created_at", change.getTime().minusSeconds(60).toString());
+        status.put("updated_at", state.equals("success") ? change.getTime().toString()
+                : change.getTime().minusSeconds(60).toString());
+        ObjectNode deployment = event.putObject("deployment");
+        deployment.put("sha", change.getAttributes().getOrDefault("version", "0000000"));
+        deployment.put("description", change.getSummary());
+        deployment.putObject("creator").put("login", change.getAuthor() == null ? "ci" : change.getAuthor());
+        event.putObject("repository").put("name", change.getConfigurationItem());
+        return JSON.writeValueAsString(event);
+    }
+
     /** What prometheus-kafka-adapter writes for a sample (Prometheus 3 allows the dotted names as they are). */
     private static String prometheusSample(MetricPoint point) throws Exception {
         ObjectNode sample = JSON.createObjectNode();

@@ -102,6 +102,23 @@ public final class IncidentDocumentEmitter implements ElasticsearchEmitter<Incid
         }
         doc.endArray();
 
+        doc.field("alert_count", incident.getAlertCount());
+        doc.startArray("alerts");
+        for (io.sift.schema.AlertRef a : nonNull(incident.getAlerts())) {
+            doc.startObject();
+            doc.field("id", a.getId());
+            doc.field("source", a.getSource());
+            doc.field("name", a.getName());
+            doc.field("fingerprint", a.getFingerprint());
+            doc.field("service", a.getService());
+            doc.field("severity", a.getSeverity());
+            doc.field("firing", a.getFiring());
+            doc.field("starts_at", a.getStartsAt());
+            doc.field("ends_at", a.getEndsAt());
+            doc.endObject();
+        }
+        doc.endArray();
+
         doc.startArray("root_causes");
         for (RootCauseHint h : nonNull(incident.getRootCauses())) {
             doc.startObject();

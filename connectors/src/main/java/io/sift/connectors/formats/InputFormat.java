@@ -22,7 +22,10 @@ public enum InputFormat {
     TELEGRAF_JSON("telegraf-json", true, false, false),
     /** InfluxDB line protocol (Telegraf's default data_format influx); every line of a message is read. */
     INFLUX_LINE("influx-line", true, false, false),
-    /** One JSON log event per message (Filebeat/ECS, Fluent Bit, Vector, fluentd), fields found by a field map. */
+    /**
+     * One JSON object per message, fields found by a field map: a log event (Filebeat/ECS, Fluent Bit, Vector, fluentd),
+     * a change (CI/CD, change management) or an ITSM update (a ticketing tool).
+     */
     JSON("json", false, true, false);
 
     private final String id;

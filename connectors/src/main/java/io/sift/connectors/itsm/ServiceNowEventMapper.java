@@ -47,6 +47,10 @@ public final class ServiceNowEventMapper {
         info.put("anomaly_count", incident.getAnomalyCount());
         info.put("root_cause_reasons", incident.getRootCauses().isEmpty() ? ""
                 : String.join("; ", incident.getRootCauses().get(0).getReasons().stream().map(Object::toString).toList()));
+        // The monitoring alerts folded in, as source/name, so an operator sees which existing alerts this event covers.
+        info.put("alert_count", incident.getAlertCount());
+        info.put("alerts", String.join(",", incident.getAlerts().stream()
+                .map(alert -> alert.getSource() + "/" + alert.getName() + "@" + alert.getService()).distinct().toList()));
         info.put("suspect_changes", String.join(",", incident.getSuspectChanges().stream()
                 .map(change -> change.getChangeRequest() != null ? change.getChangeRequest() : change.getId())
                 .toList()));

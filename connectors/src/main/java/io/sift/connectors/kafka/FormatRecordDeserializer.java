@@ -33,6 +33,8 @@ public final class FormatRecordDeserializer<T extends SpecificRecordBase>
     private final long maxBatchBytes;
     /** Topic → decoder; topics not in it are Avro. */
     private final Map<String, RecordDecoder<T>> decoders;
+    /** Messages that hold no record by design (see {@link RecordDecoder#passesOverEmpty()}). */
+    private transient org.apache.flink.metrics.Counter passedOver;
     private final AvroRecordDeserializer<T> avro;
     private transient RecordScreening screening;
 
@@ -53,6 +55,7 @@ public final class FormatRecordDeserializer<T extends SpecificRecordBase>
     @Override
     public void open(DeserializationSchema.InitializationContext context) throws Exception {
         avro.open(context);
+        passedOver = context.getMetricGroup().counter("inputMessagesPassedOver");
     }
 
     @Override
@@ -89,6 +92,12 @@ public final class FormatRecordDeserializer<T extends SpecificRecordBase>
             out.collect(Either.Left(DeadLetters.fromKafka(record, AvroRecordDeserializer.STAGE,
                     malformedKind(decoder),
                     format + ": cannot decode into " + recordClass.getSimpleName() + ": " + e)));
+            return;
+        }
+        if (decoded.isEmpty() && decoder.passesOverEmpty()) {
+            if (passedOver != null) {
+                passedOver.inc();
+            }
             return;
         }
         if (decoded.isEmpty()) {

@@ -87,6 +87,12 @@ class IncidentDocumentEmitterTest {
         assertEquals("earliest onset", sift.at("/root_causes/0/reasons/0").asText());
         assertEquals("CHG0012345", sift.at("/suspect_changes/0/change_request").asText());
         assertEquals("2026-11-24T10:13:30.250Z", sift.at("/suspect_changes/0/time").asText());
+        assertEquals(1, sift.get("alert_count").asInt());
+        assertEquals("PostgresSlowQueries", sift.at("/alerts/0/name").asText());
+        assertEquals("alertmanager", sift.at("/alerts/0/source").asText());
+        assertEquals("orders-db", sift.at("/alerts/0/service").asText());
+        assertFalse(sift.at("/alerts/0/firing").asBoolean());
+        assertEquals("2026-11-24T10:24:30.250Z", sift.at("/alerts/0/ends_at").asText());
     }
 
     @Test

@@ -45,6 +45,11 @@ public final class TestData {
                 .setServices(List.of("checkout", "orders", "orders-db"))
                 .setAnomalyCount(3)
                 .setAnomalyUpdates(17)
+                .setAlertCount(1)
+                .setAlerts(List.of(io.sift.schema.AlertRef.newBuilder().setId("alertmanager/3f2a9c").setSource("alertmanager")
+                        .setFingerprint("3f2a9c").setName("PostgresSlowQueries").setService("orders-db")
+                        .setSeverity("CRITICAL").setFiring(false).setStartsAt(openedAt.plusSeconds(30))
+                        .setEndsAt(openedAt.plusSeconds(540)).build()))
                 .setAnomalies(
                         List.of(
                                 AnomalyRef.newBuilder()

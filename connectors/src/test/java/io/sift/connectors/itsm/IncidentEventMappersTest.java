@@ -40,6 +40,8 @@ class IncidentEventMappersTest {
         JsonNode info = JSON.readTree(event.get("additional_info").asText());
         assertEquals(4, info.get("sift_version").asInt());
         assertEquals("CHG0012345", info.get("suspect_changes").asText());
+        assertEquals(1, info.get("alert_count").asInt());
+        assertEquals("alertmanager/PostgresSlowQueries@orders-db", info.get("alerts").asText());
         assertTrue(info.get("flapping").asBoolean());
         assertEquals("fp-4c1d2e3f4a5b6c7d8e9f", info.get("fingerprint").asText());
         assertEquals("db-cluster{cluster=eu-1}", info.get("group_key").asText());

@@ -76,6 +76,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--hours", description = "Event-time length of the scenario.", defaultValue = "3")
     int hours;
 
+    @Option(names = "--format", description = "How the telemetry travels: avro (Sift's records) or otlp (OTLP protobuf"
+            + " export requests, as the OpenTelemetry Collector's kafka exporter writes them, decoded by the job's"
+            + " OTLP decoders).", defaultValue = "avro")
+    String format;
+
+    @Option(names = "--alert-storm", description = "Also feed the alert storm the estate's Prometheus and Alertmanager"
+            + " would raise (threshold rules on the same telemetry, re-sent every group interval), read by the"
+            + " gateway's Alertmanager parser: the job folds the alerts into the incidents of its own anomalies.")
+    boolean alertStorm;
+
     @Option(names = "--out", description = "Folder for incidents.jsonl.", defaultValue = ".sift/demo")
     Path out;
 
@@ -95,14 +105,30 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException refused) {
             throw new IllegalArgumentException(refused.getMessage() + " (demo: raise --hours or lower --faults)", refused);
         }
+        boolean otlp = switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "avro" -> false;
+            case "otlp", "otlp-proto" -> true;
+            default -> throw new IllegalArgumentException("--format " + format + ": avro or otlp");
+        };
         Scenario scenario = generator.generate();
         List<MetricPoint> metrics = scenario.metrics().toList();
         List<LogRecord> logs = scenario.logs().toList();
+        List<OtlpExport.Message> otlpMetrics = otlp ? OtlpExport.metrics(metrics, scenario.start()) : List.of();
+        List<OtlpExport.Message> otlpLogs = otlp ? OtlpExport.logs(logs) : List.of();
         say("Scenario (seed %d): %d items, %d metric points, %d log lines, %d changes over %d h of event time",
                 seed, scenario.estate().items().size(), metrics.size(), logs.size(), scenario.changes().size(), hours);
+        if (otlp) {
+            say("As OTLP: %d metrics and %d logs export requests (protobuf)", otlpMetrics.size(), otlpLogs.size());
+        }
         say("Injected faults (ground truth):");
         for (InjectedFault fault : scenario.faults()) {
             say("  %-20s on %-18s %s → %s", fault.type(), fault.rootCauseItem(), fault.start(), fault.end());
+        }
+
+        AlertStorm.Storm storm = alertStorm ? AlertStorm.of(metrics) : new AlertStorm.Storm(0, 0, List.of());
+        if (alertStorm) {
+            say("Alert storm: %d Alertmanager webhook notifications carrying %d alerts (%d distinct firings)",
+                    storm.notifications(), storm.alerts().size(), storm.distinctAlerts());
         }
 
         Map<String, String> settings = new HashMap<>();
@@ -121,24 +147,56 @@ final class DemoCommand implements Callable<Integer> {
         SiftJob.Outputs outputs;
         if (embedded) {
             say("Running embedded: no Kafka, no Elasticsearch.");
+            if (otlp) {
+                // What the Kafka source does with each message of an otlp-proto topic.
+                metrics = decoded(otlpMetrics, new io.sift.connectors.formats.OtlpMetricsDecoder(
+                        io.sift.connectors.formats.InputFormat.OTLP_PROTO,
+                        io.sift.connectors.formats.OtlpSettings.defaults()));
+                logs = decoded(otlpLogs, new io.sift.connectors.formats.OtlpLogsDecoder(
+                        io.sift.connectors.formats.InputFormat.OTLP_PROTO,
+                        io.sift.connectors.formats.OtlpSettings.defaults()));
+                say("  decoded back: %d metric points, %d log lines", metrics.size(), logs.size());
+            }
             inputs = new SiftJob.Inputs(SiftSource.of(metrics, MetricPoint.class), SiftSource.of(logs, LogRecord.class),
                     SiftSource.of(scenario.changes(), ChangeEvent.class),
-                    SiftSource.of(scenario.topology(), TopologyUpdate.class));
+                    SiftSource.of(scenario.topology(), TopologyUpdate.class),
+                    SiftSource.empty(io.sift.schema.ItsmUpdate.class),
+                    storm.alerts().isEmpty() ? SiftSource.empty(io.sift.schema.Alert.class)
+                            : SiftSource.of(storm.alerts(), io.sift.schema.Alert.class));
             outputs = SiftJob.Outputs.none();
         } else {
             // Fresh topics per run (as the integration test does): reruns never read an earlier run's records.
-            settings.putAll(ScenarioKafka.topicSettings("sift.demo." + System.currentTimeMillis() + "."));
+            String prefix = "sift.demo." + System.currentTimeMillis() + ".";
+            settings.putAll(ScenarioKafka.topicSettings(prefix));
+            settings.put(io.sift.jobs.AlertOptions.TOPIC_ALERTS.key(), prefix + "alerts");
             settings.put(SiftOptions.KAFKA_BOOTSTRAP.key(), kafka);
             settings.put(SiftOptions.ELASTICSEARCH_URL.key(), elasticsearch);
             settings.put(SiftOptions.KAFKA_BOUNDED.key(), "true");
             settings.put(SiftOptions.KAFKA_GROUP_ID.key(), "sift-demo-" + System.currentTimeMillis());
+            if (otlp) {
+                settings.put(io.sift.jobs.InputOptions.METRICS_FORMAT.key(), "otlp-proto");
+                settings.put(io.sift.jobs.InputOptions.LOGS_FORMAT.key(), "otlp-proto");
+            }
             Configuration conf = SiftSettings.load(null, settings);
             say("Writing the scenario to Kafka at %s ...", kafka);
             try (ScenarioKafka producer = new ScenarioKafka(kafka)) {
                 producer.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                         conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
-                        conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
-                producer.sendScenario(conf, scenario, metrics, logs);
+                        conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS),
+                        conf.get(io.sift.jobs.AlertOptions.TOPIC_ALERTS)), 2);
+                if (!storm.alerts().isEmpty()) {
+                    producer.send(conf.get(io.sift.jobs.AlertOptions.TOPIC_ALERTS), storm.alerts(),
+                            io.sift.schema.Alert.class, a -> a.getSource() + "/" + a.getFingerprint());
+                }
+                if (otlp) {
+                    producer.sendScenario(conf, scenario, List.of(), List.of()); // topology and changes
+                    otlpMetrics.forEach(m -> producer.sendEncoded(conf.get(SiftOptions.TOPIC_METRICS), m.key(),
+                            m.value()));
+                    otlpLogs.forEach(m -> producer.sendEncoded(conf.get(SiftOptions.TOPIC_LOGS), m.key(), m.value()));
+                    producer.flush();
+                } else {
+                    producer.sendScenario(conf, scenario, metrics, logs);
+                }
                 say("  %d records written", producer.sent());
             }
             ElasticsearchTemplates.install(elasticsearch);
@@ -200,6 +258,19 @@ final class DemoCommand implements Callable<Integer> {
         System.out.print(IncidentTable.render(finals));
         say("");
         int found = IncidentTable.printGroundTruth(scenario.faults(), finals, System.out);
+        if (alertStorm) {
+            long withAlerts = finals.stream().filter(i -> i.getAlertCount() > 0).count();
+            long alertsOnly = finals.stream().filter(i -> i.getAlertCount() > 0 && i.getAnomalyCount() == 0).count();
+            say("Alert storm folded: %d alerts in %d incidents (%d of them with no anomaly of Sift's own); %d"
+                    + " notifications in.", finals.stream().mapToInt(Incident::getAlertCount).sum(), withAlerts,
+                    alertsOnly, storm.notifications());
+            for (InjectedFault fault : scenario.faults()) {
+                finals.stream().filter(i -> i.getServices().contains(fault.rootCauseItem())
+                                && !i.getOpenedAt().isAfter(fault.end()) && !i.getLastSeen().isBefore(fault.start()))
+                        .findFirst().ifPresent(i -> say("  %-20s → %s: %d anomalies and %d alerts", fault.type(),
+                                i.getId(), i.getAnomalyCount(), i.getAlertCount()));
+            }
+        }
 
         Path jsonl = writeJsonl(finals);
         say("");
@@ -237,6 +308,15 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.write(file, lines);
         return file;
+    }
+
+    private static <T> List<T> decoded(List<OtlpExport.Message> messages,
+            io.sift.connectors.formats.RecordDecoder<T> decoder) throws io.sift.connectors.formats.DecodeException {
+        List<T> out = new java.util.ArrayList<>();
+        for (OtlpExport.Message message : messages) {
+            decoder.decode(message.value(), out);
+        }
+        return out;
     }
 
     private static void say(String format, Object... args) {

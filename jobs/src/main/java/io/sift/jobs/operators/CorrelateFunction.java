@@ -122,6 +122,8 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     private transient Counter incidentVersions;
     /** Resolved alerts no incident held (never seen firing, or forgotten after the cool-down): nothing to end. */
     private transient Counter alertResolvesUnmatched;
+    /** Inputs already behind the watermark when they arrived (late data, or an input wrongly taken for idle). */
+    private transient Counter lateInputs;
     private transient DeadLetterCounter deadLettered;
     private transient org.apache.avro.message.BinaryMessageEncoder<TopologyUpdate> encoder;
     private transient org.apache.avro.message.BinaryMessageEncoder<ItsmUpdate> feedbackEncoder;
@@ -156,6 +158,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         settledSweep = getRuntimeContext().getState(new ValueStateDescriptor<>("settled-sweep", Types.LONG));
         incidentVersions = getRuntimeContext().getMetricGroup().counter("incidentVersions");
         alertResolvesUnmatched = getRuntimeContext().getMetricGroup().counter("alertResolvesUnmatched");
+        lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
         deadLettered = new DeadLetterCounter(getRuntimeContext());
     }
 
@@ -172,9 +175,10 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         }
         Either<ChangeEvent, Anomaly> input = element.isLeft()
                 ? Either.Left(element.left().left()) : Either.Right(element.right().left());
-        long time = input.isLeft() ? input.left().getTime().toEpochMilli() : input.right().getTime().toEpochMilli();
+        long time = dueAt(input.isLeft() ? input.left().getTime() : input.right().getTime(), ctx);
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
+            lateInputs.inc();
             // Already behind event time (late, or from an idle input): apply now rather than hold it forever.
             apply(List.of(input.isLeft() ? input.left() : input.right()), topology(ctx.getBroadcastState(TOPOLOGY)),
                     out);
@@ -190,11 +194,25 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         ctx.timerService().registerEventTimeTimer(time);
     }
 
+    /**
+     * When an input is applied: at its stream timestamp, or its own time if that is later. An operator's timer emits
+     * records stamped with the timer's time, which never lies behind the watermark the correlator has seen, while
+     * the record's own time may (a series' closing version carries its last sample's time). Buffering by the record's
+     * time alone would apply such records at once or in order depending on how far the other subtasks' watermarks had
+     * come, so the same input gave different incidents from run to run.
+     */
+    private static long dueAt(java.time.Instant recordTime, ReadOnlyContext ctx) {
+        long time = recordTime.toEpochMilli();
+        Long stamped = ctx.timestamp();
+        return stamped == null ? time : Math.max(time, stamped);
+    }
+
     /** Buffers an alert until event time passes it, so it applies in order with the anomalies and changes. */
     private void alert(Alert alert, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
-        long time = alert.getTime().toEpochMilli();
+        long time = dueAt(alert.getTime(), ctx);
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
+            lateInputs.inc();
             apply(List.of(alert), topology(ctx.getBroadcastState(TOPOLOGY)), out);
             scheduleDeadline(ctx.timerService(), watermark + 1);
             return;
@@ -210,9 +228,10 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
 
     /** Buffers feedback like any input, so it applies between the anomalies it happened between. */
     private void feedback(ItsmUpdate update, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
-        long time = update.getTime().toEpochMilli();
+        long time = dueAt(update.getTime(), ctx);
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
+            lateInputs.inc();
             applyFeedback(List.of(update), topology(ctx.getBroadcastState(TOPOLOGY)), out,
                     dl -> ctx.output(DeadLetterTag.DEAD_LETTERS, dl));
             scheduleDeadline(ctx.timerService(), watermark + 1);

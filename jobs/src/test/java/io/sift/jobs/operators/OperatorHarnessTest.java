@@ -279,6 +279,27 @@ class OperatorHarnessTest {
     }
 
     @Test
+    void correlatorHoldsARecordStampedAfterItsOwnTimeUntilTheWatermarkPassesTheStamp() throws Exception {
+        try (var harness = correlateHarness(CorrelationConfig.defaults())) {
+            send(harness, episode("a-db", "orders-db", 1, null, 1));
+            watermark(harness, minutes(2));
+            assertEquals(1, harness.extractOutputValues().size(), "opened");
+
+            // As an operator's timer emits it: stamped at the timer's minute 5, while its own time (minute 1) is
+            // already behind the watermark. Applying it on arrival would make the outcome depend on how far the
+            // other upstream subtasks' watermarks had come; it waits for the stamp instead.
+            Anomaly stampedLater = episode("a-orders", "orders", 1, null, 1);
+            harness.processElement(CorrelateFunction.input(stampedLater), minutes(5));
+            assertEquals(1, harness.extractOutputValues().size(), "held until the watermark passes its stamp");
+
+            watermark(harness, minutes(5));
+            List<Incident> out = harness.extractOutputValues();
+            assertEquals(2, out.size(), "applied once the watermark passed: " + out);
+            assertEquals(2, out.get(1).getAnomalyCount());
+        }
+    }
+
+    @Test
     void correlatorDeduplicatesRepeatsOfAnAnomalyWhateverTheirArrivalOrder() throws Exception {
         try (var harness = correlateHarness(CorrelationConfig.defaults())) {
             Anomaly v1 = episode("a-db", "orders-db", 1, null, 1);
