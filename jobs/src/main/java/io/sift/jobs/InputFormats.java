@@ -66,6 +66,7 @@ final class InputFormats {
                 case AVRO -> { }
                 case OTLP_PROTO, OTLP_JSON -> decoders.put(topic, new OtlpLogsDecoder(format, otlp));
                 case JSON -> decoders.put(topic, new JsonLogDecoder(json));
+                case SYSLOG -> decoders.put(topic, new io.sift.connectors.formats.SyslogLineDecoder());
                 default -> throw new IllegalStateException("no logs decoder for " + format);
             }
         });

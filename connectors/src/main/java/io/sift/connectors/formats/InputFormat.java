@@ -26,7 +26,9 @@ public enum InputFormat {
      * One JSON object per message, fields found by a field map: a log event (Filebeat/ECS, Fluent Bit, Vector, fluentd),
      * a change (CI/CD, change management) or an ITSM update (a ticketing tool).
      */
-    JSON("json", false, true, false);
+    JSON("json", false, true, false),
+    /** A plain syslog line per message (RFC 5424 or RFC 3164), as rsyslog or syslog-ng forward raw lines. */
+    SYSLOG("syslog", false, true, false);
 
     private final String id;
     private final boolean metrics;

@@ -123,7 +123,7 @@ public final class FormatRecordDeserializer<T extends SpecificRecordBase>
     private static String malformedKind(RecordDecoder<?> decoder) {
         return switch (decoder.format()) {
             case OTLP_PROTO, OTLP_JSON -> ErrorKinds.MALFORMED_OTLP;
-            case INFLUX_LINE -> ErrorKinds.MALFORMED_LINE_PROTOCOL;
+            case INFLUX_LINE, SYSLOG -> ErrorKinds.MALFORMED_LINE_PROTOCOL;
             default -> ErrorKinds.MALFORMED_JSON;
         };
     }
