@@ -67,8 +67,7 @@ public final class SiftWiring {
                         security, unordered),
                 itsmFeedback(conf, bootstrap, group, bounded, security, unordered),
                 optionalTopic(conf.get(AlertOptions.TOPIC_ALERTS), Alert.class, bootstrap, group, bounded, security,
-                        unordered),
-                InputFormats.traces(conf, bootstrap, group, bounded, security, ordered));
+                        unordered));
     }
 
     /** An optional input topic (as the ITSM feedback topic, see there): picked up once created. */
