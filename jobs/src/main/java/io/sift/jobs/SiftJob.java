@@ -354,9 +354,16 @@ public final class SiftJob {
             SiftSource<T> source, String what, InputValidator validator,
             WatermarkStrategy<Either<DeadLetter, T>> watermarks,
             Class<T> recordClass, ValidateFunction.Check<T> check, List<DataStream<DeadLetter>> deadLetters) {
-        SingleOutputStreamOperator<T> valid = source.create(env, watermarks, "Source: " + what, "source-" + what)
+        DataStream<Either<DeadLetter, T>> read = source.create(env, watermarks, "Source: " + what, "source-" + what);
+        SingleOutputStreamOperator<T> valid = read
                 .process(new ValidateFunction<>(validator, check), new AvroTypeInfo<>(recordClass))
                 .uid("validate-" + what).name("Validate " + what);
+        if (read.getParallelism() > 0) {
+            // Validation runs beside its source, chained: a source of other parallelism than the job's (a replay read
+            // by one reader) would otherwise be dealt round-robin to the validators, and two points of one series
+            // could reach the detector out of order through different channels.
+            valid.setParallelism(read.getParallelism());
+        }
         deadLetters.add(valid.getSideOutput(DeadLetterTag.DEAD_LETTERS));
         return valid;
     }

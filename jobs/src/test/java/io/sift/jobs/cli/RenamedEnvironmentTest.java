@@ -9,7 +9,6 @@ import io.sift.eval.faults.SockShopData;
 import io.sift.jobs.SiftSettings;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,10 +29,6 @@ class RenamedEnvironmentTest {
     }
 
     @Test
-    @Disabled("Intermittent, cause not found yet: in about one run in three 2 to 8 of the 121 faults differ between the"
-            + " two names (2026-12-07, after 6e3a1b5 removed the late inputs and 3690ea3 the wall-clock idleness);"
-            + " runs under the same name gave identical anomalies and incidents in 7 of 7 comparisons, with 10 s or"
-            + " 300 ms checkpoints. Run it by hand while looking for the cause.")
     void anotherEnvironmentNameGivesTheSameIncidents() throws Exception {
         FaultScoring.Score original = run(SockShopData.ENVIRONMENT);
         FaultScoring.Score renamed = run("zz-prod-eu-west-1");
