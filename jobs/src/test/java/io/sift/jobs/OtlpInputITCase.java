@@ -13,11 +13,8 @@ import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
-import io.sift.schema.SiftSchemas;
 import io.sift.testing.LocalServices;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,12 +25,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,7 +145,7 @@ class OtlpInputITCase {
         assertEquals(fault.rootCauseItem(), incident.getRootCauses().get(0).getItem(),
                 () -> "top root-cause hint: " + incident.getRootCauses());
 
-        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS));
+        List<DeadLetter> deadLetters = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
         Map<String, Long> byKind = new TreeMap<>();
         deadLetters.forEach(dl -> byKind.merge(dl.getErrorKind(), 1L, Long::sum));
         assertEquals(Map.of(ErrorKinds.MALFORMED_OTLP, 2L), byKind, () -> "dead letters: " + deadLetters);
@@ -175,29 +169,4 @@ class OtlpInputITCase {
         return new KafkaProducer<>(props);
     }
 
-    private static List<DeadLetter> readAll(String topic) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dl-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        var decoder = SiftSchemas.decoderFor(DeadLetter.class);
-        List<DeadLetter> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 60_000;
-            int emptyPolls = 0;
-            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofSeconds(1));
-                if (records.isEmpty() && !all.isEmpty()) {
-                    emptyPolls++;
-                }
-                for (var record : records) {
-                    all.add(decoder.decode(ByteBuffer.wrap(record.value())));
-                }
-            }
-        }
-        return all;
-    }
 }
