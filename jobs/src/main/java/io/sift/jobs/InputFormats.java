@@ -11,6 +11,7 @@ import io.sift.connectors.formats.TelegrafJsonDecoder;
 import io.sift.connectors.formats.OtlpLogsDecoder;
 import io.sift.connectors.formats.OtlpMetricsDecoder;
 import io.sift.connectors.formats.OtlpSettings;
+import io.sift.connectors.formats.OtlpTracesDecoder;
 import io.sift.connectors.formats.RecordDecoder;
 import io.sift.connectors.kafka.FormatRecordDeserializer;
 import io.sift.connectors.kafka.SourceScreen;
@@ -18,6 +19,7 @@ import io.sift.schema.ChangeEvent;
 import io.sift.schema.ItsmUpdate;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricPoint;
+import io.sift.schema.TraceSpan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +28,7 @@ import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
-/** The metrics and logs sources of the settings: every topic of a signal in one source, each in its format. */
+/** The metrics, logs and traces sources of the settings: every topic of a signal in one source, each in its format. */
 final class InputFormats {
 
     private InputFormats() {}
@@ -70,6 +72,31 @@ final class InputFormats {
         });
         return SiftSource.kafka(bootstrap, new ArrayList<>(topics.keySet()), group,
                 new FormatRecordDeserializer<>(LogRecord.class, screen, decoders, maxBatchBytes(conf)), bounded,
+                security);
+    }
+
+    /** The traces topics (none: an empty input), all in one OTLP format. */
+    static SiftSource<TraceSpan> traces(Configuration conf, String bootstrap, String group, boolean bounded,
+            Map<String, String> security, SourceScreen screen) {
+        List<String> topics = conf.get(TraceOptions.TOPICS).stream().map(String::strip).filter(t -> !t.isEmpty())
+                .distinct().toList();
+        if (topics.isEmpty()) {
+            return SiftSource.empty(TraceSpan.class);
+        }
+        InputFormat format;
+        try {
+            format = InputFormat.parse(conf.get(TraceOptions.FORMAT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TraceOptions.FORMAT.key() + ": " + e.getMessage(), e);
+        }
+        if (!format.readsTraces()) {
+            throw new IllegalArgumentException(TraceOptions.FORMAT.key() + ": format " + format + " holds no traces;"
+                    + " use otlp-proto or otlp-json");
+        }
+        Map<String, RecordDecoder<TraceSpan>> decoders = new HashMap<>();
+        topics.forEach(topic -> decoders.put(topic, new OtlpTracesDecoder(format)));
+        return SiftSource.kafka(bootstrap, topics, group,
+                new FormatRecordDeserializer<>(TraceSpan.class, screen, decoders, maxBatchBytes(conf)), bounded,
                 security);
     }
 

@@ -17,7 +17,7 @@ public final class OptionsCatalog {
         List<ConfigOption<?>> options = new ArrayList<>();
         for (Field field : declaredIn(SiftOptions.class, DeliveryOptions.class, KafkaSecurityOptions.class,
                 ItsmOptions.class, RunOptions.class, InputOptions.class, AlertOptions.class,
-                MaintenanceOptions.class)) {
+                MaintenanceOptions.class, TraceOptions.class)) {
             if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
                 try {
                     options.add((ConfigOption<?>) field.get(null));

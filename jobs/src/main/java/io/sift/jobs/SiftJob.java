@@ -29,6 +29,9 @@ import io.sift.schema.Problem;
 import io.sift.schema.ServiceHealth;
 import io.sift.schema.SloStatus;
 import io.sift.schema.TopologyUpdate;
+import io.sift.schema.TraceSpan;
+import io.sift.core.traces.ServiceTrafficStage;
+import io.sift.jobs.operators.ServiceTrafficFunction;
 import io.sift.core.detect.SloRule;
 import io.sift.core.health.KpiSummary;
 import io.sift.jobs.operators.ServiceHealthFunction;
@@ -67,9 +70,18 @@ public final class SiftJob {
             DataStream<DeadLetter> deadLetters, DataStream<SloStatus> sloStatuses,
             DataStream<ServiceHealth> serviceHealth, DataStream<Problem> problems) {}
 
-    /** The job's inputs. Changes, topology, ITSM feedback and alerts may be empty sources but must be given. */
+    /**
+     * The job's inputs. Changes, topology, ITSM feedback, alerts and traces may be empty sources but must be given.
+     */
     public record Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
-            SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback, SiftSource<Alert> alerts) {
+            SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback, SiftSource<Alert> alerts,
+            SiftSource<TraceSpan> traces) {
+
+        /** Without traces. */
+        public Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
+                SiftSource<TopologyUpdate> topology, SiftSource<ItsmUpdate> itsmFeedback, SiftSource<Alert> alerts) {
+            this(metrics, logs, changes, topology, itsmFeedback, alerts, SiftSource.empty(TraceSpan.class));
+        }
 
         /** Without alerts from existing monitoring. */
         public Inputs(SiftSource<MetricPoint> metrics, SiftSource<LogRecord> logs, SiftSource<ChangeEvent> changes,
@@ -151,6 +163,16 @@ public final class SiftJob {
         SingleOutputStreamOperator<Alert> alerts = validated(env, inputs.alerts(), "alerts", validator,
                 watermarks(lateness, idleness, maxFuture, Alert::getTime), Alert.class,
                 (v, r, now) -> v.check(r, now), deadLetters);
+        SingleOutputStreamOperator<TraceSpan> spans = validated(env, inputs.traces(), "traces", validator,
+                watermarks(lateness, idleness, maxFuture, TraceSpan::getTime), TraceSpan.class,
+                (v, r, now) -> v.check(r, now), deadLetters);
+        // Spans → each service's request rate, error ratio and latency (detected as metrics) and the dependencies
+        // they show (edges of the topology, expiring when unseen).
+        SingleOutputStreamOperator<MetricPoint> traffic = spans
+                .keyBy(ServiceTrafficStage::key)
+                .process(new ServiceTrafficFunction(new ServiceTrafficStage(TraceOptions.traffic(conf))),
+                        new AvroTypeInfo<>(MetricPoint.class))
+                .uid(ServiceTrafficFunction.UID).name(ServiceTrafficFunction.NAME);
 
         Duration logWindow = conf.get(SiftOptions.LOG_WINDOW);
         // Lines are counted before the shuffle, so one partial count per service and window crosses it, not every line.
@@ -178,7 +200,7 @@ public final class SiftJob {
                 TemplateRates.baseline(conf.get(SiftOptions.DETECT_THRESHOLD), conf.get(SiftOptions.DETECT_WARM_UP),
                         conf.get(SiftOptions.DETECT_MIN_RELATIVE), conf.get(SiftOptions.LOG_MIN_ERRORS)));
 
-        SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors, templateCounts)
+        SingleOutputStreamOperator<Anomaly> metricAnomalies = metrics.union(logErrors, templateCounts, traffic)
                 // Template counts are one series per template id (their text and example lines are labels only).
                 .keyBy(point -> TemplateRates.seriesKey(point, defaultEnv))
                 .transform(MetricDetectorFunction.NAME, new AvroTypeInfo<>(Anomaly.class), new MetricDetectorOperator(
@@ -198,7 +220,8 @@ public final class SiftJob {
                                 .uid("itsm-feedback-to-correlation").name("ITSM feedback → correlation"),
                         alerts.map(a -> CorrelateFunction.input(a), CorrelateFunction.INPUT_TYPE)
                                 .uid("alerts-to-correlation").name("Alerts → correlation"));
-        BroadcastStream<TopologyUpdate> topologyBroadcast = topology.broadcast(CorrelateFunction.TOPOLOGY);
+        BroadcastStream<TopologyUpdate> topologyBroadcast = topology
+                .union(traffic.getSideOutput(ServiceTrafficFunction.EDGES)).broadcast(CorrelateFunction.TOPOLOGY);
 
         SingleOutputStreamOperator<Incident> incidents = correlationInput
                 .keyBy(e -> CorrelateFunction.environmentOf(correlator, e))

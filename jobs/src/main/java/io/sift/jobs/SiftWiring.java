@@ -67,7 +67,8 @@ public final class SiftWiring {
                         security, unordered),
                 itsmFeedback(conf, bootstrap, group, bounded, security, unordered),
                 optionalTopic(conf.get(AlertOptions.TOPIC_ALERTS), Alert.class, bootstrap, group, bounded, security,
-                        unordered));
+                        unordered),
+                InputFormats.traces(conf, bootstrap, group, bounded, security, ordered));
     }
 
     /** An optional input topic (as the ITSM feedback topic, see there): picked up once created. */

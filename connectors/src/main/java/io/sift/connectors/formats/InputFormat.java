@@ -56,6 +56,11 @@ public enum InputFormat {
         return logs;
     }
 
+    /** Whether the format holds spans (OTLP traces). */
+    public boolean readsTraces() {
+        return this == OTLP_PROTO || this == OTLP_JSON;
+    }
+
     /** Whether one message holds many records (then the batch size limit applies, not the record size limit). */
     public boolean batch() {
         return batch;

@@ -103,7 +103,7 @@ public final class FormatRecordDeserializer<T extends SpecificRecordBase>
         if (decoded.isEmpty()) {
             out.collect(Either.Left(DeadLetters.fromKafka(record, AvroRecordDeserializer.STAGE,
                     ErrorKinds.EMPTY_RECORD, format + ": message holds no " + recordClass.getSimpleName()
-                            + " (no data points or log records)")));
+                            + " (no data points, log records or spans)")));
             return;
         }
         if (screening == null) {

@@ -66,6 +66,9 @@ public final class InputValidator implements Serializable {
         if (record instanceof io.sift.schema.Alert alert) {
             return check(alert, nowMillis);
         }
+        if (record instanceof io.sift.schema.TraceSpan span) {
+            return check(span, nowMillis);
+        }
         throw new IllegalArgumentException("not an input record of Sift: "
                 + (record == null ? "null" : record.getClass().getName()));
     }
@@ -90,6 +93,9 @@ public final class InputValidator implements Serializable {
         if (record instanceof io.sift.schema.Alert alert) {
             return alert.getTime().toEpochMilli();
         }
+        if (record instanceof io.sift.schema.TraceSpan span) {
+            return span.getTime().toEpochMilli();
+        }
         throw new IllegalArgumentException("not an input record of Sift: "
                 + (record == null ? "null" : record.getClass().getName()));
     }
@@ -111,6 +117,18 @@ public final class InputValidator implements Serializable {
     public Rejection check(LogRecord log, long nowMillis) {
         Rejection resource = check(log.getResource());
         return resource != null ? resource : checkTime(log.getTime().toEpochMilli(), nowMillis);
+    }
+
+    public Rejection check(io.sift.schema.TraceSpan span, long nowMillis) {
+        Rejection resource = check(span.getResource());
+        if (resource != null) {
+            return resource;
+        }
+        if (!Double.isFinite(span.getDurationMillis()) || span.getDurationMillis() < 0) {
+            return new Rejection(ErrorKinds.INVALID_VALUE, "span " + span.getName() + " has duration "
+                    + span.getDurationMillis() + " ms; a span ends at or after its start");
+        }
+        return checkTime(span.getTime().toEpochMilli(), nowMillis);
     }
 
     public Rejection check(ChangeEvent change, long nowMillis) {

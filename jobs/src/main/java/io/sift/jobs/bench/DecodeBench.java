@@ -12,6 +12,13 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.sift.connectors.formats.OtlpTracesDecoder;
+import io.sift.schema.TraceSpan;
 import io.sift.connectors.formats.InputFormat;
 import io.sift.connectors.formats.JsonLogDecoder;
 import io.sift.connectors.formats.JsonLogFields;
@@ -43,8 +50,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Decoding in the Kafka source alone (plain Java, one thread): the same metric samples as OTLP export requests
  * (otlp-proto and otlp-json, {@value #POINTS_PER_REQUEST} points per request as a Collector batch holds them), as
  * prometheus-kafka-adapter JSON (one per message) and, the baseline, as Sift's Avro single-object records, each through
- * the source's deserializer with its validation; and JSON log lines (ECS events, as Filebeat writes them). Records/s
- * are decoded points (or log lines) per second.
+ * the source's deserializer with its validation; JSON log lines (ECS events, as Filebeat writes them); and OTLP
+ * trace requests (server and client spans). Records/s are decoded points (log lines, spans) per second.
  */
 public final class DecodeBench {
 
@@ -70,7 +77,9 @@ public final class DecodeBench {
                 new Decoding<>("prometheus-json metrics (samples)", Measurement.Role.VARIANT, MetricPoint.class,
                         screen, new PrometheusJsonDecoder(), input.prometheus),
                 new Decoding<>("json log lines (ECS)", Measurement.Role.VARIANT, LogRecord.class, screen,
-                        new JsonLogDecoder(JsonLogFields.preset("auto")), input.ecsLogs));
+                        new JsonLogDecoder(JsonLogFields.preset("auto")), input.ecsLogs),
+                new Decoding<>("otlp-proto traces (spans)", Measurement.Role.VARIANT, TraceSpan.class, screen,
+                        new OtlpTracesDecoder(InputFormat.OTLP_PROTO), input.otlpSpans));
         StageReport report = new StageReport(STAGE, "Decoding in the Kafka source alone (plain Java, one thread):"
                 + " foreign formats against Sift's Avro, with validation");
         for (Measurement m : Throughput.alternate(settings.warmUpSeconds(), settings.seconds(), settings.rounds(),
@@ -92,6 +101,7 @@ public final class DecodeBench {
         final List<byte[]> avro = new ArrayList<>();
         final List<byte[]> prometheus = new ArrayList<>();
         final List<byte[]> ecsLogs = new ArrayList<>();
+        final List<byte[]> otlpSpans = new ArrayList<>();
         int points;
         long otlpProtoBytes;
         long avroBytes;
@@ -151,6 +161,9 @@ public final class DecodeBench {
                     points++;
                 }
             }
+            for (int r = 0; r < REQUESTS; r++) {
+                otlpSpans.add(spans("service-" + (r % SERVICES), now + r * 10_000L, random).toByteArray());
+            }
             for (int i = 0; i < 2_000; i++) {
                 ecsLogs.add(("{\"@timestamp\":\"" + Instant.ofEpochMilli(now + i) + "\",\"message\":\"GET /api/v1/"
                         + "resource/" + (i % 25) + " answered 200 in " + random.nextInt(900) + " ms\",\"log\":{"
@@ -159,6 +172,53 @@ public final class DecodeBench {
                         + (i % 30) + "\"},\"namespace\":\"shop\"},\"ecs\":{\"version\":\"8.11.0\"}}")
                         .getBytes(StandardCharsets.UTF_8));
             }
+        }
+
+        /**
+         * Spans as an instrumented HTTP service exports them: per request a SERVER span and a CLIENT span to another
+         * service (server.address) or a database (db.system), {@value #POINTS_PER_REQUEST} spans per request.
+         */
+        private static ExportTraceServiceRequest spans(String service, long startMillis, Random random) {
+            ScopeSpans.Builder scope = ScopeSpans.newBuilder()
+                    .setScope(InstrumentationScope.newBuilder().setName("io.opentelemetry.tomcat-10.0").build());
+            for (int i = 0; i < POINTS_PER_REQUEST / 2; i++) {
+                long start = (startMillis + i * 20L) * 1_000_000L;
+                ByteString trace = ByteString.copyFrom(longBytes(random.nextLong(), random.nextLong()));
+                ByteString server = ByteString.copyFrom(longBytes(random.nextLong()));
+                scope.addSpans(Span.newBuilder().setTraceId(trace).setSpanId(server).setName("GET /api/v1/resource")
+                        .setKind(Span.SpanKind.SPAN_KIND_SERVER).setStartTimeUnixNano(start)
+                        .setEndTimeUnixNano(start + 1_000_000L * (5 + random.nextInt(200)))
+                        .addAttributes(kv("http.route", "/api/v1/resource/" + (i % 25)))
+                        .addAttributes(kv("http.request.method", "GET"))
+                        .addAttributes(kv("http.response.status_code", "200"))
+                        .setStatus(Status.newBuilder().setCode(i % 50 == 0 ? Status.StatusCode.STATUS_CODE_ERROR
+                                : Status.StatusCode.STATUS_CODE_UNSET)));
+                Span.Builder client = Span.newBuilder().setTraceId(trace)
+                        .setSpanId(ByteString.copyFrom(longBytes(random.nextLong()))).setParentSpanId(server)
+                        .setKind(Span.SpanKind.SPAN_KIND_CLIENT).setStartTimeUnixNano(start + 1_000_000L)
+                        .setEndTimeUnixNano(start + 1_000_000L * (2 + random.nextInt(100)));
+                if (i % 2 == 0) {
+                    client.setName("SELECT orders").addAttributes(kv("db.system", "postgresql"))
+                            .addAttributes(kv("db.namespace", "orders")).addAttributes(kv("server.address", "pg-0"));
+                } else {
+                    client.setName("POST").addAttributes(kv("http.request.method", "POST"))
+                            .addAttributes(kv("server.address", "service-" + (i % SERVICES) + ".shop.svc"));
+                }
+                scope.addSpans(client);
+            }
+            return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                    .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                            .addAttributes(kv("service.name", service))
+                            .addAttributes(kv("deployment.environment.name", "prod")))
+                    .addScopeSpans(scope)).build();
+        }
+
+        private static byte[] longBytes(long... values) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 * values.length);
+            for (long value : values) {
+                buffer.putLong(value);
+            }
+            return buffer.array();
         }
 
         private static KeyValue kv(String key, String value) {

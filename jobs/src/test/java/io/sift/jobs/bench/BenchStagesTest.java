@@ -47,9 +47,9 @@ class BenchStagesTest {
     }
 
     @Test
-    void decodeStageMeasuresOtlpAgainstAvroAndTheJsonFormats() throws Exception {
+    void decodeStageMeasuresOtlpAgainstAvroTheJsonFormatsAndSpans() throws Exception {
         StageReport report = BenchSuite.run(DecodeBench.STAGE, TINY);
-        assertRan(report, 5);
+        assertRan(report, 6);
         assertEquals(Measurement.Role.BASELINE, report.measurements().get(1).role());
     }
 
