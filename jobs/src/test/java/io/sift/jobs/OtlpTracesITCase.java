@@ -19,14 +19,11 @@ import io.sift.core.validate.ErrorKinds;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
-import io.sift.schema.SiftSchemas;
 import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,14 +34,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,14 +110,14 @@ class OtlpTracesITCase {
         SiftJobMain.run(conf);
         System.out.printf("OtlpTracesITCase: bounded job finished in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
-        List<Incident> versions = readAll(conf.get(SiftOptions.TOPIC_INCIDENTS), Incident.class);
+        List<Incident> versions = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_INCIDENTS), Incident.class);
         Set<String> metrics = new TreeSet<>();
         for (Incident version : versions) {
             for (AnomalyRef anomaly : version.getAnomalies()) {
                 metrics.add(anomaly.getService() + " " + anomaly.getMetric());
             }
         }
-        List<DeadLetter> deadLetters = readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
+        List<DeadLetter> deadLetters = TopicRecords.readAll(conf.get(SiftOptions.TOPIC_DEAD_LETTERS), DeadLetter.class);
         assertFalse(versions.isEmpty(), () -> "the fault becomes an incident; dead letters: " + deadLetters);
         assertTrue(metrics.contains("backend service.latency.p95"), () -> "anomalies: " + metrics);
         assertTrue(metrics.stream().allMatch(m -> m.contains(" service.")), () -> "only traffic series: " + metrics);
@@ -230,31 +223,4 @@ class OtlpTracesITCase {
         return new KafkaProducer<>(props);
     }
 
-    /** Every record of a topic of Sift's output, in order. */
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> readAll(String topic,
-            Class<T> type) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        BinaryMessageDecoder<T> decoder = SiftSchemas.decoderFor(type);
-        List<T> all = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 60_000;
-            int emptyPolls = 0;
-            while (System.currentTimeMillis() < deadline && emptyPolls < 3) {
-                var records = consumer.poll(Duration.ofSeconds(1));
-                if (records.isEmpty() && !all.isEmpty()) {
-                    emptyPolls++;
-                }
-                for (var record : records) {
-                    all.add(decoder.decode(ByteBuffer.wrap(record.value())));
-                }
-            }
-        }
-        return all;
-    }
 }
