@@ -83,8 +83,11 @@ public final class ServiceTrafficFunction extends KeyedProcessFunction<String, T
         // At the end of a bounded input event time jumps to its end: the windows are complete, but whether a dependency
         // is still there is not known, and expiring them all at once would reach the correlation (which applies
         // topology updates on arrival) while it still works on earlier event time.
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        stage.advance(state, timestamp, !endOfInput, points, edges);
+        long watermark = ctx.timerService().currentWatermark();
+        boolean endOfInput = watermark == Long.MAX_VALUE;
+        // Up to the watermark, not only the timer's time: at the end of input no further timer is set, so every window
+        // still open must close now (a fast bounded read can hold many windows when its only watermark is the last).
+        stage.advance(state, Math.max(timestamp, watermark), !endOfInput, points, edges);
         for (MetricPoint point : points) {
             out.collect(point);
         }

@@ -111,6 +111,29 @@ class ServiceTrafficFunctionTest {
         }
     }
 
+    @Test
+    void theEndOfABoundedInputClosesEveryOpenWindowWhenNoWatermarkCameBefore() throws Exception {
+        ServiceTrafficFunction function = new ServiceTrafficFunction(
+                new ServiceTrafficStage(new TrafficConfig(MINUTE, 1, 10 * MINUTE, 0.95)));
+        try (KeyedOneInputStreamOperatorTestHarness<String, TraceSpan, MetricPoint> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, ServiceTrafficStage::key,
+                        Types.STRING)) {
+            for (int minute = 0; minute < 5; minute++) {
+                TraceSpan request = span("backend", SpanKind.SERVER, minute * MINUTE + 1_000, 10, false);
+                harness.processElement(request, request.getTime().toEpochMilli());
+            }
+            harness.processWatermark(Long.MAX_VALUE);
+            List<Instant> rates = harness.extractOutputValues().stream()
+                    .filter(p -> p.getName().equals(ServiceTrafficStage.REQUEST_RATE)).map(MetricPoint::getTime)
+                    .toList();
+            assertEquals(List.of(Instant.ofEpochMilli(MINUTE - 1), Instant.ofEpochMilli(2 * MINUTE - 1),
+                    Instant.ofEpochMilli(3 * MINUTE - 1), Instant.ofEpochMilli(4 * MINUTE - 1),
+                    Instant.ofEpochMilli(5 * MINUTE - 1)), rates, "all five windows, in order");
+            assertEquals(0, harness.numKeyedStateEntries(), "no window and no edge left");
+            assertEquals(0, harness.numEventTimeTimers(), "no timer left");
+        }
+    }
+
     private static List<String> edges(KeyedOneInputStreamOperatorTestHarness<String, TraceSpan, MetricPoint> harness) {
         List<String> edges = new ArrayList<>();
         var side = harness.getSideOutput(ServiceTrafficFunction.EDGES);
