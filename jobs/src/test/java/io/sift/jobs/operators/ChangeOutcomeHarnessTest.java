@@ -1,11 +1,13 @@
 package io.sift.jobs.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.core.change.ChangeNaming;
 import io.sift.core.change.ChangeOutcome;
 import io.sift.core.change.ChangeOutcomeConfig;
+import io.sift.core.change.ChangeOutcomeState;
 import io.sift.core.change.ChangeOutcomes;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -27,7 +29,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.types.Either;
@@ -93,6 +97,13 @@ class ChangeOutcomeHarnessTest {
         var backend = ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator())
                 .getKeyedStateBackend();
         return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+    }
+
+    @Test
+    void theRecordsCrossingTheNetworkAreFlinkPojosNotKryo() {
+        assertInstanceOf(PojoTypeInfo.class, ChangeOutcomeFunction.OUTPUT_TYPE);
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(ChangeNaming.class));
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(ChangeOutcomeState.class));
     }
 
     @Test
