@@ -20,15 +20,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,7 +66,7 @@ class OtlpInputITCase {
         long decodedPoints = 0;
         long messages = 0;
         try (ScenarioKafka kafka = new ScenarioKafka(LocalServices.kafkaBootstrap());
-                KafkaProducer<byte[], byte[]> producer = producer();
+                KafkaProducer<byte[], byte[]> producer = TopicRecords.bytesProducer();
                 OtlpTelemetry telemetry = new OtlpTelemetry(false, true)) {
             kafka.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), otlpMetrics, logsTopic,
                     conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
@@ -159,14 +156,5 @@ class OtlpInputITCase {
         return service.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(props);
-    }
 
 }

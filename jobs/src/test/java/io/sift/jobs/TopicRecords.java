@@ -11,12 +11,29 @@ import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Reads back what a job wrote to a topic of the test Kafka, as a consumer of Sift's Avro would. */
+/**
+ * Reads back what a job wrote to a topic of the test Kafka, as a consumer of Sift's Avro would; and writes raw bytes to
+ * it, as a foreign shipper would.
+ */
 final class TopicRecords {
 
     private TopicRecords() {}
+
+    /** A producer of raw keys and values to the test Kafka, acknowledged by all replicas. */
+    static KafkaProducer<byte[], byte[]> bytesProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServices.kafkaBootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
 
     /** Every record of the topic, decoded: polls until three empty polls follow the first records, at most 60 s. */
     static <T extends SpecificRecordBase> List<T> readAll(String topic, Class<T> type) throws Exception {
