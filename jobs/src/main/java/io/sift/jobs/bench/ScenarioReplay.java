@@ -180,7 +180,7 @@ final class ScenarioReplay implements AutoCloseable {
         }
     }
 
-    private void awaitGate() throws InterruptedException {
+    void awaitGate() throws InterruptedException {
         if (open) {
             return;
         }
@@ -192,7 +192,7 @@ final class ScenarioReplay implements AutoCloseable {
     }
 
     /** Nanos of [from, to] during which the gate was closed. */
-    private long pausedBetween(long from, long to) {
+    long pausedBetween(long from, long to) {
         long paused = 0;
         synchronized (gate) {
             for (long[] pause : pauses) {
