@@ -18,6 +18,7 @@ import io.sift.schema.TopologyUpdate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Serializable;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -92,8 +93,14 @@ public final class JobBench {
             List<Long> incidentLatencies, List<Double> slicePerCore, long jitNanos, long gcMillis,
             double warmedUpSeconds) {}
 
-    /** Pause between one job's slice and the next job's: what the first still has in flight drains, unmeasured. */
+    /**
+     * Pause between one job's slice and the next job's, unmeasured, while what the first still has in flight drains:
+     * at least this, then until this JVM is nearly idle (both jobs held), at most {@link #SETTLE_MAX}.
+     */
     private static final Duration SETTLE = Duration.ofMillis(200);
+    private static final Duration SETTLE_MAX = Duration.ofMillis(1500);
+    /** "Nearly idle": this JVM used less than this share of one core over a 50 ms step. */
+    private static final double IDLE_CORES = 0.1;
     /** Warm-up goes on (within bounds) while the JIT compiler threads use more than this share of the CPU. */
     private static final double WARM_JIT_SHARE = 0.10;
     /** Longest slice of one job while the subject and its baseline alternate. */
@@ -382,7 +389,7 @@ public final class JobBench {
             }
             if (pace <= 0) {
                 replay.open(false);
-                sleep(SETTLE.toMillis());
+                settle();
             }
             return started;
         } catch (RuntimeException | Error e) {
@@ -450,7 +457,7 @@ public final class JobBench {
         long gc = gcMillis() - gc0;
         if (replay.pace <= 0) {
             replay.open(false);
-            sleep(SETTLE.toMillis());
+            settle();
         }
         if (measure) {
             started.records += metrics + logs;
@@ -462,6 +469,29 @@ public final class JobBench {
             started.jitNanos += jit;
             started.gcMillis += gc;
             started.slicePerCore.add(cpu == 0 ? 0 : (metrics + logs) / (cpu / 1e9));
+        }
+    }
+
+    /**
+     * Waits while a job just held drains what it has in flight (on a loaded machine this takes longer), so that its
+     * work does not land in the next slice of the other job.
+     */
+    private static void settle() {
+        sleep(SETTLE.toMillis());
+        long deadline = System.nanoTime() + (SETTLE_MAX.toNanos() - SETTLE.toNanos());
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        while (System.nanoTime() < deadline) {
+            long cpu0 = Machine.processCpuNanos();
+            long jit0 = jitTimed ? jit.getTotalCompilationTime() : 0;
+            long wall0 = System.nanoTime();
+            sleep(50);
+            // JIT compilation (a cheap, approximate figure here) goes on while both jobs are held: not their work.
+            long compiling = jitTimed ? (jit.getTotalCompilationTime() - jit0) * 1_000_000 : 0;
+            long busy = Machine.processCpuNanos() - cpu0 - compiling;
+            if (busy < IDLE_CORES * (System.nanoTime() - wall0)) {
+                return;
+            }
         }
     }
 
