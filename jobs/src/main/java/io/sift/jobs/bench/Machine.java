@@ -22,6 +22,36 @@ public final class Machine {
         return OS.getProcessCpuTime();
     }
 
+    /**
+     * CPU time of this JVM's JIT compiler threads so far, in nanoseconds, from {@code /proc/self/task/<tid>/schedstat}
+     * (threads named "C1 CompilerThre..." or "C2 CompilerThre..."), or 0 where there is no such file. JIT
+     * compilation is a one-off cost of a fresh JVM that on a loaded 2-core machine runs on for tens of seconds.
+     */
+    public static long compilerCpuNanos() {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return 0;
+        }
+        long total = 0;
+        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    String name = Files.readString(thread.resolve("comm"));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String schedstat = Files.readString(thread.resolve("schedstat")).trim();
+                        int space = schedstat.indexOf(' ');
+                        total += Long.parseLong(space < 0 ? schedstat : schedstat.substring(0, space));
+                    }
+                } catch (IOException | NumberFormatException gone) {
+                    // a thread that ended while listed: its time is no longer counted (compiler threads rarely end)
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+        return total;
+    }
+
     public static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }

@@ -82,6 +82,11 @@ final class ScenarioReplay implements AutoCloseable {
     private final List<Long> anomalyLatencies = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> incidentLatencies = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean measuring;
+    /** Closed, the sources stop at their next clock bucket (a job held while another is measured). */
+    private final Object gate = new Object();
+    private volatile boolean open = true;
+    /** Processing-time spans (nanos, start and end) during which the gate was closed; latencies leave them out. */
+    private final List<long[]> pauses = new ArrayList<>();
 
     /** One lap of an input in event-time order, with each record's service and event time. */
     private record Lap(SpecificRecordBase[] records, long[] times, String[] services) {}
@@ -153,6 +158,50 @@ final class ScenarioReplay implements AutoCloseable {
     /** Sinks record latencies only while measuring (not during start-up and warm-up). */
     void measuring(boolean on) {
         measuring = on;
+    }
+
+    /**
+     * Opens or closes the gate: closed, every source of this replay waits at its next 10 s of event time (within a
+     * millisecond at bench speeds) without using CPU, so that another job in this JVM can be measured alone.
+     */
+    void open(boolean on) {
+        synchronized (gate) {
+            if (on == open) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (on) {
+                pauses.get(pauses.size() - 1)[1] = now;
+            } else {
+                pauses.add(new long[] {now, Long.MAX_VALUE});
+            }
+            open = on;
+            gate.notifyAll();
+        }
+    }
+
+    void awaitGate() throws InterruptedException {
+        if (open) {
+            return;
+        }
+        synchronized (gate) {
+            while (!open) {
+                gate.wait();
+            }
+        }
+    }
+
+    /** Nanos of [from, to] during which the gate was closed. */
+    long pausedBetween(long from, long to) {
+        long paused = 0;
+        synchronized (gate) {
+            for (long[] pause : pauses) {
+                long start = Math.max(from, pause[0]);
+                long end = Math.min(to, pause[1]);
+                paused += Math.max(0, end - start);
+            }
+        }
+        return paused;
     }
 
     List<Long> anomalyLatencies() {
@@ -272,6 +321,7 @@ final class ScenarioReplay implements AutoCloseable {
             long time = times[cursor] + shift;
             long bucket = time / CLOCK_BUCKET_MILLIS;
             if (bucket != lastBucket) {
+                replay.awaitGate();
                 replay.awaitPace(time);
             }
             if (++cursor == records.length) {
@@ -299,12 +349,12 @@ final class ScenarioReplay implements AutoCloseable {
 
     /**
      * Processing time since the first record of {@code eventTime}'s clock bucket left the source partition of
-     * {@code service}, or -1.
+     * {@code service}, less the time the gate was closed in between, or -1.
      */
     private long sinceIngest(Kind kind, String service, long eventTime, long now) {
         Map.Entry<Long, Long> ingested = ingestClock.get(clockKey(kind, partitionOf(service)))
                 .floorEntry(eventTime / CLOCK_BUCKET_MILLIS);
-        return ingested == null ? -1 : now - ingested.getValue();
+        return ingested == null ? -1 : now - ingested.getValue() - pausedBetween(ingested.getValue(), now);
     }
 
     void onAnomaly(Anomaly anomaly) {

@@ -2,7 +2,9 @@ package io.sift.jobs.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one bench stage measured: its subject, baseline and variants, extra figures (heap, latency, counts) and
@@ -18,6 +20,7 @@ public final class StageReport {
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<Figure> figures = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<Measurement, Double> pairedRatios = new IdentityHashMap<>();
     private String skipped;
     private String loadAverageBefore;
     private String loadAverageAfter;
@@ -36,6 +39,15 @@ public final class StageReport {
 
     public StageReport add(Measurement measurement) {
         measurements.add(measurement);
+        return this;
+    }
+
+    /**
+     * Sets a measurement's per-core ratio to the baseline from alternating slices of the two (the median of the
+     * slice pairs' ratios) instead of the ratio of the totals.
+     */
+    public StageReport pairedRatio(Measurement measurement, double ratio) {
+        pairedRatios.put(measurement, ratio);
         return this;
     }
 
@@ -105,8 +117,15 @@ public final class StageReport {
                 : measurement.recordsPerSecond() / baseline.recordsPerSecond();
     }
 
-    /** Records per CPU second of a measurement divided by the baseline's, NaN without a baseline. */
+    /**
+     * Records per CPU second of a measurement divided by the baseline's, NaN without a baseline; for a measurement
+     * that alternated with its baseline, the median of the alternations' ratios.
+     */
     public double ratioToBaselinePerCore(Measurement measurement) {
+        Double paired = pairedRatios.get(measurement);
+        if (paired != null) {
+            return paired;
+        }
         Measurement baseline = baseline();
         return baseline == null || baseline.recordsPerCoreSecond() == 0 ? Double.NaN
                 : measurement.recordsPerCoreSecond() / baseline.recordsPerCoreSecond();
