@@ -82,6 +82,24 @@ class MetricModelTest {
     }
 
     @Test
+    void aModelCopiedMidStreamScoresTheRestExactlyAsTheOriginal() {
+        // A checkpoint copies the model (heap state while a snapshot runs; RocksDB on every access): the copy must go
+        // on exactly as the original would, or the job's output depends on when checkpoints happened.
+        double[] values = noisyWithSpike(40, 11);
+        DetectorConfig config = DetectorConfig.defaults();
+        MetricModel original = new MetricModel(config);
+        MetricModel copied = new MetricModel(config);
+        for (int i = 0; i < values.length; i++) {
+            if (i % 97 == 50) {
+                copied = MetricModel.fromBytes(copied.toBytes());
+            }
+            double a = original.assess(T0 + i * STEP, values[i]).score();
+            double b = copied.assess(T0 + i * STEP, values[i]).score();
+            assertEquals(a, b, "score of sample " + i);
+        }
+    }
+
+    @Test
     void aRestoredModelTakesTheCurrentAlertControlsAndKeepsItsLearningStructure() {
         double[] drop = noisyWithSpike(-40, 3);
         DetectorConfig before = DetectorConfig.defaults();

@@ -302,6 +302,13 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
         SeriesDetector detector = detectorFor(metric);
         String key = ctx.getCurrentKey();
         Held h = held.get(key);
+        long time = point.getTime().toEpochMilli();
+        if (h.series != null && h.timer != null && h.timer <= time) {
+            // The series' deadline (silence, expiry) lies before this sample. Whether the watermark passed it before
+            // the sample arrived depends on when periodic watermarks were emitted, so act as the timer would have,
+            // now: the same input then gives the same anomalies however fast it was read.
+            h = dueBefore(key, h, time, ctx.timerService(), out, ctx.timestamp());
+        }
         SeriesState state = h.series;
         if (state == null) {
             int active = activeByMetric.getOrDefault(metric, 0);
@@ -403,12 +410,47 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
         String key = ctx.getCurrentKey();
-        Held h = held.get(key);
+        due(key, held.get(key), timestamp, ctx.timerService(), out);
+    }
+
+    /**
+     * Runs the series' timers due at or before {@code time} (a sample's), in order, with their outputs stamped at the
+     * timers' times as if they had fired; returns the series' held state after them.
+     */
+    private Held dueBefore(String key, Held h, long time, org.apache.flink.streaming.api.TimerService timers,
+            Collector<Anomaly> out, Long sampleTimestamp) throws Exception {
+        @SuppressWarnings("unchecked")
+        org.apache.flink.streaming.api.operators.TimestampedCollector<Anomaly> stamped =
+                out instanceof org.apache.flink.streaming.api.operators.TimestampedCollector
+                        ? (org.apache.flink.streaming.api.operators.TimestampedCollector<Anomaly>) out : null;
+        while (h.series != null && h.timer != null && h.timer <= time) {
+            long at = h.timer;
+            timers.deleteEventTimeTimer(at);
+            if (stamped != null) {
+                stamped.setAbsoluteTimestamp(at);
+            }
+            if (!due(key, h, at, timers, out)) {
+                h = held.get(key);
+            }
+        }
+        if (stamped != null) {
+            if (sampleTimestamp == null) {
+                stamped.eraseTimestamp();
+            } else {
+                stamped.setAbsoluteTimestamp(sampleTimestamp);
+            }
+        }
+        return h;
+    }
+
+    /** What a timer at {@code timestamp} does; returns false when the series was dropped (expired). */
+    private boolean due(String key, Held h, long timestamp, org.apache.flink.streaming.api.TimerService timers,
+            Collector<Anomaly> out) throws Exception {
         h.timer(null);
         SeriesState state = h.series;
         if (state == null) {
             held.changed(key, h);
-            return;
+            return true;
         }
         if (state.episode != null && timestamp >= state.lastSeen + silenceMillis) {
             Anomaly end = detectorFor(state.episode.getMetric()).onSilence(state);
@@ -444,10 +486,11 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
             timer.clear();
             String metric = metricOf(key);
             activeByMetric.computeIfPresent(metric, (k, v) -> v > 1 ? v - 1 : null);
-            return;
+            return false;
         }
-        schedule(ctx.timerService(), h, open);
+        schedule(timers, h, open);
         held.changed(key, h);
+        return true;
     }
 
     /** The metric name of a series key (its first field, see SeriesKeys). */
