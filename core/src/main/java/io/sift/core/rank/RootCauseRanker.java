@@ -38,8 +38,6 @@ public final class RootCauseRanker implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private static final int DEPENDENCY_HOPS = 4;
-    /** The walk's and topology's value for every item when they cannot tell the items apart. */
-    private static final double NEUTRAL = 0.5;
     /** Probability that the walker follows an edge rather than restarting at a symptom (PageRank's damping). */
     private static final double DAMPING = 0.85;
     private static final int WALK_ITERATIONS = 60;
@@ -176,11 +174,6 @@ public final class RootCauseRanker implements Serializable {
         for (int i = 0; i < anomalous; i++) {
             walkTotal += walk[i];
         }
-        // Where no dependency relates any two of the items (no call graph, or none between these), the walker can
-        // only stay where it started, and it starts by strength: the walk would count strength a second time, at
-        // three times its own weight, and drown the onset order, the one sign of direction left. Then it says
-        // nothing, as the topology says nothing: the same neutral value for every item.
-        boolean walkInformative = anyDependency(reaches);
         int others = anomalous - 1;
 
         for (int i = 0; i < anomalous; i++) {
@@ -195,7 +188,7 @@ public final class RootCauseRanker implements Serializable {
             }
             double onset = 0.5 * Math.exp(-(c.onset - coneStart) / (double) settings.onsetResolutionMillis)
                     + 0.5 * Math.exp(-(c.onset - firstOnset) / (double) settings.onsetResolutionMillis);
-            double topo = NEUTRAL;
+            double topo = 0.5;
             int anomalousDependencies = 0;
             int explained = 0;
             if (knowTopology) {
@@ -214,7 +207,7 @@ public final class RootCauseRanker implements Serializable {
                 double explains = others == 0 ? 1.0 : (double) explained / others;
                 topo = 0.5 * leaf + 0.5 * explains;
             }
-            c.walk = !walkInformative ? NEUTRAL : maxWalk > 0 ? walk[i] / maxWalk : 0.0;
+            c.walk = maxWalk > 0 ? walk[i] / maxWalk : 0.0;
             List<ChangeEvent> suspects = c.suspects;
             double change = c.change;
             c.raw = settings.walkWeight * c.walk + settings.topologyWeight * topo + settings.onsetWeight * onset
@@ -223,7 +216,7 @@ public final class RootCauseRanker implements Serializable {
             // most of the cost of ranking a large incident.
             final int dependencies = anomalousDependencies;
             final int explainedCount = explained;
-            final double walkShare = walkInformative && walkTotal > 0 ? walk[i] / walkTotal : 0.0;
+            final double walkShare = walkTotal > 0 ? walk[i] / walkTotal : 0.0;
             c.reasonsLater = () -> reasons(c, firstOnset, knowTopology, dependencies, explainedCount, suspects,
                     walkShare);
             c.changeIds = suspects.isEmpty() ? List.of() : suspects.stream().map(ChangeEvent::getId).toList();
@@ -233,18 +226,6 @@ public final class RootCauseRanker implements Serializable {
         ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.raw).thenComparingLong(c -> c.onset)
                 .thenComparing(c -> c.item));
         return ranked;
-    }
-
-    /** Whether some node depends on another one (within the hop limit). */
-    private static boolean anyDependency(boolean[][] reaches) {
-        for (boolean[] row : reaches) {
-            for (boolean reached : row) {
-                if (reached) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /**
