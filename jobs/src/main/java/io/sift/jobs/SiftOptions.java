@@ -240,6 +240,13 @@ public final class SiftOptions {
     public static final ConfigOption<Integer> CORRELATE_MAX_HINTS = ConfigOptions.key("sift.correlate.max-hints")
             .intType().defaultValue(3)
             .withDescription("Root-cause hints per incident version (at least 1).");
+    public static final ConfigOption<String> CORRELATE_RANK_WEIGHTS = ConfigOptions.key("sift.correlate.rank-weights")
+            .stringType().defaultValue("")
+            .withDescription("Weights of the root-cause ranker's evidence, e.g. 'walk=0.30,onset=0.15' (those not named"
+                    + " keep their default; only ratios matter): walk 0.30 (a random walk from the symptoms along"
+                    + " anomalous dependencies ends there), topology 0.20 (depends on no other anomalous item, explains"
+                    + " those depending on it), onset 0.15 (started first), strength 0.10 (how far its metrics"
+                    + " deviate), change 0.25 (changed shortly before its onset). Empty: the defaults.");
     public static final ConfigOption<Integer> CORRELATE_FLAP_COUNT = ConfigOptions.key("sift.correlate.flap-count")
             .intType().defaultValue(3)
             .withDescription("An incident that resolves or reopens more than this many times within the flap window"

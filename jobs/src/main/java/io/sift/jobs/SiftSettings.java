@@ -94,6 +94,15 @@ public final class SiftSettings implements Serializable {
         this.correlation = correlation(configuration);
     }
 
+    private static io.sift.core.rank.RankerSettings rankerSettings(Configuration configuration) {
+        try {
+            return io.sift.core.rank.RankerSettings.defaults()
+                    .weights(configuration.get(SiftOptions.CORRELATE_RANK_WEIGHTS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SiftOptions.CORRELATE_RANK_WEIGHTS.key() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The correlator's settings; a refused value is reported under its setting's key. */
     static CorrelationConfig correlation(Configuration configuration) {
         CorrelationConfig.Builder builder = CorrelationConfig.builder()
@@ -115,7 +124,8 @@ public final class SiftSettings implements Serializable {
                 .flapWindow(configuration.get(SiftOptions.CORRELATE_FLAP_WINDOW))
                 .flapQuiet(configuration.getOptional(SiftOptions.CORRELATE_FLAP_QUIET).orElse(null))
                 .grouping(grouping(configuration))
-                .maintenance(MaintenanceOptions.windows(configuration));
+                .maintenance(MaintenanceOptions.windows(configuration))
+                .ranker(rankerSettings(configuration));
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {

@@ -21,7 +21,7 @@ class CorrelationSettingsTest {
             SiftOptions.CORRELATE_MERGE_WINDOW, SiftOptions.CORRELATE_MAX_ANOMALY_REFS, SiftOptions.CORRELATE_MAX_HINTS,
             SiftOptions.CORRELATE_FLAP_COUNT, SiftOptions.CORRELATE_FLAP_WINDOW, SiftOptions.CORRELATE_FLAP_QUIET,
             SiftOptions.CORRELATE_GROUP_BY, SiftOptions.CORRELATE_RULES, SiftOptions.CORRELATE_STANDING_AFTER,
-            SiftOptions.CORRELATE_OPEN_ON_HARMLESS, SiftOptions.CORRELATE_CO_ONSET);
+            SiftOptions.CORRELATE_OPEN_ON_HARMLESS, SiftOptions.CORRELATE_CO_ONSET, SiftOptions.CORRELATE_RANK_WEIGHTS);
 
     @Test
     void theDefaultsAreTheCorrelatorsOwn() {
@@ -45,6 +45,7 @@ class CorrelationSettingsTest {
         assertEquals(own.flapWindowMillis, fromOptions.flapWindowMillis);
         assertEquals(own.flapQuietMillis, fromOptions.flapQuietMillis);
         assertTrue(fromOptions.grouping.isEmpty(), "no grouping rules unless configured");
+        assertEquals(own.ranker.toString(), fromOptions.ranker.toString());
     }
 
     @Test
@@ -67,6 +68,7 @@ class CorrelationSettingsTest {
                 Map.entry("sift.correlate.group-by", "cluster"),
                 Map.entry("sift.correlate.open-on-harmless", "true"),
                 Map.entry("sift.correlate.co-onset", "2 min"),
+                Map.entry("sift.correlate.rank-weights", "onset=0.4, change=0"),
                 Map.entry("sift.correlate.rules", "db: match=metric:db.* group-by=host window=3m")));
         CorrelationConfig config = new SiftSettings(conf).correlation;
         assertEquals(45_000, config.linkGapMillis);
@@ -79,6 +81,9 @@ class CorrelationSettingsTest {
         assertEquals(Duration.ofMinutes(20).toMillis(), config.flapQuietMillis);
         assertTrue(config.openOnHarmless);
         assertEquals(120_000, config.coOnsetMillis);
+        assertEquals(0.4, config.ranker.onsetWeight);
+        assertEquals(0.0, config.ranker.changeWeight);
+        assertEquals(io.sift.core.rank.RankerSettings.DEFAULT_WALK_WEIGHT, config.ranker.walkWeight, "not named: default");
         assertEquals(2, config.grouping.rules().size());
         assertEquals("group-by", config.grouping.rules().get(0).name);
         assertEquals(List.of("host"), config.grouping.rules().get(1).groupBy);
@@ -99,6 +104,8 @@ class CorrelationSettingsTest {
         assertRefused(Map.of("sift.correlate.max-hops", "-1"), "sift.correlate.max-hops: maxHops must be 0");
         assertRefused(Map.of("sift.correlate.quiet-period", "10 min", "sift.correlate.flap-quiet-period", "5 min"),
                 "sift.correlate.flap-quiet-period: flapQuiet must be at least the quiet period");
+        assertRefused(Map.of("sift.correlate.rank-weights", "walk=-1"), "sift.correlate.rank-weights: ranker weights");
+        assertRefused(Map.of("sift.correlate.rank-weights", "luck=1"), "sift.correlate.rank-weights: ranker weight 'luck=1'");
         assertRefused(Map.of("sift.correlate.group-by", "cluster,,cluster"),
                 "sift.correlate.group-by: rule 'group-by' names an attribute twice");
         assertRefused(Map.of("sift.correlate.rules", "db group-by=cluster"),

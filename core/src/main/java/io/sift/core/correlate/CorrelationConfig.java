@@ -63,6 +63,8 @@ public final class CorrelationConfig implements Serializable {
     public final GroupingRules grouping;
     /** Maintenance windows and silences from the settings (sift.maintenance.windows); empty: none. */
     public final java.util.List<io.sift.core.maintenance.MaintenanceWindow> maintenance;
+    /** Settings of the root-cause ranker (weights of its evidence, onset resolution). */
+    public final io.sift.core.rank.RankerSettings ranker;
 
     private CorrelationConfig(Builder b) {
         this.defaultEnvironment = b.defaultEnvironment;
@@ -84,6 +86,7 @@ public final class CorrelationConfig implements Serializable {
         this.openOnHarmless = b.openOnHarmless;
         this.coOnsetMillis = b.coOnset.toMillis();
         this.maintenance = java.util.List.copyOf(b.maintenance);
+        this.ranker = b.ranker;
     }
 
     public static CorrelationConfig defaults() {
@@ -105,7 +108,7 @@ public final class CorrelationConfig implements Serializable {
                 .maxHints(maxHints).flapCount(flapCount).flapWindow(Duration.ofMillis(flapWindowMillis))
                 .flapQuiet(Duration.ofMillis(flapQuietMillis)).grouping(grouping)
                 .standingAfter(Duration.ofMillis(standingAfterMillis)).openOnHarmless(openOnHarmless)
-                .coOnset(Duration.ofMillis(coOnsetMillis)).maintenance(maintenance);
+                .coOnset(Duration.ofMillis(coOnsetMillis)).maintenance(maintenance).ranker(ranker);
     }
 
     /** Builder with validation that says what to change. */
@@ -129,6 +132,7 @@ public final class CorrelationConfig implements Serializable {
         private boolean openOnHarmless = false;
         private Duration coOnset = Duration.ofMinutes(1);
         private java.util.List<io.sift.core.maintenance.MaintenanceWindow> maintenance = java.util.List.of();
+        private io.sift.core.rank.RankerSettings ranker = io.sift.core.rank.RankerSettings.defaults();
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -151,6 +155,12 @@ public final class CorrelationConfig implements Serializable {
         public Builder maintenance(java.util.List<io.sift.core.maintenance.MaintenanceWindow> v) {
             require(v != null, "maintenance: give the windows (an empty list for none)");
             this.maintenance = v;
+            return this;
+        }
+
+        public Builder ranker(io.sift.core.rank.RankerSettings v) {
+            require(v != null, "ranker: give RankerSettings.defaults() for the default ranking");
+            this.ranker = v;
             return this;
         }
 

@@ -105,7 +105,7 @@ public final class Correlator implements Serializable {
 
     public Correlator(CorrelationConfig config) {
         this.config = config;
-        this.ranker = new RootCauseRanker(config.changeLookbackMillis, config.maxHints);
+        this.ranker = new RootCauseRanker(config.changeLookbackMillis, config.maxHints, config.ranker);
     }
 
     public CorrelationConfig config() {

@@ -37,11 +37,6 @@ public final class RootCauseRanker implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private static final double W_WALK = 0.30;
-    private static final double W_TOPOLOGY = 0.20;
-    private static final double W_ONSET = 0.15;
-    private static final double W_STRENGTH = 0.10;
-    private static final double W_CHANGE = 0.25;
     private static final int DEPENDENCY_HOPS = 4;
     /** Probability that the walker follows an edge rather than restarting at a symptom (PageRank's damping). */
     private static final double DAMPING = 0.85;
@@ -215,7 +210,8 @@ public final class RootCauseRanker implements Serializable {
             c.walk = maxWalk > 0 ? walk[i] / maxWalk : 0.0;
             List<ChangeEvent> suspects = c.suspects;
             double change = c.change;
-            c.raw = W_WALK * c.walk + W_TOPOLOGY * topo + W_ONSET * onset + W_STRENGTH * c.strength + W_CHANGE * change;
+            c.raw = settings.walkWeight * c.walk + settings.topologyWeight * topo + settings.onsetWeight * onset
+                    + settings.strengthWeight * c.strength + settings.changeWeight * change;
             // Reasons are worded later, only for the hints returned: formatting them for every candidate was
             // most of the cost of ranking a large incident.
             final int dependencies = anomalousDependencies;

@@ -114,6 +114,22 @@ class RootCauseRankerTest {
     }
 
     @Test
+    void theWeightsAreSettings() {
+        anomaly("a", "latency", 0, 30);
+        anomaly("b", "latency", 3, 30);
+        anomaly("b", "errors", 3, 8);
+        RootCauseRanker strengthOnly = new RootCauseRanker(30 * MIN, 5,
+                RankerSettings.defaults().weights("walk=0, topology=0, onset=0, change=0"));
+        assertEquals("b", strengthOnly.rank(anomalies, List.of(), topology).get(0).getItem());
+        assertEquals(RankerSettings.DEFAULT_WALK_WEIGHT, RankerSettings.defaults().weights("").walkWeight);
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> RankerSettings.defaults().weights("luck=1"));
+        assertTrue(unknown.getMessage().contains("walk=0.30"), unknown.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RankerSettings.defaults().weights("walk=0,topology=0,onset=0,strength=0,change=0"));
+    }
+
+    @Test
     void aCalleeWhoseTrafficFellIsAnEffectOfItsCallerNotTheCause() {
         // A network partition: checkout cannot reach reviews, so checkout fails and reviews' request rate falls.
         calls("frontend", "checkout");
