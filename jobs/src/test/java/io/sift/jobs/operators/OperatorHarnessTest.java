@@ -85,10 +85,7 @@ class OperatorHarnessTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> harness =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, p -> "latency|orders", Types.STRING)) {
             Random random = new Random(4);
-            for (int i = 0; i < 100; i++) {
-                double value = 100 * (1 + 0.03 * random.nextGaussian()) * (i >= 95 ? 8 : 1);
-                harness.processElement(point(10L * i, value), T0.toEpochMilli() + 10_000L * i);
-            }
+            episodeUntilSecond990(harness, random);
             harness.processWatermark(T0.toEpochMilli() + 990_000 + 300_000);
             Anomaly last = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
             assertEquals(T0.plusSeconds(990), last.getEnd(), "ended at the last sample seen");
@@ -109,15 +106,21 @@ class OperatorHarnessTest {
                 "the episode was closed at its last sample: " + watermarkFirst);
     }
 
+    /** 100 samples 10 s apart from {@code T0}, the last five eight times the level: an episode open at second 990. */
+    private static void episodeUntilSecond990(
+            KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> harness, Random random) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            double value = 100 * (1 + 0.03 * random.nextGaussian()) * (i >= 95 ? 8 : 1);
+            harness.processElement(point(10L * i, value), T0.toEpochMilli() + 10_000L * i);
+        }
+    }
+
     private static List<String> afterAGap(boolean watermarkPassesTheGapFirst) throws Exception {
         MetricDetectorFunction function = new MetricDetectorFunction(BaselineConfig.defaults(), Map.of(), 300_000, HOUR);
         try (KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Anomaly> harness =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, p -> "latency|orders", Types.STRING)) {
             Random random = new Random(4);
-            for (int i = 0; i < 100; i++) {
-                double value = 100 * (1 + 0.03 * random.nextGaussian()) * (i >= 95 ? 8 : 1);
-                harness.processElement(point(10L * i, value), T0.toEpochMilli() + 10_000L * i);
-            }
+            episodeUntilSecond990(harness, random);
             long back = 990 + 2 * 3600;
             if (watermarkPassesTheGapFirst) {
                 harness.processWatermark(T0.toEpochMilli() + back * 1000 - 1);
