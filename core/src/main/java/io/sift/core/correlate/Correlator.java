@@ -1,5 +1,6 @@
 package io.sift.core.correlate;
 
+import io.sift.core.detect.Excursions;
 import io.sift.core.detect.SeriesKeys;
 import io.sift.core.maintenance.MaintenanceWindow;
 import io.sift.core.rank.MetricMeaning;
@@ -91,13 +92,14 @@ public final class Correlator implements Serializable {
     private transient Map<String, IncidentState> holderHints;
 
     /**
-     * The order in which anomaly versions of one instant are applied: harmful before harmless (a harmless one can then
+     * The order in which anomaly versions of one instant are applied: harmful before harmless or routine (which can then
      * join what the others open, whatever their ids), then by series key, onset and version. Not by id: ids hash the
      * environment's name, and a renamed environment must give the same incidents; within one environment (the
      * correlation scope) every series key carries the same environment, so their order does not depend on its name.
      */
     public static final Comparator<Anomaly> SAME_INSTANT_ORDER = Comparator
-            .comparing((Anomaly a) -> MetricMeaning.isHarmless(a.getMetric(), a.getDirection() == Direction.UP))
+            .comparing((Anomaly a) -> MetricMeaning.isHarmless(a.getMetric(), a.getDirection() == Direction.UP)
+                    || Excursions.isRoutine(a))
             .thenComparing(Anomaly::getSeriesKey)
             .thenComparing(Anomaly::getOnset)
             .thenComparingLong(Anomaly::getVersion)
@@ -211,8 +213,9 @@ public final class Correlator implements Serializable {
             }
         }
 
-        if (!config.openOnHarmless && MetricMeaning.isHarmless(anomaly.getMetric(),
+        if (Excursions.isRoutine(anomaly) || !config.openOnHarmless && MetricMeaning.isHarmless(anomaly.getMetric(),
                 anomaly.getDirection() == Direction.UP)) {
+            // A routine departure of its series (made several times a day on most days) is no news either.
             // Harmless by its meaning (usage falling, free space rising): it may add to trouble already open, but
             // never opens or reopens an incident of its own.
             related.removeIf(incident -> incident.resolved);

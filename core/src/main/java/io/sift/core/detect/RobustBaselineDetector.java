@@ -86,18 +86,27 @@ public final class RobustBaselineDetector implements Serializable {
         double scale = scale(state);
         double deviation = value - expected;
         double sigmas = deviation / scale;
-        boolean anomalous = Math.abs(sigmas) >= config.threshold
+        boolean beyond = Math.abs(sigmas) >= config.threshold
                 && Math.abs(deviation) >= config.minAbsoluteDeviation
                 && Math.abs(deviation) >= config.minRelativeDeviation * Math.abs(expected)
                 && Math.abs(deviation) > HABIT_MARGIN * state.habitDeviation
                 && config.direction.allows(deviation);
+        boolean anomalous = beyond;
+        // A departure the series keeps making is recorded, but marked as its routine when it opens an episode.
+        boolean routine = beyond && state.episode == null && Excursions.habitual(state, Math.abs(deviation), time);
 
+        Excursions.track(state, beyond, Math.abs(deviation), time);
         learnHabit(state, Math.abs(deviation));
         Episodes.trackLevel(state, value, anomalous, time);
         learn(state, value, scale, anomalous);
 
         if (anomalous) {
-            return onAnomalous(state, seriesKey, point, expected, scale, sigmas);
+            Anomaly version = onAnomalous(state, seriesKey, point, expected, scale, sigmas);
+            if (routine && version != null && version.getVersion() == 1) {
+                // The opening version is the episode itself: its later versions carry the mark too.
+                Excursions.markRoutine(version);
+            }
+            return version;
         }
         return onNormal(state, time);
     }

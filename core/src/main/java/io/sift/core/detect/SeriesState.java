@@ -40,5 +40,16 @@ public class SeriesState {
      */
     public double habitDeviation;
 
+    /** Start of the current run of samples beyond the baseline's gates (0 when none; see {@link Excursions}). */
+    public long excursionStart;
+    /** The largest absolute deviation of the current run. */
+    public double excursionPeak;
+    /** The latest days (epoch day + 1; 0 for an unused slot) with a finished run (null until the first). */
+    public long[] excursionDays;
+    /** The largest peak absolute deviation of a run on each day, slot by slot with {@link #excursionDays}. */
+    public double[] excursionPeaks;
+    /** The number of runs on each day, slot by slot with {@link #excursionDays}. */
+    public int[] excursionCounts;
+
     public SeriesState() {}
 }

@@ -176,6 +176,27 @@ class CorrelatorTest {
     }
 
     @Test
+    void aRoutineDepartureJoinsOpenTroubleButOpensNothing() {
+        // orders' process count steps up as it does several times a day: marked routine by the detector.
+        Anomaly routine = other("orders", "container_processes", 0);
+        routine.setLabels(Map.of(io.sift.core.detect.Excursions.ROUTINE_LABEL, "true"));
+        assertEquals(List.of(), feed(routine), "a routine departure opens nothing");
+
+        // Latency rising on orders-db opens an incident; a routine departure of orders then joins it.
+        List<Incident> trouble = feed(anomaly("orders-db", 5, 5, null, 1, 95));
+        assertEquals(1, trouble.size());
+        Anomaly routineAgain = other("orders", "container_processes", 6);
+        routineAgain.setLabels(Map.of(io.sift.core.detect.Excursions.ROUTINE_LABEL, "true"));
+        List<Incident> joined = feed(routineAgain);
+        assertEquals(1, joined.size());
+        assertEquals(trouble.get(0).getId(), joined.get(0).getId());
+        assertEquals(2, joined.get(0).getAnomalyCount());
+
+        // The same departure without the mark is news.
+        assertEquals(1, feed(other("catalog", "container_processes", 30)).size());
+    }
+
+    @Test
     void itemsWithoutTopologyAreGroupedByCoOnsetOnlyAtAnIncidentsOpening() {
         // node-7 and pod-a are unknown to the topology: starting within a minute of each other, one incident.
         List<Incident> together = feed(anomaly("node-7", 0, 0, null, 1, 90), anomaly("pod-a", 1, 1, null, 1, 80));

@@ -207,4 +207,61 @@ class RobustBaselineDetectorTest {
         assertTrue(RobustBaselineDetector.score(-12, 6) > 90);
         assertTrue(RobustBaselineDetector.score(1e6, 6) <= 100);
     }
+
+    /** One sample a minute: a count of 4 (a little noise), stepping to {@code departure} for 5 minutes at the given minutes. */
+    private List<Anomaly> minutely(SeriesState state, int minutes, java.util.function.IntPredicate departing,
+            double departure, long seed) {
+        Random random = new Random(seed);
+        List<Anomaly> opened = new ArrayList<>();
+        for (int m = 0; m < minutes; m++) {
+            double value = departing.test(m) ? departure : 4 + 0.01 * random.nextGaussian();
+            MetricPoint p = MetricPoint.newBuilder(point(0, value)).setTime(T0.plusSeconds(60L * m)).build();
+            Anomaly a = detector.onSample(state, KEY, p);
+            if (a != null && a.getVersion() == 1) {
+                opened.add(a);
+            }
+        }
+        return opened;
+    }
+
+    private static int day(Anomaly a) {
+        return (int) ((a.getOnset().toEpochMilli() - T0.toEpochMilli()) / 86_400_000L);
+    }
+
+    @Test
+    void aDepartureMadeSeveralTimesADayOnMostDaysIsMarkedRoutineButALargerOneIsNews() {
+        SeriesState state = new SeriesState();
+        // Every 3 hours the count steps from 4 to 7 for 5 minutes (a periodic job), for 6 days.
+        List<Anomaly> opened = minutely(state, 6 * 1440, m -> m % 180 >= 90 && m % 180 < 95, 7, 3);
+        assertTrue(opened.stream().anyMatch(a -> day(a) == 0 && !Excursions.isRoutine(a)),
+                "news on the first day: " + opened.size());
+        assertTrue(opened.stream().filter(a -> day(a) >= 3).allMatch(Excursions::isRoutine),
+                "seen on three days, the departure is routine from the fourth: " + opened.stream()
+                        .filter(a -> !Excursions.isRoutine(a)).map(RobustBaselineDetectorTest::day).toList());
+        assertTrue(opened.stream().filter(a -> day(a) >= 3).count() >= 20, "routine departures are still recorded");
+        // On day 7 a departure three times as large (to 13) is beyond the habit and opens an episode.
+        List<Anomaly> larger = new ArrayList<>();
+        Random random = new Random(4);
+        for (int m = 6 * 1440; m < 6 * 1440 + 120; m++) {
+            double value = m >= 6 * 1440 + 60 && m < 6 * 1440 + 70 ? 13 : 4 + 0.01 * random.nextGaussian();
+            Anomaly a = detector.onSample(state, KEY,
+                    MetricPoint.newBuilder(point(0, value)).setTime(T0.plusSeconds(60L * m)).build());
+            if (a != null && a.getVersion() == 1) {
+                larger.add(a);
+            }
+        }
+        assertEquals(1, larger.size(), "the larger departure opens an episode");
+        assertTrue(!Excursions.isRoutine(larger.get(0)), "and it is news");
+    }
+
+    @Test
+    void aFaultRepeatedWithinOneDayIsNewsEachTime() {
+        SeriesState state = new SeriesState();
+        // A quiet day, then the same 10-minute fault every 30 minutes, six times, on the second day.
+        int quiet = 1440;
+        List<Anomaly> opened = minutely(state, quiet + 240,
+                m -> m >= quiet && (m - quiet) % 30 < 10 && (m - quiet) < 180, 7, 5);
+        assertEquals(6, opened.size(), "each repetition within the day opens an episode");
+        assertTrue(opened.stream().noneMatch(Excursions::isRoutine), "and each is news");
+    }
 }
