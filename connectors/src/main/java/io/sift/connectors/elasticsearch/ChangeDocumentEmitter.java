@@ -1,25 +1,29 @@
 package io.sift.connectors.elasticsearch;
 
+import io.sift.core.change.ChangeOutcome;
 import io.sift.schema.ChangeEvent;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * Change events (deploys, configuration changes, feature flags, scaling) as ECS-shaped documents for the
+ * Changes (deploys, configuration changes, feature flags, scaling) with their outcome as ECS-shaped documents for the
  * {@code sift-changes} index template (deploy/elasticsearch/sift-changes.index-template.json), so that the changes
- * behind incidents' suspect-change hints can be searched next to them.
+ * behind incidents' suspect-change hints can be searched next to them, and change failure rate, incidents per change
+ * and time from change to incident can be charted per service and team.
  *
  * <ul>
  *   <li>index: {@code sift-changes-yyyy.MM} from the time the change took effect, in UTC;
- *   <li>{@code _id}: the change id; no version: a change does not change, so a repeat (same id) rewrites the same
- *       document.
+ *   <li>{@code _id}: the change id; external version: the outcome's version, so every version is the whole change
+ *       document with its outcome, and a replayed or reordered older version (pending after implicated) never
+ *       overwrites a newer one.
  * </ul>
  *
  * <p>Field by field: see deploy/elasticsearch/README.md.
  */
-public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeEvent> {
+public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeOutcome> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Index names are this prefix plus yyyy.MM; the template matches {@code sift-changes-*}. */
     public static final String DEFAULT_INDEX_PREFIX = "sift-changes-";
@@ -44,13 +48,15 @@ public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeE
     }
 
     @Override
-    public IndexRequestEntry toRequest(ChangeEvent change) {
+    public IndexRequestEntry toRequest(ChangeOutcome outcome) {
+        ChangeEvent change = outcome.change;
         String index = JsonDocument.monthlyIndex(indexPrefix, change.getTime());
-        return IndexRequestEntry.unversioned(index, change.getId(), toJson(change));
+        return IndexRequestEntry.versioned(index, change.getId(), outcome.version, toJson(outcome));
     }
 
     /** The document source: compact UTF-8 JSON, fields in a fixed order, attributes sorted by key. */
-    public static byte[] toJson(ChangeEvent change) {
+    public static byte[] toJson(ChangeOutcome outcome) {
+        ChangeEvent change = outcome.change;
         JsonDocument doc = new JsonDocument();
         doc.field("@timestamp", change.getTime());
         doc.ecsVersion();
@@ -77,6 +83,26 @@ public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeE
         doc.field("type", change.getType());
         doc.field("summary", change.getSummary());
         doc.field("change_request", change.getChangeRequest());
+        doc.startObject("change");
+        doc.field("outcome", outcome.outcome);
+        Integer failed = outcome.failed();
+        if (failed != null) {
+            doc.field("failed", failed.longValue());
+        }
+        doc.field("team", outcome.team);
+        if (!outcome.incidentIds.isEmpty()) {
+            doc.strings("incident_ids", outcome.incidentIds);
+        }
+        doc.field("incident_count", outcome.incidentCount);
+        if (outcome.minutesToIncident != null) {
+            doc.field("minutes_to_incident", outcome.minutesToIncident.doubleValue());
+        }
+        if (outcome.bestRank != null) {
+            doc.field("best_rank", outcome.bestRank.longValue());
+        }
+        doc.field("updated_at", Instant.ofEpochMilli(outcome.updatedAt));
+        doc.field("version", outcome.version);
+        doc.endObject();
         doc.endObject();
         return doc.toBytes();
     }

@@ -1,0 +1,43 @@
+package io.sift.core.change;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * When a change's outcome is decided and how long it is kept after: the correlator's change look-back (a change is a
+ * suspect of anomalies that begin within it), the settle time after it (the correlator's gap: how long after the
+ * look-back the correlator still holds the change for new anomalies), and the grace after the decision.
+ */
+public final class ChangeOutcomeConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public final long lookbackMillis;
+    public final long settleMillis;
+    public final long graceMillis;
+
+    public ChangeOutcomeConfig(Duration lookback, Duration settle, Duration grace) {
+        this.lookbackMillis = positive("sift.correlate.change-lookback", lookback, false);
+        this.settleMillis = positive("sift.correlate.gap", settle, true);
+        this.graceMillis = positive("sift.changes.outcome-grace", grace, true);
+    }
+
+    private static long positive(String key, Duration value, boolean zeroAllowed) {
+        if (value == null || value.isNegative() || (!zeroAllowed && value.isZero())) {
+            throw new IllegalArgumentException(key + " must be a " + (zeroAllowed ? "non-negative" : "positive")
+                    + " duration such as 30 min, got " + value);
+        }
+        return value.toMillis();
+    }
+
+    /** Event time at which a change of this time is decided: clean unless a hint named it by then. */
+    public long decideAt(long changeTime) {
+        return changeTime + lookbackMillis + settleMillis;
+    }
+
+    @Override
+    public String toString() {
+        return "ChangeOutcomeConfig{lookback=" + Duration.ofMillis(lookbackMillis) + ", settle="
+                + Duration.ofMillis(settleMillis) + ", grace=" + Duration.ofMillis(graceMillis) + '}';
+    }
+}
