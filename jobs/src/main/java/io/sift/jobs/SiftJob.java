@@ -252,17 +252,18 @@ public final class SiftJob {
                 .uid(ProblemFunction.UID).name(ProblemFunction.NAME);
 
         // Each change's outcome (pending, implicated by a root-cause hint, clean): the change documents in sift-changes.
-        ChangeOutcomes changeOutcomes = new ChangeOutcomes(new ChangeOutcomeConfig(
-                Duration.ofMillis(settings.correlation.changeLookbackMillis),
-                Duration.ofMillis(settings.correlation.gapMillis), conf.get(ItsmOptions.CHANGE_OUTCOME_GRACE)));
+        // Keyed by environment and change id, as the correlator scopes changes: two environments may share an id.
+        ChangeOutcomeFunction changeOutcomes = new ChangeOutcomeFunction(new ChangeOutcomes(new ChangeOutcomeConfig(
+                defaultEnv, Duration.ofMillis(settings.correlation.changeLookbackMillis),
+                Duration.ofMillis(settings.correlation.gapMillis), conf.get(ItsmOptions.CHANGE_OUTCOME_GRACE))));
         SingleOutputStreamOperator<ChangeOutcome> outcomes = changes
                 .map(ChangeOutcomeFunction::input, ChangeOutcomeFunction.INPUT_TYPE)
                 .uid("changes-to-outcomes").name("Changes → outcomes")
-                .union(incidents.flatMap(ChangeOutcomeFunction.NAMINGS, ChangeOutcomeFunction.INPUT_TYPE)
-                        .uid("incident-change-namings").name("Incidents → change namings"))
-                .keyBy(ChangeOutcomeFunction::key)
+                .union(incidents.flatMap(ChangeOutcomeFunction.namings(defaultEnv),
+                        ChangeOutcomeFunction.INPUT_TYPE).uid("incident-change-namings").name("Incidents → change namings"))
+                .keyBy(changeOutcomes.keys())
                 .connect(topologyBroadcast)
-                .process(new ChangeOutcomeFunction(changeOutcomes), ChangeOutcomeFunction.OUTPUT_TYPE)
+                .process(changeOutcomes, ChangeOutcomeFunction.OUTPUT_TYPE)
                 .uid(ChangeOutcomeFunction.UID).name(ChangeOutcomeFunction.NAME);
 
         DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);

@@ -12,6 +12,7 @@ import io.sift.scenario.FaultType;
 import io.sift.scenario.InjectedFault;
 import io.sift.scenario.Scenario;
 import io.sift.scenario.ScenarioGenerator;
+import io.sift.schema.ChangeEvent;
 import io.sift.testing.FixedInstants;
 import io.sift.testing.LocalServices;
 import java.net.URI;
@@ -35,6 +36,12 @@ import org.junit.jupiter.api.Test;
  * routine deploys and one bad deploy goes through Kafka and the job (bounded, so event time runs to the end); the
  * bad deploy's document in {@code sift-changes} is IMPLICATED by the incident whose root-cause hint names it, with
  * its team from the topology, and routine deploys that no hint named are CLEAN. No change is left PENDING.
+ *
+ * <p>A second environment on the same topics has changes with the same ids: copies of this scenario's, and those of
+ * the single-fault scenario (seed 11) the other end-to-end tests generate, as other environments or tenants using the
+ * same change ids would. Each environment's changes get their own outcome and document; none of that environment's
+ * incidents name them, so they are all clean, the bad deploy's namesake too. (Run before {@code SiftJobITCase} in one
+ * JVM, its seed-11 documents are already indexed, at a higher version, when that test indexes the same ids.)
  */
 class ChangeOutcomesITCase {
 
@@ -62,6 +69,15 @@ class ChangeOutcomesITCase {
         InjectedFault fault = scenario.faults().get(0);
         String badDeploy = fault.changeId();
         assertTrue(scenario.changes().size() >= 3, "routine deploys besides the bad one: " + scenario.changes());
+        String twin = environment + "-twin";
+        List<ChangeEvent> twinChanges = new ArrayList<>();
+        for (ChangeEvent change : scenario.changes()) {
+            twinChanges.add(ChangeEvent.newBuilder(change).setEnvironment(twin).build());
+        }
+        twinChanges.addAll(ScenarioRuns.oneFault(twin, 11).changes());
+        Set<String> twinIds = new HashSet<>();
+        twinChanges.forEach(change -> twinIds.add(change.getId()));
+        assertEquals(twinChanges.size(), twinIds.size(), "distinct ids in the twin environment");
 
         Map<String, String> settings = ScenarioRuns.kafkaSettings(environment, LocalServices.kafkaBootstrap(), true);
         settings.put(SiftOptions.ELASTICSEARCH_URL.key(), LocalServices.elasticsearchUrl());
@@ -71,7 +87,18 @@ class ChangeOutcomesITCase {
             kafka.recreateTopics(List.of(conf.get(SiftOptions.TOPIC_METRICS), conf.get(SiftOptions.TOPIC_LOGS),
                     conf.get(SiftOptions.TOPIC_CHANGES), conf.get(SiftOptions.TOPIC_TOPOLOGY),
                     conf.get(SiftOptions.TOPIC_INCIDENTS), conf.get(SiftOptions.TOPIC_DEAD_LETTERS)), 2);
-            kafka.sendScenario(conf, scenario);
+            // The twin environment's changes go in time order with this one's, on the same topic.
+            List<ChangeEvent> changes = new ArrayList<>(scenario.changes());
+            changes.addAll(twinChanges);
+            changes.sort(java.util.Comparator.comparing(ChangeEvent::getTime));
+            kafka.sendTopology(conf.get(SiftOptions.TOPIC_TOPOLOGY), scenario.topology());
+            kafka.send(conf.get(SiftOptions.TOPIC_CHANGES), changes, ChangeEvent.class,
+                    ChangeEvent::getConfigurationItem);
+            kafka.send(conf.get(SiftOptions.TOPIC_METRICS), scenario.metrics().toList(),
+                    io.sift.schema.MetricPoint.class, p -> p.getResource().getService());
+            kafka.send(conf.get(SiftOptions.TOPIC_LOGS), scenario.logs().toList(), io.sift.schema.LogRecord.class,
+                    l -> l.getResource().getService());
+            kafka.flush();
         }
         ElasticsearchTemplates.install(LocalServices.elasticsearchUrl());
         SiftJobMain.run(conf);
@@ -85,7 +112,7 @@ class ChangeOutcomesITCase {
         List<String> clean = new ArrayList<>();
         for (JsonNode hit : hits) {
             JsonNode change = hit.at("/_source/sift/change");
-            byId.put(hit.path("_id").asText(), hit);
+            byId.put(hit.at("/_source/sift/id").asText(), hit);
             assertFalse(change.path("outcome").asText().equals("PENDING"),
                     () -> "event time ran to the end of the input: every change is decided: " + hit);
             assertEquals(change.path("version").asLong(), hit.path("_version").asLong(),
@@ -123,6 +150,21 @@ class ChangeOutcomesITCase {
             }
         }
         assertFalse(naming.isEmpty(), () -> "an incident in sift-incidents suspects " + badDeploy + ": " + bad);
+
+        // The twin environment: every change its own document, all clean (its incidents, none, named none of them).
+        JsonNode twinHits = search("sift-changes", "{\"size\":500,\"version\":true,\"query\":{\"term\":"
+                + "{\"service.environment\":\"" + twin + "\"}}}").at("/hits/hits");
+        Map<String, JsonNode> twinById = new HashMap<>();
+        for (JsonNode hit : twinHits) {
+            twinById.put(hit.at("/_source/sift/id").asText(), hit);
+            assertEquals("CLEAN", hit.at("/_source/sift/change/outcome").asText(), hit::toString);
+            assertEquals(hit.at("/_source/sift/change/version").asLong(), hit.path("_version").asLong(), hit::toString);
+        }
+        assertEquals(twinIds, twinById.keySet(), () -> "one document per change of the twin environment: " + twinHits);
+        assertFalse(twinById.get(badDeploy).path("_id").asText().equals(bad.path("_id").asText()),
+                "the same change id in two environments: two documents");
+        assertEquals("IMPLICATED", byId.get(badDeploy).at("/_source/sift/change/outcome").asText(),
+                "still implicated in its own environment, whatever the twin's outcome");
     }
 
     private static void refresh(String index) throws Exception {

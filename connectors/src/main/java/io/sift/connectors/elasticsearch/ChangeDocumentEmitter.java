@@ -14,16 +14,18 @@ import java.util.List;
  *
  * <ul>
  *   <li>index: {@code sift-changes-yyyy.MM} from the time the change took effect, in UTC;
- *   <li>{@code _id}: the change id; external version: the outcome's version, so every version is the whole change
- *       document with its outcome, and a replayed or reordered older version (pending after implicated) never
- *       overwrites a newer one.
+ *   <li>{@code _id}: {@link ChangeOutcome#documentId()}, a digest of the change's environment and id (two
+ *       environments or tenants may use the same change id, and each change keeps its own document and version);
+ *       external version: the outcome's version in that environment, so every version is the whole change document
+ *       with its outcome, and a replayed or reordered older version (pending after implicated) never overwrites a
+ *       newer one. The change id itself is {@code sift.id}, its environment {@code service.environment}.
  * </ul>
  *
  * <p>Field by field: see deploy/elasticsearch/README.md.
  */
 public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeOutcome> {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** Index names are this prefix plus yyyy.MM; the template matches {@code sift-changes-*}. */
     public static final String DEFAULT_INDEX_PREFIX = "sift-changes-";
@@ -50,8 +52,12 @@ public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeO
     @Override
     public IndexRequestEntry toRequest(ChangeOutcome outcome) {
         ChangeEvent change = outcome.change;
+        if (outcome.environment == null || outcome.environment.isBlank()) {
+            // ChangeOutcomes always resolves it; without it, changes of different environments would share an _id.
+            throw new IllegalStateException("change outcome without an environment: " + outcome);
+        }
         String index = JsonDocument.monthlyIndex(indexPrefix, change.getTime());
-        return IndexRequestEntry.versioned(index, change.getId(), outcome.version, toJson(outcome));
+        return IndexRequestEntry.versioned(index, outcome.documentId(), outcome.version, toJson(outcome));
     }
 
     /** The document source: compact UTF-8 JSON, fields in a fixed order, attributes sorted by key. */
@@ -71,7 +77,8 @@ public final class ChangeDocumentEmitter implements ElasticsearchEmitter<ChangeO
 
         doc.startObject("service");
         doc.field("name", change.getConfigurationItem());
-        doc.field("environment", change.getEnvironment());
+        // The environment it belongs to (the default one if the change names none), as its incidents'.
+        doc.field("environment", outcome.environment);
         doc.endObject();
         if (change.getAuthor() != null) {
             doc.startObject("user").field("name", change.getAuthor()).endObject();

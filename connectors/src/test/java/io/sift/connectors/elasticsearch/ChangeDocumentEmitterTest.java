@@ -3,6 +3,7 @@ package io.sift.connectors.elasticsearch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,7 @@ class ChangeDocumentEmitterTest {
     static ChangeOutcome pending(ChangeEvent change) {
         ChangeOutcome outcome = new ChangeOutcome();
         outcome.change = change;
+        outcome.environment = change.getEnvironment();
         outcome.outcome = ChangeOutcome.Outcome.PENDING;
         outcome.version = 1;
         outcome.updatedAt = change.getTime().toEpochMilli();
@@ -71,7 +73,8 @@ class ChangeDocumentEmitterTest {
     void indexAndIdComeFromTheChangeAndTheVersionFromTheOutcome() {
         IndexRequestEntry entry = emitter.toRequest(sampleOutcome("chg-42"));
         assertEquals("sift-changes-2026.11", entry.index());
-        assertEquals("chg-42", entry.id());
+        assertEquals(ChangeOutcome.documentId("prod", "chg-42"), entry.id(), "environment and change id");
+        assertEquals("chg-b3997db707f6eb6e280e", entry.id(), "the same id in every build: replays overwrite, never duplicate");
         assertTrue(entry.hasExternalVersion(), "a pending replayed after implicated must not overwrite it");
         assertEquals(3, entry.externalVersion());
 
@@ -81,6 +84,25 @@ class ChangeDocumentEmitterTest {
         assertEquals("sift-changes-staging-2026.11",
                 new ChangeDocumentEmitter("sift-changes-staging-").toRequest(pending(sample("c"))).index());
         assertThrows(IllegalArgumentException.class, () -> new ChangeDocumentEmitter(""));
+    }
+
+    @Test
+    void theSameChangeIdInTwoEnvironmentsIsTwoDocumentsEachWithItsOwnVersion() throws Exception {
+        ChangeOutcome prod = sampleOutcome("4f2a9c1");
+        ChangeEvent stagingChange = sample("4f2a9c1");
+        stagingChange.setEnvironment("staging");
+        ChangeOutcome staging = pending(stagingChange);
+        IndexRequestEntry inProd = emitter.toRequest(prod);
+        IndexRequestEntry inStaging = emitter.toRequest(staging);
+        assertNotEquals(inProd.id(), inStaging.id(), "a commit deployed to staging and prod: two changes");
+        assertEquals(3, inProd.externalVersion());
+        assertEquals(1, inStaging.externalVersion(), "staging's own version, not blocked by prod's higher one");
+        assertEquals("staging", JSON.readTree(inStaging.source()).at("/service/environment").asText());
+        assertEquals("4f2a9c1", JSON.readTree(inStaging.source()).at("/sift/id").asText());
+
+        ChangeOutcome unresolved = pending(sample("chg-3"));
+        unresolved.environment = null;
+        assertThrows(IllegalStateException.class, () -> emitter.toRequest(unresolved));
     }
 
     @Test
@@ -137,8 +159,10 @@ class ChangeDocumentEmitterTest {
         change.setAuthor(null);
         change.setChangeRequest(null);
         change.setAttributes(Map.of());
-        JsonNode doc = JSON.readTree(emitter.toRequest(pending(change)).source());
-        assertTrue(doc.at("/service/environment").isMissingNode());
+        ChangeOutcome outcome = pending(change);
+        outcome.environment = "prod"; // the default environment, as ChangeOutcomes resolves it
+        JsonNode doc = JSON.readTree(emitter.toRequest(outcome).source());
+        assertEquals("prod", doc.at("/service/environment").asText(), "a change naming none is the default's");
         assertTrue(doc.at("/user").isMissingNode());
         assertTrue(doc.at("/labels").isMissingNode());
         assertTrue(doc.at("/sift/change_request").isMissingNode());

@@ -170,7 +170,7 @@ final class SampleData {
         ChangeOutcomes.ItemAttributes topology =
                 item -> teams.containsKey(item) ? Map.of("team", teams.get(item)) : Map.of();
         ChangeOutcomes stage = new ChangeOutcomes(
-                new ChangeOutcomeConfig(Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofHours(1)));
+                new ChangeOutcomeConfig("prod", Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofHours(1)));
         List<ChangeOutcome> out = new ArrayList<>();
         for (ChangeEvent change : changes) {
             ChangeOutcomeState state = new ChangeOutcomeState();
@@ -189,8 +189,8 @@ final class SampleData {
             List<ChangeOutcome> versions = new ArrayList<>();
             versions.add(stage.onChange(state, change, topology, timers));
             for (Incident incident : incidents) {
-                for (ChangeNaming naming : ChangeNaming.of(incident)) {
-                    if (naming.changeId.equals(change.getId())) {
+                for (ChangeNaming naming : ChangeNaming.of(incident, "prod")) {
+                    if (stage.keyOf(naming).equals(stage.keyOf(change))) { // environment and id, as the job keys
                         versions.add(stage.onNaming(state, naming, topology, timers));
                     }
                 }

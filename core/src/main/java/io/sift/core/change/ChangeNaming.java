@@ -12,10 +12,13 @@ import java.util.Map;
 
 /**
  * One incident version's root-cause hint naming one change (by {@link RootCauseHint#getChanges()}), keyed by the
- * change id for {@link ChangeOutcomes} (a POJO for Flink).
+ * incident's environment and the change id for {@link ChangeOutcomes} (a POJO for Flink): the correlator names only
+ * changes of the incident's own environment, and two environments may use the same change id.
  */
 public class ChangeNaming {
 
+    /** The environment of the naming incident, hence of the change (never blank). */
+    public String environment;
     public String changeId;
     public String incidentId;
     /** Event time (ms) of the incident version that names it. */
@@ -27,7 +30,8 @@ public class ChangeNaming {
 
     public ChangeNaming() {}
 
-    public ChangeNaming(String changeId, String incidentId, long namedAt, long impactAt, int rank) {
+    public ChangeNaming(String environment, String changeId, String incidentId, long namedAt, long impactAt, int rank) {
+        this.environment = environment;
         this.changeId = changeId;
         this.incidentId = incidentId;
         this.namedAt = namedAt;
@@ -38,13 +42,16 @@ public class ChangeNaming {
     /**
      * The changes the version's root-cause hints name, one naming per change (with its best rank). None for a merged
      * version (the surviving incident names them itself) or a suppressed one (impact inside a maintenance window or a
-     * change's planned window is expected, not a failure; the incident's versions after the window count).
+     * change's planned window is expected, not a failure; the incident's versions after the window count). The
+     * namings are in the incident's environment, {@code defaultEnvironment} if it names none.
      */
-    public static List<ChangeNaming> of(Incident incident) {
+    public static List<ChangeNaming> of(Incident incident, String defaultEnvironment) {
         if (incident.getStatus() == IncidentStatus.MERGED || incident.getSuppressedBy() != null
                 || incident.getRootCauses().isEmpty()) {
             return List.of();
         }
+        String environment = incident.getEnvironment() == null || incident.getEnvironment().isBlank()
+                ? defaultEnvironment : incident.getEnvironment();
         Map<String, ChangeNaming> byChange = new LinkedHashMap<>();
         for (RootCauseHint hint : incident.getRootCauses()) {
             if (hint.getChanges().isEmpty()) {
@@ -54,7 +61,7 @@ public class ChangeNaming {
             for (String change : hint.getChanges()) {
                 ChangeNaming known = byChange.get(change);
                 if (known == null || hint.getRank() < known.rank) {
-                    byChange.put(change, new ChangeNaming(change, incident.getId(),
+                    byChange.put(change, new ChangeNaming(environment, change, incident.getId(),
                             incident.getUpdatedAt().toEpochMilli(), impact, hint.getRank()));
                 }
             }

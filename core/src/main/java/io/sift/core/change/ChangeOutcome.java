@@ -1,12 +1,15 @@
 package io.sift.core.change;
 
+import io.sift.core.util.StableIds;
 import io.sift.schema.ChangeEvent;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One version of a change's outcome: the change itself and whether an incident's root-cause hint named it within its
- * look-back. The latest version per change id is what the {@code sift-changes} index keeps (a POJO for Flink).
+ * look-back. The latest version per environment and change id is what the {@code sift-changes} index keeps (a POJO for
+ * Flink): two environments (or tenants) may use the same change id, e.g. a CHG number of separate ITSM instances, or
+ * a commit deployed to staging and to production, and each has its own outcome.
  *
  * <ul>
  *   <li>{@link Outcome#PENDING}: the change arrived; its look-back has not passed and no hint named it yet;
@@ -25,8 +28,13 @@ public class ChangeOutcome {
 
     /** The change, as it arrived. */
     public ChangeEvent change;
+    /** The environment the change belongs to: its own, else the default environment (never blank). */
+    public String environment;
     public Outcome outcome;
-    /** Rises by one with every version of the outcome of this change, from 1; Elasticsearch keeps the highest. */
+    /**
+     * Rises by one with every version of the outcome of this change in its environment, from 1; Elasticsearch keeps
+     * the highest per {@link #documentId()}.
+     */
     public long version;
     /** The team that owns the changed item: from the change's attributes, else the topology item's; null if neither says. */
     public String team;
@@ -47,6 +55,19 @@ public class ChangeOutcome {
 
     public ChangeOutcome() {}
 
+    /** The id of the change's outcome in its environment: the key of its state and its Elasticsearch {@code _id}. */
+    public String documentId() {
+        return documentId(environment, change.getId());
+    }
+
+    /**
+     * A deterministic id for a change id in an environment (a digest of both, so that no environment or change id,
+     * whatever its characters or length, can collide with another pair or exceed Elasticsearch's 512-byte {@code _id}).
+     */
+    public static String documentId(String environment, String changeId) {
+        return StableIds.of("chg", environment, changeId);
+    }
+
     /** 1 for an implicated (failed) change, 0 for a clean one, null while pending: the mean over changes is the change failure rate. */
     public Integer failed() {
         return switch (outcome) {
@@ -58,7 +79,7 @@ public class ChangeOutcome {
 
     @Override
     public String toString() {
-        return "ChangeOutcome{" + (change == null ? null : change.getId()) + ' ' + outcome + " v" + version
+        return "ChangeOutcome{" + (change == null ? null : change.getId()) + " in " + environment + ' ' + outcome + " v" + version
                 + ", team=" + team + ", incidents=" + incidentIds + ", minutesToIncident=" + minutesToIncident
                 + ", bestRank=" + bestRank + ", updatedAt=" + updatedAt + '}';
     }

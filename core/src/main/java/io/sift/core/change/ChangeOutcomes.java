@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The outcome of each change for change management analytics (change failure rate per service and team, incidents
- * per change, time from change to incident): keyed by change id, it holds the change and the incidents whose
+ * per change, time from change to incident): keyed by environment and change id ({@link #keyOf}), it holds the change and the incidents whose
  * root-cause hints named it, and emits a new {@link ChangeOutcome} version whenever the outcome changes:
  *
  * <ol>
@@ -25,7 +25,8 @@ import java.util.Map;
  * grace after the decision; a naming of a change this stage never saw (it came before an upgrade added the stage, or
  * after its state was dropped) is kept for the grace in case the change comes, then given up (counted by the caller).
  *
- * <p>Callers keep one {@link ChangeOutcomeState} per change id, feed changes, namings and timers, and drop the state
+ * <p>Callers keep one {@link ChangeOutcomeState} per {@link #keyOf key} (environment and change id: two environments
+ * may use the same change id, and each change has its own outcome), feed changes, namings and timers, and drop the state
  * when {@link #finished} says so. One event-time timer at a time, through {@link Timers}.
  */
 public final class ChangeOutcomes implements Serializable {
@@ -60,6 +61,19 @@ public final class ChangeOutcomes implements Serializable {
 
     public ChangeOutcomeConfig config() {
         return config;
+    }
+
+    /**
+     * The key of a change: its environment (the default one if it names none, as the correlator takes it) and id,
+     * as {@link ChangeOutcome#documentId(String, String)}.
+     */
+    public String keyOf(ChangeEvent change) {
+        return ChangeOutcome.documentId(config.environmentOf(change.getEnvironment()), change.getId());
+    }
+
+    /** The key of the change a naming names: the naming incident's environment and the change id. */
+    public String keyOf(ChangeNaming naming) {
+        return ChangeOutcome.documentId(config.environmentOf(naming.environment), naming.changeId);
     }
 
     /** A change arrives: its first outcome version (implicated at once if namings came first), or null for a repeat. */
@@ -171,9 +185,10 @@ public final class ChangeOutcomes implements Serializable {
         state.timer = time;
     }
 
-    private static ChangeOutcome build(ChangeOutcomeState state, ItemAttributes items, long updatedAt) {
+    private ChangeOutcome build(ChangeOutcomeState state, ItemAttributes items, long updatedAt) {
         ChangeOutcome out = new ChangeOutcome();
         out.change = state.change;
+        out.environment = config.environmentOf(state.change.getEnvironment());
         out.outcome = state.outcome;
         out.version = state.version;
         out.team = teamOf(state.change, items);

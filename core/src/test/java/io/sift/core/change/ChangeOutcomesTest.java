@@ -2,6 +2,7 @@ package io.sift.core.change;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class ChangeOutcomesTest {
 
     /** Look-back 30 min, settle (gap) 10 min, grace 60 min: decided 40 min after the change, dropped 100 min after. */
     private final ChangeOutcomes outcomes = new ChangeOutcomes(
-            new ChangeOutcomeConfig(Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofMinutes(60)));
+            new ChangeOutcomeConfig("prod", Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofMinutes(60)));
     private final FakeTimers timers = new FakeTimers();
     private final ChangeOutcomes.ItemAttributes topology =
             item -> item.equals("orders-db") ? Map.of("team", "data-platform", "tier", "1") : Map.of();
@@ -67,7 +68,7 @@ class ChangeOutcomesTest {
     /** Feeds the incident version's namings of the state's change (the caller keys them by change id). */
     private ChangeOutcome name(ChangeOutcomeState state, String changeId, Incident incident) {
         ChangeOutcome last = null;
-        for (ChangeNaming naming : ChangeNaming.of(incident)) {
+        for (ChangeNaming naming : ChangeNaming.of(incident, "prod")) {
             if (!naming.changeId.equals(changeId)) {
                 continue;
             }
@@ -192,14 +193,45 @@ class ChangeOutcomesTest {
     void mergedAndSuppressedVersionsNameNothing() {
         Incident merged = incident("inc-a", "orders-db", 5, 6, 1, List.of("chg-1"));
         merged.setStatus(IncidentStatus.MERGED);
-        assertEquals(List.of(), ChangeNaming.of(merged));
+        assertEquals(List.of(), ChangeNaming.of(merged, "prod"));
         Incident suppressed = incident("inc-a", "orders-db", 5, 6, 1, List.of("chg-1"));
         suppressed.setSuppressedBy("chg-1");
-        assertEquals(List.of(), ChangeNaming.of(suppressed), "impact inside a planned window was expected");
-        List<ChangeNaming> namings = ChangeNaming.of(incident("inc-a", "orders-db", 5, 6, 2, List.of("chg-1", "chg-2")));
+        assertEquals(List.of(), ChangeNaming.of(suppressed, "prod"), "impact inside a planned window was expected");
+        List<ChangeNaming> namings = ChangeNaming.of(incident("inc-a", "orders-db", 5, 6, 2, List.of("chg-1", "chg-2")),
+                "prod");
         assertEquals(2, namings.size());
         assertEquals(T0.toEpochMilli() + 5 * MINUTE, namings.get(0).impactAt);
         assertEquals(2, namings.get(0).rank);
+    }
+
+    @Test
+    void changesAreKeyedByEnvironmentAndIdAndANamingByItsIncidentsEnvironment() {
+        ChangeEvent prod = change("4f2a9c1", "orders-db", 0);
+        ChangeEvent staging = change("4f2a9c1", "orders-db", 0);
+        staging.setEnvironment("staging");
+        ChangeEvent unscoped = change("4f2a9c1", "orders-db", 0);
+        unscoped.setEnvironment(null);
+        ChangeEvent blank = change("4f2a9c1", "orders-db", 0);
+        blank.setEnvironment("  ");
+        assertNotEquals(outcomes.keyOf(prod), outcomes.keyOf(staging), "the same id in two environments");
+        assertEquals(outcomes.keyOf(prod), outcomes.keyOf(unscoped), "no environment: the default one, as the correlator");
+        assertEquals(outcomes.keyOf(prod), outcomes.keyOf(blank));
+        assertEquals(ChangeOutcome.documentId("prod", "4f2a9c1"), outcomes.keyOf(prod));
+        assertNotEquals(ChangeOutcome.documentId("a", "bc"), ChangeOutcome.documentId("ab", "c"), "no ambiguous pairs");
+
+        Incident inStaging = incident("inc-s", "orders-db", 5, 6, 1, List.of("4f2a9c1"));
+        inStaging.setEnvironment("staging");
+        ChangeNaming stagingNaming = ChangeNaming.of(inStaging, "prod").get(0);
+        assertEquals("staging", stagingNaming.environment);
+        assertEquals(outcomes.keyOf(staging), outcomes.keyOf(stagingNaming), "names staging's change, not prod's");
+        Incident unnamed = incident("inc-u", "orders-db", 5, 6, 1, List.of("4f2a9c1"));
+        unnamed.setEnvironment("");
+        assertEquals(outcomes.keyOf(prod), outcomes.keyOf(ChangeNaming.of(unnamed, "prod").get(0)));
+
+        ChangeOutcome stagingOutcome = outcomes.onChange(new ChangeOutcomeState(), staging, topology, timers);
+        assertEquals("staging", stagingOutcome.environment);
+        assertEquals(outcomes.keyOf(staging), stagingOutcome.documentId());
+        assertEquals("prod", outcomes.onChange(new ChangeOutcomeState(), unscoped, topology, timers).environment);
     }
 
     @Test
@@ -218,10 +250,13 @@ class ChangeOutcomesTest {
     @Test
     void settingsAreValidated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ChangeOutcomeConfig(Duration.ZERO, Duration.ofMinutes(10), Duration.ofHours(1)));
+                () -> new ChangeOutcomeConfig("prod", Duration.ZERO, Duration.ofMinutes(10), Duration.ofHours(1)));
         assertTrue(e.getMessage().contains("sift.correlate.change-lookback"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new ChangeOutcomeConfig(Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofHours(-1)));
+                () -> new ChangeOutcomeConfig("prod", Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofHours(-1)));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ChangeOutcomeConfig(" ", Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofHours(1)));
+        assertTrue(e.getMessage().contains("sift.environment.default"), e.getMessage());
     }
 
     /** Event-time timers as a sorted set, as Flink keeps one per time and key. */

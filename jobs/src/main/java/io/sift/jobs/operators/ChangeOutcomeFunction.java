@@ -10,6 +10,7 @@ import io.sift.schema.TopologyOperation;
 import io.sift.schema.TopologyUpdate;
 import java.util.Map;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -25,7 +26,7 @@ import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by change id, holds a change and the incidents whose root-cause hints named it, and calls the plain-Java
+ * Keyed by environment and change id ({@link ChangeOutcomes#keyOf}: two environments may use the same change id), holds a change and the incidents whose root-cause hints named it, and calls the plain-Java
  * {@link ChangeOutcomes}: a {@link ChangeOutcome} version when the change arrives (pending), when a hint names it
  * (implicated) and when its look-back passed without one (clean). The topology (broadcast) gives the owning team of
  * the changed item; only items are kept from it, not edges. The state is dropped by an event-time timer the grace
@@ -55,21 +56,43 @@ public final class ChangeOutcomeFunction
         this.outcomes = outcomes;
     }
 
-    /** The namings of changes by an incident version's root-cause hints, as input. */
-    public static final FlatMapFunction<Incident, Either<ChangeEvent, ChangeNaming>> NAMINGS = (incident, out) -> {
-        for (ChangeNaming naming : ChangeNaming.of(incident)) {
-            out.collect(Either.Right(naming));
-        }
-    };
+    /**
+     * The namings of changes by an incident version's root-cause hints, as input, in the incident's environment
+     * ({@code defaultEnvironment} if it names none).
+     */
+    public static FlatMapFunction<Incident, Either<ChangeEvent, ChangeNaming>> namings(String defaultEnvironment) {
+        return (incident, out) -> {
+            for (ChangeNaming naming : ChangeNaming.of(incident, defaultEnvironment)) {
+                out.collect(Either.Right(naming));
+            }
+        };
+    }
 
     /** A change as input. */
     public static Either<ChangeEvent, ChangeNaming> input(ChangeEvent change) {
         return Either.Left(change);
     }
 
-    /** The key: the change id. */
-    public static String key(Either<ChangeEvent, ChangeNaming> input) {
-        return input.isLeft() ? input.left().getId() : input.right().changeId;
+    /** The key selector: environment and change id, as {@link ChangeOutcomes#keyOf} makes it. */
+    public KeySelector<Either<ChangeEvent, ChangeNaming>, String> keys() {
+        return new Keys(outcomes);
+    }
+
+    /** The key of a change or a naming: its environment and change id, as {@link ChangeOutcomes#keyOf} makes it. */
+    public static final class Keys implements KeySelector<Either<ChangeEvent, ChangeNaming>, String> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final ChangeOutcomes outcomes;
+
+        public Keys(ChangeOutcomes outcomes) {
+            this.outcomes = outcomes;
+        }
+
+        @Override
+        public String getKey(Either<ChangeEvent, ChangeNaming> input) {
+            return input.isLeft() ? outcomes.keyOf(input.left()) : outcomes.keyOf(input.right());
+        }
     }
 
     @Override
