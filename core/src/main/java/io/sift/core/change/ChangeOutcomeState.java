@@ -4,7 +4,7 @@ import io.sift.schema.ChangeEvent;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What {@link ChangeOutcomes} keeps for one change id (a POJO for Flink state). */
+/** What {@link ChangeOutcomes} keeps for one change: one environment and change id (a POJO for Flink state). */
 public class ChangeOutcomeState {
 
     /** Means "no timer scheduled". */
