@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** Settings of problem management, ITSM feedback and incident metrics. */
+/** Settings of problem management, change outcomes, ITSM feedback and incident metrics. */
 public final class ItsmOptions {
 
     private ItsmOptions() {}
@@ -34,4 +34,11 @@ public final class ItsmOptions {
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("Period within which sift.problems.min-incidents recurrences make a problem candidate; "
                     + "a fingerprint's state is dropped this long after its last incident.");
+
+    public static final ConfigOption<Duration> CHANGE_OUTCOME_GRACE = ConfigOptions.key("sift.changes.outcome-grace")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("How long a change is kept after its outcome was decided (its time plus "
+                    + "sift.correlate.change-lookback plus sift.correlate.gap): an incident version naming it in a "
+                    + "root-cause hint within this grace still makes it implicated, also after it was found clean; "
+                    + "later namings are counted (changeNamingsUnmatched) and not applied.");
 }

@@ -1,11 +1,15 @@
 package io.sift.jobs;
 
+import io.sift.core.change.ChangeOutcome;
+import io.sift.core.change.ChangeOutcomeConfig;
+import io.sift.core.change.ChangeOutcomes;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.detect.DetectionConfig;
 import io.sift.core.logs.TemplateRates;
 import io.sift.core.problem.ProblemConfig;
 import io.sift.core.problem.ProblemDetector;
 import io.sift.core.validate.InputValidator;
+import io.sift.jobs.operators.ChangeOutcomeFunction;
 import io.sift.jobs.operators.CorrelateFunction;
 import io.sift.jobs.operators.DeadLetterTag;
 import io.sift.jobs.operators.KpiSummaryTypeInfo;
@@ -98,19 +102,19 @@ public final class SiftJob {
 
     /** Where results go; any list may be empty. */
     public record Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
-            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
+            List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeOutcome>> changes, List<Sink<SloStatus>> sloStatuses,
             List<Sink<ServiceHealth>> serviceHealth, List<Sink<Problem>> problems) {
 
         /** Without a problems output (problems are still detected, see {@link Streams#problems()}). */
         public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
-                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes, List<Sink<SloStatus>> sloStatuses,
+                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeOutcome>> changes, List<Sink<SloStatus>> sloStatuses,
                 List<Sink<ServiceHealth>> serviceHealth) {
             this(anomalies, incidents, deadLetters, changes, sloStatuses, serviceHealth, List.of());
         }
 
         /** Without SLO, service-health and problems outputs. */
         public Outputs(List<Sink<Anomaly>> anomalies, List<Sink<Incident>> incidents,
-                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeEvent>> changes) {
+                List<Sink<DeadLetter>> deadLetters, List<Sink<ChangeOutcome>> changes) {
             this(anomalies, incidents, deadLetters, changes, List.of(), List.of(), List.of());
         }
 
@@ -247,6 +251,21 @@ public final class SiftJob {
                 .process(new ProblemFunction(problemDetector), new AvroTypeInfo<>(Problem.class))
                 .uid(ProblemFunction.UID).name(ProblemFunction.NAME);
 
+        // Each change's outcome (pending, implicated by a root-cause hint, clean): the change documents in sift-changes.
+        // Keyed by environment and change id, as the correlator scopes changes: two environments may share an id.
+        ChangeOutcomeFunction changeOutcomes = new ChangeOutcomeFunction(new ChangeOutcomes(new ChangeOutcomeConfig(
+                defaultEnv, Duration.ofMillis(settings.correlation.changeLookbackMillis),
+                Duration.ofMillis(settings.correlation.gapMillis), conf.get(ItsmOptions.CHANGE_OUTCOME_GRACE))));
+        SingleOutputStreamOperator<ChangeOutcome> outcomes = changes
+                .map(ChangeOutcomeFunction::input, ChangeOutcomeFunction.INPUT_TYPE)
+                .uid("changes-to-outcomes").name("Changes → outcomes")
+                .union(incidents.flatMap(ChangeOutcomeFunction.namings(defaultEnv),
+                        ChangeOutcomeFunction.INPUT_TYPE).uid("incident-change-namings").name("Incidents → change namings"))
+                .keyBy(changeOutcomes.keys())
+                .connect(topologyBroadcast)
+                .process(changeOutcomes, ChangeOutcomeFunction.OUTPUT_TYPE)
+                .uid(ChangeOutcomeFunction.UID).name(ChangeOutcomeFunction.NAME);
+
         DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);
         for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
             allDeadLetters = allDeadLetters.union(more);
@@ -269,8 +288,8 @@ public final class SiftJob {
             i++;
         }
         i = 0;
-        for (Sink<ChangeEvent> sink : outputs.changes()) {
-            changes.sinkTo(sink).uid("sink-changes-" + i).name("Changes → " + sink.getClass().getSimpleName());
+        for (Sink<ChangeOutcome> sink : outputs.changes()) {
+            outcomes.sinkTo(sink).uid("sink-changes-" + i).name("Changes → " + sink.getClass().getSimpleName());
             i++;
         }
         i = 0;

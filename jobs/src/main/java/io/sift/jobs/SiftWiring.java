@@ -18,7 +18,6 @@ import io.sift.connectors.kafka.KafkaDeadLetterHandler;
 import io.sift.connectors.kafka.SourceScreen;
 import io.sift.schema.Anomaly;
 import io.sift.schema.Alert;
-import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.schema.ItsmUpdate;
@@ -131,7 +130,7 @@ public final class SiftWiring {
         List<Sink<Anomaly>> anomalies = new ArrayList<>();
         List<Sink<Incident>> incidents = new ArrayList<>();
         List<Sink<DeadLetter>> deadLetters = new ArrayList<>();
-        List<Sink<ChangeEvent>> changes = new ArrayList<>();
+        List<Sink<io.sift.core.change.ChangeOutcome>> changes = new ArrayList<>();
         List<Sink<Problem>> problems = new ArrayList<>();
         List<Sink<SloStatus>> sloStatuses = new ArrayList<>();
         List<Sink<ServiceHealth>> serviceHealth = new ArrayList<>();
@@ -181,7 +180,8 @@ public final class SiftWiring {
             problems.add(elasticsearch(conf, url).setEmitter(new ProblemDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());
-            // Changes are indexed too, so SREs see what changed next to the incidents it may have caused.
+            // Changes are indexed too, with their outcome (implicated by an incident or clean), so SREs see what changed
+            // next to the incidents it may have caused, and the change failure rate per service and team.
             changes.add(elasticsearch(conf, url).setEmitter(new ChangeDocumentEmitter())
                     .setRejectedDocumentHandler(new KafkaDeadLetterHandler(bootstrap, deadLetterTopic, security))
                     .build());

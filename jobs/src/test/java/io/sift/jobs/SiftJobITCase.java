@@ -100,7 +100,7 @@ class SiftJobITCase {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode changes = search("sift-changes", "{\"size\":0,\"query\":{\"term\":{\"service.environment\":\"" + environment + "\"}}}");
         assertEquals(scenario.changes().size(), changes.at("/hits/total/value").asLong(),
-                () -> "every change is indexed once (change id = _id): " + changes);
+                () -> "every change is indexed once (one _id per environment and change id): " + changes);
     }
 
     private static Configuration withGroup(Map<String, String> settings, String group) {

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.sift.core.change.ChangeOutcome;
 import io.sift.schema.Anomaly;
+import io.sift.schema.ChangeEvent;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;
 import io.sift.testing.LocalServices;
@@ -18,6 +20,7 @@ import io.sift.testing.LocalServices;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -176,6 +179,55 @@ class ElasticsearchSinkITCase {
                         .get("count")
                         .asLong();
         assertEquals(1, viaAlias, "found through the alias, with a nested root-cause query");
+    }
+
+    /**
+     * Two environments use the same change id (a commit deployed to staging after prod): each keeps its own document
+     * with its own external version. Keyed by the change id alone, prod's version 3 made staging's versions 1 and 2
+     * stale, and staging's change never landed.
+     */
+    @Test
+    void theSameChangeIdInTwoEnvironmentsLandsAsTwoDocumentsEachWithItsOwnVersion() throws Exception {
+        String prefix = uniquePrefix("sift-changes-");
+        String index = prefix + "2026.11";
+        String handlerName = "changes-" + prefix;
+        ChangeOutcome prod = ChangeDocumentEmitterTest.sampleOutcome("4f2a9c1"); // implicated, version 3
+        ChangeEvent stagingChange = ChangeDocumentEmitterTest.sample("4f2a9c1");
+        stagingChange.setEnvironment("staging");
+        ChangeOutcome stagingPending = ChangeDocumentEmitterTest.pending(stagingChange);
+        ChangeOutcome stagingClean = ChangeDocumentEmitterTest.pending(stagingChange);
+        stagingClean.outcome = ChangeOutcome.Outcome.CLEAN;
+        stagingClean.version = 2;
+        ElasticsearchSink<ChangeOutcome> sink =
+                ElasticsearchSink.builder()
+                        .setConnection(connection)
+                        .setEmitter(new ChangeDocumentEmitter(prefix))
+                        .setRejectedDocumentHandler(new CollectingRejectedDocumentHandler(handlerName))
+                        .build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(List.of(prod, stagingPending, stagingClean), TypeInformation.of(ChangeOutcome.class))
+                .sinkTo(sink);
+        Map<String, Long> metrics = metrics(env.execute("elasticsearch-changes-it").getJobID());
+        assertEquals(0, metrics.get(ElasticsearchSink.METRIC_STALE_VERSIONS_SKIPPED),
+                "staging's versions are not stale against prod's");
+        assertTrue(CollectingRejectedDocumentHandler.collected(handlerName).isEmpty());
+
+        GetResponse<ObjectNode> inProd = get(index, ChangeOutcome.documentId("prod", "4f2a9c1"));
+        GetResponse<ObjectNode> inStaging = get(index, ChangeOutcome.documentId("staging", "4f2a9c1"));
+        assertTrue(inProd.found() && inStaging.found(), "both changes are indexed");
+        assertEquals(3L, inProd.version());
+        assertEquals("IMPLICATED", inProd.source().at("/sift/change/outcome").asText());
+        assertEquals(2L, inStaging.version(), "staging's own outcome version");
+        assertEquals("CLEAN", inStaging.source().at("/sift/change/outcome").asText());
+
+        perform("POST", "/" + index + "/_refresh");
+        JsonNode byEnvironment = perform("POST", "/sift-changes/_search",
+                "{\"size\":0,\"query\":{\"bool\":{\"filter\":[{\"term\":{\"_index\":\"" + index + "\"}},"
+                        + "{\"term\":{\"sift.id\":\"4f2a9c1\"}}]}},\"aggs\":{\"env\":{\"terms\":"
+                        + "{\"field\":\"service.environment\"}}}}");
+        assertEquals(2, byEnvironment.at("/hits/total/value").asLong(), byEnvironment::toString);
+        assertEquals(2, byEnvironment.at("/aggregations/env/buckets").size(), "one per environment: " + byEnvironment);
     }
 
     @Test

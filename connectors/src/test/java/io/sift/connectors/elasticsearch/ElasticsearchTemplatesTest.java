@@ -113,7 +113,7 @@ class ElasticsearchTemplatesTest {
     void everyEmittedFieldIsMappedWithAMatchingType() throws IOException {
         checkDocument("sift-incidents", new IncidentDocumentEmitter().toRequest(TestData.incident("i", 3)));
         checkDocument("sift-anomalies", new AnomalyDocumentEmitter().toRequest(TestData.anomaly("a", 2)));
-        checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sample("c")));
+        checkDocument("sift-changes", new ChangeDocumentEmitter().toRequest(ChangeDocumentEmitterTest.sampleOutcome("c")));
         checkDocument("sift-slo", new SloStatusDocumentEmitter().toRequest(TestData.sloStatus("s")));
         checkDocument("sift-service-health", new ServiceHealthDocumentEmitter().toRequest(TestData.serviceHealth("h")));
         checkDocument("sift-problems", new ProblemDocumentEmitter().toRequest(TestData.problem("p", 2)));

@@ -107,7 +107,7 @@ class KibanaSavedObjectsTest {
         }
         assertEquals(Set.of("[Sift] Incident overview", "[Sift] Noise reduction", "[Sift] Root causes and changes",
                         "[Sift] Detector health", "[Sift] Service health", "[Sift] SLOs and error budgets",
-                        "[Sift] Problems"),
+                        "[Sift] Problems", "[Sift] Changes and their incidents"),
                 objects.ofType("dashboard").stream().map(SavedObject::title).collect(Collectors.toSet()));
     }
 

@@ -1,5 +1,10 @@
 package io.sift.connectors.kibana;
 
+import io.sift.core.change.ChangeNaming;
+import io.sift.core.change.ChangeOutcome;
+import io.sift.core.change.ChangeOutcomeConfig;
+import io.sift.core.change.ChangeOutcomeState;
+import io.sift.core.change.ChangeOutcomes;
 import io.sift.schema.Anomaly;
 import io.sift.schema.AnomalyRef;
 import io.sift.schema.ChangeEvent;
@@ -28,7 +33,8 @@ import java.util.TreeSet;
  * deploy, a cache saturation, a payments deploy, a queue backlog in staging, a network problem) and one merged into
  * another, built from the anomalies they fold in, plus an isolated anomaly. Every field the dashboards use is
  * populated somewhere, and the values vary (priorities, statuses, detectors, signals, with and without changes).
- * The change events behind the suspect changes are there too, with one that no incident suspected.
+ * The change events behind the suspect changes are there too, with one that no incident suspected, and every
+ * outcome version of each change as Sift's own stage makes them from the incidents' hints (implicated or clean).
  */
 final class SampleData {
 
@@ -44,6 +50,8 @@ final class SampleData {
     final List<Anomaly> anomalies = new ArrayList<>();
     final List<Incident> incidents = new ArrayList<>();
     final List<ChangeEvent> changes = new ArrayList<>();
+    /** Every outcome version of every change, in the order the stage emitted them (pending, then implicated or clean). */
+    final List<ChangeOutcome> changeOutcomes = new ArrayList<>();
     final List<io.sift.schema.Problem> problems = new ArrayList<>();
 
     SampleData() {
@@ -126,6 +134,8 @@ final class SampleData {
                 .setAttributes(Map.of("flag", "search.fuzzy-ranking"))
                 .build());
 
+        changeOutcomes.addAll(outcomesOf(changes, incidents));
+
         // orders-db had done this twice before in the week: a problem candidate linking the three.
         problems.add(io.sift.schema.Problem.newBuilder()
                 .setId("prb-orders-db")
@@ -147,6 +157,54 @@ final class SampleData {
 
         // Noise that correlated with nothing.
         anomaly(ROBUST, "search", LATENCY, "prod", "node-8", 140, 150, 51.0, 3.0, 3, 1);
+    }
+
+    /**
+     * The outcome versions of the changes as {@link ChangeOutcomes} makes them with the job's default look-back (30 min),
+     * gap (10 min) and grace (1 h), from the incidents' hints, until each change's state is dropped; teams from a
+     * topology that knows some of the items.
+     */
+    private static List<ChangeOutcome> outcomesOf(List<ChangeEvent> changes, List<Incident> incidents) {
+        Map<String, String> teams = Map.of("orders-db", "data-platform", "payments", "payments", "checkout", "commerce",
+                "fulfillment", "logistics", "search", "discovery");
+        ChangeOutcomes.ItemAttributes topology =
+                item -> teams.containsKey(item) ? Map.of("team", teams.get(item)) : Map.of();
+        ChangeOutcomes stage = new ChangeOutcomes(
+                new ChangeOutcomeConfig("prod", Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofHours(1)));
+        List<ChangeOutcome> out = new ArrayList<>();
+        for (ChangeEvent change : changes) {
+            ChangeOutcomeState state = new ChangeOutcomeState();
+            TreeSet<Long> due = new TreeSet<>();
+            ChangeOutcomes.Timers timers = new ChangeOutcomes.Timers() {
+                @Override
+                public void schedule(long time) {
+                    due.add(time);
+                }
+
+                @Override
+                public void cancel(long time) {
+                    due.remove(time);
+                }
+            };
+            List<ChangeOutcome> versions = new ArrayList<>();
+            versions.add(stage.onChange(state, change, topology, timers));
+            for (Incident incident : incidents) {
+                for (ChangeNaming naming : ChangeNaming.of(incident, "prod")) {
+                    if (stage.keyOf(naming).equals(stage.keyOf(change))) { // environment and id, as the job keys
+                        versions.add(stage.onNaming(state, naming, topology, timers));
+                    }
+                }
+            }
+            while (!due.isEmpty()) {
+                long time = due.pollFirst();
+                versions.add(stage.onTimer(state, time, topology, timers));
+                if (stage.finished(state, time)) {
+                    break;
+                }
+            }
+            versions.stream().filter(java.util.Objects::nonNull).forEach(out::add);
+        }
+        return out;
     }
 
     /** Builds an anomaly episode and adds it to {@link #anomalies}; endMinute -1: still ongoing. */

@@ -23,7 +23,6 @@ import io.sift.connectors.kibana.PlannedQuery.LensMetric;
 import io.sift.connectors.kibana.PlannedQuery.Need;
 import io.sift.connectors.kibana.SavedObjects.SavedObject;
 import io.sift.schema.Anomaly;
-import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;
 import io.sift.schema.ServiceHealth;
 import io.sift.schema.SloStatus;
@@ -108,8 +107,9 @@ class SavedObjectsITCase {
             entries.add(anomalies.toRequest(anomaly));
         }
         ChangeDocumentEmitter changes = new ChangeDocumentEmitter(CHANGES_PREFIX);
-        for (ChangeEvent change : data.changes) {
-            entries.add(changes.toRequest(change));
+        for (io.sift.core.change.ChangeOutcome outcome : data.changeOutcomes) {
+            // Every version in order, as the job sends them: each replaces the last (external versions).
+            entries.add(changes.toRequest(outcome));
         }
         entries.addAll(serviceHealthAndSloEntries());
         io.sift.connectors.elasticsearch.ProblemDocumentEmitter problems =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sift.core.change.ChangeOutcomeState;
 import io.sift.core.correlate.AnomalyEntry;
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.IncidentState;
@@ -53,7 +54,7 @@ class StateSchemaEvolutionTest {
         return Stream.of(SeriesState.class, TemplateMinerState.class, MinedTemplate.class, TemplateRateState.class,
                 TemplateRateState.Count.class, TemplateRateState.Active.class, TemplateRateState.Retired.class,
                 LogTemplateFunction.NewTemplate.class, CorrelationState.class, IncidentState.class, AnomalyEntry.class,
-                LogErrorRate.Count.Acc.class);
+                LogErrorRate.Count.Acc.class, ChangeOutcomeState.class, ChangeOutcomeState.Naming.class);
     }
 
     private static byte[] write(TypeSerializerSnapshot<?> snapshot) throws Exception {
