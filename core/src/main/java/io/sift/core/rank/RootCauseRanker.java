@@ -166,6 +166,7 @@ public final class RootCauseRanker implements Serializable {
         boolean knowTopology = !topology.isEmpty();
         boolean[][] reaches = knowTopology ? reach(nodes, topology) : new boolean[nodes.size()][nodes.size()];
         scopeHosts(nodes, reaches);
+        dropLaterDependencies(nodes, anomalous, reaches);
         double[] walk = walk(nodes, anomalous, reaches, symptoms);
         double maxWalk = 0;
         for (int i = 0; i < anomalous; i++) {
@@ -321,6 +322,23 @@ public final class RootCauseRanker implements Serializable {
             }
         }
         return reaches;
+    }
+
+    /**
+     * A dependency whose anomalies began well after an item's (more than the onset resolution later) cannot have
+     * caused them: an effect does not precede its cause. Its anomaly is another effect, or a fault of its own, but no
+     * explanation of the item's, so the item does not count as depending on it.
+     */
+    private void dropLaterDependencies(List<Candidate> nodes, int anomalous, boolean[][] reaches) {
+        long slack = settings.onsetResolutionMillis;
+        for (int i = 0; i < anomalous; i++) {
+            Candidate from = nodes.get(i);
+            for (int j = 0; j < anomalous; j++) {
+                if (reaches[i][j] && nodes.get(j).onset > from.onset + slack) {
+                    reaches[i][j] = false;
+                }
+            }
+        }
     }
 
     /**
