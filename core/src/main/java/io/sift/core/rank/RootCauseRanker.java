@@ -32,6 +32,11 @@ import java.util.Set;
  * before the rest of the incident began (an earlier glitch the incident took in) does not make the item look
  * first. A dependency explains a caller's anomaly only as long as it lasts: the walk follows a dependency that
  * recovered long before its caller did with odds cut by the share of the caller's span it was still anomalous.
+ *
+ * <p>Dependencies are read with what the anomalies say: a host explains only the anomalies raised on it (alerts name
+ * their host), and a dependency whose anomalies began well after an item's explains none of them. The walk starts at
+ * the incident's entry points in proportion to their strength times the anomalous items they lead to, so an alarm
+ * related to nothing else in the incident is a candidate on its own evidence, not a sink that keeps its own mass.
  */
 public final class RootCauseRanker implements Serializable {
 
