@@ -32,6 +32,11 @@ import java.util.Set;
  * before the rest of the incident began (an earlier glitch the incident took in) does not make the item look
  * first. A dependency explains a caller's anomaly only as long as it lasts: the walk follows a dependency that
  * recovered long before its caller did with odds cut by the share of the caller's span it was still anomalous.
+ *
+ * <p>Dependencies are read with what the anomalies say: a host explains only the anomalies raised on it (alerts name
+ * their host), and a dependency whose anomalies began well after an item's explains none of them. The walk starts at
+ * the incident's entry points in proportion to their strength times the anomalous items they lead to, so an alarm
+ * related to nothing else in the incident is a candidate on its own evidence, not a sink that keeps its own mass.
  */
 public final class RootCauseRanker implements Serializable {
 
@@ -165,6 +170,8 @@ public final class RootCauseRanker implements Serializable {
         }
         boolean knowTopology = !topology.isEmpty();
         boolean[][] reaches = knowTopology ? reach(nodes, topology) : new boolean[nodes.size()][nodes.size()];
+        scopeHosts(nodes, reaches);
+        dropLaterDependencies(nodes, anomalous, reaches);
         double[] walk = walk(nodes, anomalous, reaches, symptoms);
         double maxWalk = 0;
         for (int i = 0; i < anomalous; i++) {
@@ -323,6 +330,54 @@ public final class RootCauseRanker implements Serializable {
     }
 
     /**
+     * A dependency whose anomalies began well after an item's (more than the onset resolution later) cannot have
+     * caused them: an effect does not precede its cause. Its anomaly is another effect, or a fault of its own, but no
+     * explanation of the item's, so the item does not count as depending on it.
+     */
+    private void dropLaterDependencies(List<Candidate> nodes, int anomalous, boolean[][] reaches) {
+        long slack = settings.onsetResolutionMillis;
+        for (int i = 0; i < anomalous; i++) {
+            Candidate from = nodes.get(i);
+            for (int j = 0; j < anomalous; j++) {
+                if (reaches[i][j] && nodes.get(j).onset > from.onset + slack) {
+                    reaches[i][j] = false;
+                }
+            }
+        }
+    }
+
+    /**
+     * A host explains only the anomalies of what runs on it. Alerts name the host they were raised on, and the topology
+     * lifts "runs on" from instances to their service, so a service depends on every host any of its instances runs
+     * on: a host's anomaly (often a busy neighbour) would otherwise explain every service with an instance there.
+     * Where an item's anomalies name hosts, it depends on an item that alerts name as a host only if its own
+     * anomalies name that one; an item whose anomalies name no host keeps the topology's answer (nothing says where
+     * it runs).
+     */
+    private static void scopeHosts(List<Candidate> nodes, boolean[][] reaches) {
+        Set<String> hosts = new java.util.HashSet<>();
+        for (Candidate c : nodes) {
+            hosts.addAll(c.hosts);
+        }
+        if (hosts.isEmpty()) {
+            return;
+        }
+        int n = nodes.size();
+        for (int i = 0; i < n; i++) {
+            Set<String> named = nodes.get(i).hosts;
+            if (named.isEmpty()) {
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                String to = nodes.get(j).item;
+                if (reaches[i][j] && hosts.contains(to) && !named.contains(to)) {
+                    reaches[i][j] = false;
+                }
+            }
+        }
+    }
+
+    /**
      * A personalised PageRank over the anomalous subgraph. The walker starts at a symptom; from an item it moves to
      * one of its nearest anomalous dependencies (no other one that could be a cause lies between them; a callee whose
      * anomalies only show that its traffic fell does not stand in the way, and is no destination) with odds set by
@@ -343,7 +398,11 @@ public final class RootCauseRanker implements Serializable {
                 for (int j = 0; j < n; j++) {
                     dependedOn |= j != i && reaches[j][i];
                 }
-                restart[i] = dependedOn ? 0.0 : Math.max(nodes.get(i).strength, 1e-6);
+                int cone = 0;
+                for (int j = 0; j < anomalous; j++) {
+                    cone += j != i && reaches[i][j] ? 1 : 0;
+                }
+                restart[i] = dependedOn ? 0.0 : Math.max(nodes.get(i).strength, 1e-6) * (1 + cone);
             }
         }
         if (sum(restart) == 0) {
@@ -592,6 +651,8 @@ public final class RootCauseRanker implements Serializable {
     private static final class Candidate {
         final String item;
         final List<AnomalyEntry> entries = new ArrayList<>();
+        /** The hosts its alerts name (a host's own alerts name itself). */
+        final Set<String> hosts = new java.util.HashSet<>();
         /** Onset of the earliest anomaly that counts (see {@link #finish}). */
         long onset = Long.MAX_VALUE;
         /** The latest time one of the anomalies that count was active. */
@@ -619,6 +680,9 @@ public final class RootCauseRanker implements Serializable {
 
         void add(AnomalyEntry entry) {
             entries.add(entry);
+            if (entry.alertHost != null) {
+                hosts.add(entry.alertHost);
+            }
             sigmaByMetric.merge(entry.metric, Math.abs(entry.deviation), Math::max);
         }
 

@@ -303,6 +303,65 @@ class RootCauseRankerTest {
                 .setType(ChangeType.DEPLOY).setConfigurationItem(item).setSummary("deploy " + item).build();
     }
 
+    private void runsOn(String from, String to) {
+        topology.apply(TopologyUpdate.newBuilder().setTime(Instant.EPOCH).setOperation(TopologyOperation.UPSERT)
+                .setEdge(TopologyEdge.newBuilder().setFrom(from).setTo(to).setType(EdgeType.RUNS_ON).build()).build());
+    }
+
+    /** An alert-like entry: nominal deviation, raised on a host. */
+    private void alertOn(String item, String metric, long onsetMillis, String host) {
+        anomaly(item, metric, onsetMillis, 3, true);
+        AnomalyEntry e = anomalies.get(anomalies.size() - 1);
+        e.alertSource = "test";
+        e.alertHost = host;
+    }
+
+    @Test
+    void aHostExplainsOnlyTheAnomaliesRaisedOnIt() {
+        // cart's instances run on node-1 and node-2 (the topology lifts "runs on" to the service), but only its
+        // instance on node-1 alerts; node-2 alerts on its own (a busy neighbour). node-2 is no cause of cart's trouble.
+        calls("frontend", "cart");
+        runsOn("frontend", "node-3");
+        runsOn("cart", "node-1");
+        runsOn("cart", "node-2");
+        alertOn("frontend", "latency", 0, "node-3");
+        alertOn("cart", "latency", 0, "node-1");
+        alertOn("cart", "memory", 0, "node-1");
+        alertOn("node-2", "cpu", 0, "node-2");
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology, List.of());
+        assertEquals("cart", hints.get(0).getItem(), hints.toString());
+        RootCauseHint cart = hints.get(0);
+        assertTrue(cart.getReasons().stream().anyMatch(r -> r.startsWith("depends on no other anomalous item")),
+                cart.getReasons().toString());
+    }
+
+    @Test
+    void anAlarmRelatedToNothingElseDoesNotOutrankTheCauseTheSymptomsLeadTo() {
+        // A chain of symptoms leads to orders; an unrelated item is as anomalous on its own at the same time.
+        calls("frontend", "checkout");
+        calls("checkout", "orders");
+        anomaly("frontend", "latency", 0, 20);
+        anomaly("frontend", "errors", 0, 20);
+        anomaly("checkout", "latency", 0, 20);
+        anomaly("orders", "latency", 0, 20);
+        anomaly("batch", "latency", 0, 20);
+        anomaly("batch", "errors", 0, 20);
+        List<String> ranked = ranked(List.of());
+        assertEquals("orders", ranked.get(0), ranked.toString());
+    }
+
+    @Test
+    void aDependencyWhoseAnomalyBeganWellAfterExplainsNothing() {
+        // web's latency rose ten minutes before its database's did: the database's trouble is no cause of web's.
+        calls("web", "db");
+        episode("web", "latency", 0, 20 * MIN, 20, true);
+        episode("db", "latency", 10 * MIN, 20 * MIN, 40, true);
+        List<RootCauseHint> hints = ranker.rank(anomalies, List.of(), topology, List.of());
+        RootCauseHint web = hints.stream().filter(h -> h.getItem().equals("web")).findFirst().orElseThrow();
+        assertEquals(1, web.getRank(), hints.toString());
+        assertTrue(web.getReasons().contains("depends on no other anomalous item"), web.getReasons().toString());
+    }
+
     @Test
     void clockWritesWhatTheFormatterWrote() {
         java.time.format.DateTimeFormatter formatter = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Guards the fault-alerts figures ({@code sift eval fault-alerts}): the job with its default settings over the alerts
  * and knowledge graphs of the three systems (shared data, read in place; skipped where the folder is absent). Floors
- * sit a little below the figures measured when the test was written (overall, 246 distinct faults: incidents per
- * fault 0.98, mean purity 0.98, purity >= 0.9 for 0.98 of the faults, labelled entity in the main incident's top 3
- * 0.39, recall 0.98, AS@1 0.16), so a change that loses quality fails here; raise them when the figures rise.
+ * sit a little below the figures last measured (overall, 246 distinct faults: incidents per fault 0.98, mean purity
+ * 0.98, purity >= 0.9 for 0.98 of the faults, labelled entity in the main incident's top 3 0.49 (0.39 before hosts
+ * were scoped to the anomalies raised on them and isolated alarms stopped keeping the ranker's walk), recall 0.98,
+ * AS@1 0.13 (0.16 before: several node faults had been first only as isolated alarms), AS@3 0.47), so a change
+ * that loses quality fails here; raise them when the figures rise.
  */
 class FaultAlertsRegressionTest {
 
@@ -52,9 +54,9 @@ class FaultAlertsRegressionTest {
         assertTrue(grouping.incidentsPerFault() <= 1.05, figures);
         assertTrue(grouping.meanPurity() >= 0.95, figures);
         assertTrue(grouping.purityAtLeast90() >= 0.95, figures);
-        assertTrue(grouping.top3() >= 0.36, figures);
+        assertTrue(grouping.top3() >= 0.46, figures);
         assertTrue(score.overall().recall() >= 0.96, figures);
-        assertTrue(score.overall().as1() >= 0.13, figures);
-        assertTrue(score.overall().as3() >= 0.36, figures);
+        assertTrue(score.overall().as1() >= 0.11, figures);
+        assertTrue(score.overall().as3() >= 0.44, figures);
     }
 }
