@@ -180,9 +180,11 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         if (time <= watermark) {
             lateInputs.inc();
             // Already behind event time (late, or from an idle input): apply now rather than hold it forever.
-            apply(List.of(input.isLeft() ? input.left() : input.right()), topology(ctx.getBroadcastState(TOPOLOGY)),
-                    out);
-            scheduleDeadline(ctx.timerService(), watermark + 1);
+            Current current = new Current();
+            apply(current, List.of(input.isLeft() ? input.left() : input.right()),
+                    topology(ctx.getBroadcastState(TOPOLOGY)), out);
+            scheduleDeadline(ctx.timerService(), watermark + 1, current);
+            current.store();
             return;
         }
         List<Either<ChangeEvent, Anomaly>> atTime = pending.get(time);
@@ -213,8 +215,10 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
             lateInputs.inc();
-            apply(List.of(alert), topology(ctx.getBroadcastState(TOPOLOGY)), out);
-            scheduleDeadline(ctx.timerService(), watermark + 1);
+            Current current = new Current();
+            apply(current, List.of(alert), topology(ctx.getBroadcastState(TOPOLOGY)), out);
+            scheduleDeadline(ctx.timerService(), watermark + 1, current);
+            current.store();
             return;
         }
         List<Alert> atTime = pendingAlerts.get(time);
@@ -232,9 +236,11 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         long watermark = ctx.timerService().currentWatermark();
         if (time <= watermark) {
             lateInputs.inc();
-            applyFeedback(List.of(update), topology(ctx.getBroadcastState(TOPOLOGY)), out,
+            Current current = new Current();
+            applyFeedback(current, List.of(update), topology(ctx.getBroadcastState(TOPOLOGY)), out,
                     dl -> ctx.output(DeadLetterTag.DEAD_LETTERS, dl));
-            scheduleDeadline(ctx.timerService(), watermark + 1);
+            scheduleDeadline(ctx.timerService(), watermark + 1, current);
+            current.store();
             return;
         }
         List<ItsmUpdate> atTime = pendingFeedback.get(time);
@@ -246,15 +252,12 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         ctx.timerService().registerEventTimeTimer(time);
     }
 
-    private void applyFeedback(List<ItsmUpdate> updates, Topology topo, Collector<Incident> out,
+    private void applyFeedback(Current current, List<ItsmUpdate> updates, Topology topo, Collector<Incident> out,
             java.util.function.Consumer<DeadLetter> deadLetters) throws Exception {
         if (updates.isEmpty()) {
             return;
         }
-        CorrelationState state = correlation.value();
-        if (state == null) {
-            state = new CorrelationState();
-        }
+        CorrelationState state = current.forUpdate();
         for (ItsmUpdate update : updates) {
             Correlator.FeedbackOutcome outcome = correlator.onFeedback(state, update, topo);
             if (outcome.isRejected() && ErrorKinds.UNKNOWN_INCIDENT.equals(outcome.errorKind())) {
@@ -276,7 +279,6 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 emit(incident, out);
             }
         }
-        store(state);
     }
 
     @Override
@@ -309,6 +311,9 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Incident> out) throws Exception {
         Topology topo = topology(ctx.getBroadcastState(TOPOLOGY));
+        // Read once and written once per timer (on RocksDB each read deserialises, each write serialises, the whole
+        // state), where applying, feedback, advancing and scheduling each read it and wrote it back.
+        Current current = new Current();
         java.util.TreeSet<Long> due = new java.util.TreeSet<>();
         for (Long time : pending.keys()) {
             if (time <= timestamp) {
@@ -344,7 +349,7 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 pendingAlerts.remove(time);
             }
         }
-        apply(batch, topo, out);
+        apply(current, batch, topo, out);
 
         List<Long> dueFeedback = new ArrayList<>();
         for (Long time : pendingFeedback.keys()) {
@@ -362,14 +367,14 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             feedbackBatch.addAll(atTime);
             pendingFeedback.remove(time);
         }
-        applyFeedback(feedbackBatch, topo, out, dl -> ctx.output(DeadLetterTag.DEAD_LETTERS, dl));
+        applyFeedback(current, feedbackBatch, topo, out, dl -> ctx.output(DeadLetterTag.DEAD_LETTERS, dl));
 
-        CorrelationState state = correlation.value();
+        CorrelationState state = current.value();
         if (state != null) {
+            current.forUpdate();
             for (Incident incident : correlator.advance(state, timestamp, topo)) {
                 emit(incident, out);
             }
-            store(state);
         }
         sweepSettled(timestamp);
         Long scheduled = deadline.value();
@@ -377,18 +382,16 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
             deadline.clear();
         }
         // Timers registered at or below the watermark still fire in this pass, in order, after this one.
-        scheduleDeadline(ctx.timerService(), timestamp + 1);
+        scheduleDeadline(ctx.timerService(), timestamp + 1, current);
+        current.store();
     }
 
     /** Applies changes, anomalies and alerts in the order given. */
-    private void apply(List<?> inputs, Topology topo, Collector<Incident> out) throws Exception {
+    private void apply(Current current, List<?> inputs, Topology topo, Collector<Incident> out) throws Exception {
         if (inputs.isEmpty()) {
             return;
         }
-        CorrelationState state = correlation.value();
-        if (state == null) {
-            state = new CorrelationState();
-        }
+        CorrelationState state = current.forUpdate();
         for (Object input : inputs) {
             if (input instanceof ChangeEvent change) {
                 correlator.onChange(state, change);
@@ -406,7 +409,6 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
                 }
             }
         }
-        store(state);
     }
 
     private void emit(Incident incident, Collector<Incident> out) throws Exception {
@@ -453,21 +455,56 @@ public final class CorrelateFunction extends KeyedBroadcastProcessFunction<Strin
         }
     }
 
-    private void store(CorrelationState state) throws Exception {
-        if (state.isEmpty()) {
-            correlation.clear();
-        } else {
-            correlation.update(state);
+    /**
+     * The current key's correlation state within one call: read at most once, written once at the end if changed.
+     * {@link #value} is what reading the state would give at that point had every change been written at once (an
+     * emptied state is cleared, so it reads as none), so the call behaves as when each step read and wrote it.
+     */
+    private final class Current {
+        private CorrelationState state;
+        private boolean read;
+        private boolean changed;
+
+        /** What the state holds now (null: none). */
+        CorrelationState value() throws Exception {
+            if (!read) {
+                state = correlation.value();
+                read = true;
+            }
+            return changed && state.isEmpty() ? null : state;
+        }
+
+        /** The state to change (a new one when there is none); written back by {@link #store}. */
+        CorrelationState forUpdate() throws Exception {
+            if (value() == null) {
+                state = new CorrelationState();
+            }
+            changed = true;
+            return state;
+        }
+
+        /** Writes the state back if changed (clears it when empty). */
+        void store() throws Exception {
+            if (!changed) {
+                return;
+            }
+            if (state.isEmpty()) {
+                correlation.clear();
+            } else {
+                correlation.update(state);
+            }
+            changed = false;
         }
     }
 
-    private void scheduleDeadline(org.apache.flink.streaming.api.TimerService timers, long earliest) throws Exception {
+    private void scheduleDeadline(org.apache.flink.streaming.api.TimerService timers, long earliest, Current current)
+            throws Exception {
         Long sweep = settledSweep.value();
         if (sweep != null) {
             // Registering the same time again is a no-op; never at or before the time being processed.
             timers.registerEventTimeTimer(Math.max(sweep, earliest));
         }
-        CorrelationState state = correlation.value();
+        CorrelationState state = current.value();
         if (state == null) {
             return;
         }

@@ -93,6 +93,8 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
     private transient LinkedHashMap<String, Cached> cache;
     private transient int maxCachedServices;
     private transient WriteBehindCache.KeySwitch keySwitch;
+    /** Whether {@link #flushCache} keeps the services cached (RocksDB), else empties the cache (heap). */
+    private transient boolean keepOnFlush;
 
     /**
      * @param minerConfig        the miner's settings
@@ -181,18 +183,28 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
      * {@link LogTemplateOperator#open}); {@code keySwitch} makes another service's state current to write it back.
      */
     void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch) {
+        cacheServices(maxServices, keySwitch, false);
+    }
+
+    /**
+     * As above; {@code keepOnFlush}: the services stay cached, clean, after {@link #flushCache} (only where the state
+     * backend serialises on write, RocksDB: a snapshot every few seconds then costs no read of every service after it).
+     */
+    void cacheServices(int maxServices, WriteBehindCache.KeySwitch keySwitch, boolean keepOnFlush) {
         if (maxServices < 1) {
             throw new IllegalArgumentException("the miner cache must hold at least 1 service, got " + maxServices);
         }
         this.maxCachedServices = maxServices;
         this.keySwitch = keySwitch;
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        this.keepOnFlush = keepOnFlush;
     }
 
     /**
      * Writes every changed service's state back and empties the cache (called before every snapshot, so the snapshot
      * holds what the lines so far made). Emptying it matters on the heap backend: an object the snapshot holds must
-     * not change while the snapshot is written, and reading it through the state again copies it.
+     * not change while the snapshot is written, and reading it through the state again copies it. On RocksDB the
+     * snapshot holds bytes, so the services stay cached (clean) when {@code keepOnFlush}.
      */
     void flushCache() throws Exception {
         if (cache == null) {
@@ -204,7 +216,9 @@ public final class LogTemplateFunction extends KeyedProcessFunction<String, LogR
                 keySwitch.withKey(entry.getKey(), () -> write(cached));
             }
         }
-        cache.clear();
+        if (!keepOnFlush) {
+            cache.clear();
+        }
     }
 
     /** Services in the cache (for tests). */

@@ -3,6 +3,7 @@ package io.sift.jobs.operators;
 import io.sift.schema.Anomaly;
 import io.sift.schema.LogRecord;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
@@ -36,7 +37,9 @@ public final class LogTemplateOperator extends KeyedProcessOperator<String, LogR
     @Override
     public void open() throws Exception {
         super.open();
-        ((LogTemplateFunction) getUserFunction()).cacheServices(maxCachedServices, KeyedOperators.keySwitch(this));
+        // Off the heap a snapshot copies no object of the cache: the services stay cached across it.
+        ((LogTemplateFunction) getUserFunction()).cacheServices(maxCachedServices, KeyedOperators.keySwitch(this),
+                !(getKeyedStateBackend() instanceof HeapKeyedStateBackend));
     }
 
     @Override

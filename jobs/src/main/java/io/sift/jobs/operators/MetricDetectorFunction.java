@@ -136,12 +136,13 @@ public final class MetricDetectorFunction extends KeyedProcessFunction<String, M
     /**
      * Keeps the state of up to {@code maxSeries} recently sampled series deserialised between samples, written back when
      * a series leaves the cache and at {@link #flushCache} (before every snapshot): {@link MetricDetectorOperator}.
+     * {@code keepOnFlush}: the series stay cached after a snapshot (only where state is serialised on write, RocksDB).
      */
-    void cacheSeries(int maxSeries, WriteBehindCache.KeySwitch keySwitch) {
-        held = new WriteBehindCache<>(maxSeries, keySwitch, heldStore());
+    void cacheSeries(int maxSeries, WriteBehindCache.KeySwitch keySwitch, boolean keepOnFlush) {
+        held = new WriteBehindCache<>(maxSeries, keySwitch, heldStore(), keepOnFlush);
     }
 
-    /** Writes every changed series back and empties the cache. */
+    /** Writes every changed series back; empties the cache unless it keeps its series (see {@link #cacheSeries}). */
     void flushCache() throws Exception {
         held.flush();
     }

@@ -9,7 +9,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 /**
  * Runs {@link MetricDetectorFunction} with recently sampled series' state kept deserialised between samples (see
  * {@link WriteBehindCache}): written back when a series leaves the cache and before each snapshot, so a checkpoint or
- * savepoint holds exactly what the samples before its barrier made. On the heap backend the state already is objects
+ * savepoint holds exactly what the samples before its barrier made (the series stay cached: RocksDB holds bytes). On the heap backend the state already is objects
  * and the function reads and writes through. Same uid, state names and serializers as the function run by
  * {@code KeyedStream#process}: savepoints of either restore into the other.
  */
@@ -38,8 +38,11 @@ public final class MetricDetectorOperator extends KeyedProcessOperator<String, M
     @Override
     public void open() throws Exception {
         super.open();
-        if (maxCachedSeries > 0 && (cacheOnHeap || !(getKeyedStateBackend() instanceof HeapKeyedStateBackend))) {
-            ((MetricDetectorFunction) getUserFunction()).cacheSeries(maxCachedSeries, KeyedOperators.keySwitch(this));
+        boolean onHeap = getKeyedStateBackend() instanceof HeapKeyedStateBackend;
+        if (maxCachedSeries > 0 && (cacheOnHeap || !onHeap)) {
+            // Off the heap a snapshot copies no object of the cache: the series stay cached across it.
+            ((MetricDetectorFunction) getUserFunction()).cacheSeries(maxCachedSeries, KeyedOperators.keySwitch(this),
+                    !onHeap);
         }
     }
 

@@ -6,8 +6,10 @@ import java.util.Map;
 
 /**
  * Keyed state kept deserialised between the elements and timers of the most recently used keys, written back when a
- * key leaves the cache and before every snapshot, after which the cache is empty (an asynchronous heap snapshot must
- * never see a later change of an object it holds). On RocksDB a hot key then costs no read and no write of serialised
+ * key leaves the cache and before every snapshot. On the heap backend the cache is then emptied (an asynchronous heap
+ * snapshot must never see a later change of an object it holds); on a backend that serialises on write (RocksDB) it
+ * keeps its keys, clean, so that a snapshot every few seconds does not make every hot key be read and deserialised
+ * again. On RocksDB a hot key then costs no read and no write of serialised
  * state per element. The operator that owns the key context provides the {@link KeySwitch} and calls {@link #flush}
  * from its {@code snapshotState}, before Flink snapshots the keyed state backend.
  *
@@ -46,9 +48,20 @@ final class WriteBehindCache<V> {
     private final KeySwitch keys;
     private final Store<V> store;
     private final LinkedHashMap<String, Held<V>> held = new LinkedHashMap<>(16, 0.75f, true);
+    /** Whether {@link #flush} keeps the keys (state serialised on write, so a snapshot holds no object of ours). */
+    private final boolean keepOnFlush;
 
     /** @param capacity keys held at most; 0 reads and writes through on every access */
     WriteBehindCache(int capacity, KeySwitch keys, Store<V> store) {
+        this(capacity, keys, store, false);
+    }
+
+    /**
+     * @param keepOnFlush keep the keys (clean) after {@link #flush}: only where the state backend serialises a value
+     *                    when it is written (RocksDB), never on the heap backend, whose snapshot holds the objects
+     */
+    WriteBehindCache(int capacity, KeySwitch keys, Store<V> store, boolean keepOnFlush) {
+        this.keepOnFlush = keepOnFlush;
         if (capacity < 0) {
             throw new IllegalArgumentException("a write-behind cache holds 0 or more keys, got " + capacity);
         }
@@ -93,15 +106,18 @@ final class WriteBehindCache<V> {
         held.remove(key);
     }
 
-    /** Writes every changed key back and empties the cache. */
+    /** Writes every changed key back; then empties the cache, or keeps its keys as written ({@code keepOnFlush}). */
     void flush() throws Exception {
         for (Map.Entry<String, Held<V>> entry : held.entrySet()) {
             Held<V> h = entry.getValue();
             if (h.changed) {
                 keys.withKey(entry.getKey(), () -> store.write(h.value));
+                h.changed = false;
             }
         }
-        held.clear();
+        if (!keepOnFlush) {
+            held.clear();
+        }
     }
 
     /** Keys held (for tests). */

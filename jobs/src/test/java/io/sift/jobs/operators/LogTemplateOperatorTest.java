@@ -201,6 +201,34 @@ class LogTemplateOperatorTest {
         assertSameOutputs(sorted(reference(backend)), sorted(resumed));
     }
 
+    /**
+     * Checkpoints as the job takes them, the run going on after each: on RocksDB the services stay cached across a
+     * snapshot (nothing read again), on the heap the cache is emptied; either way the outputs are the per-line run's,
+     * and the snapshot at the split, taken after several others, restores to the uninterrupted run.
+     */
+    @ParameterizedTest(name = "{0}, {1} cached services")
+    @CsvSource({"heap, 256", "rocksdb, 256", "rocksdb, 2"})
+    void snapshotsAlongTheWayChangeNothingAndTheLastRestores(String backend, int services) throws Exception {
+        MinerCase c = cached(services);
+        StateFixtures.Snapshot run = StateFixtures.snapshotsAlongTheWay(c, backend(backend), 40, harness -> {
+            var function = (LogTemplateFunction) ((LogTemplateOperator) harness.getOperator()).getUserFunction();
+            if ("rocksdb".equals(backend)) {
+                assertTrue(function.cachedServices() > 0, "the services stay cached across a snapshot on RocksDB");
+            } else {
+                assertEquals(0, function.cachedServices(), "a heap snapshot empties the cache");
+            }
+        });
+        assertSameOutputs(reference(backend), run.outputs());
+        List<String> resumed = new ArrayList<>(
+                StateFixtures.snapshotAtSplit(PER_LINE, backend(backend)).outputs());
+        try (var harness = StateFixtures.open(c, backend(backend), run.state())) {
+            StateFixtures.run(c, harness, c.split(), c.input().size());
+            StateFixtures.finish(c, harness);
+            resumed.addAll(c.outputs(harness));
+        }
+        assertSameOutputs(sorted(reference(backend)), sorted(resumed));
+    }
+
     @Test
     void theCacheHoldsAtMostItsBoundAndAServiceLeavingItIsWrittenBack() throws Exception {
         LogTemplateFunction function = StateFixtures.miner();

@@ -88,6 +88,34 @@ class MetricDetectorOperatorTest {
         assertEquals(reference(backend), crossed);
     }
 
+    /**
+     * Checkpoints as the job takes them, the run going on after each: on RocksDB the series stay cached across a
+     * snapshot, on the heap the cache is emptied; either way the outputs are the per-sample run's, and the snapshot at
+     * the split, taken after several others, restores to the uninterrupted run.
+     */
+    @ParameterizedTest(name = "{0}, {1} cached series")
+    @CsvSource({"heap, 4096", "rocksdb, 4096", "rocksdb, 1"})
+    void snapshotsAlongTheWayChangeNothingAndTheLastRestores(String backend, int series) throws Exception {
+        StateFixtures.Case<MetricPoint, Void, Anomaly> c = cached(series);
+        StateFixtures.Snapshot run = StateFixtures.snapshotsAlongTheWay(c, backend(backend), 7, harness -> {
+            var function = (MetricDetectorFunction) ((MetricDetectorOperator) harness.getOperator()).getUserFunction();
+            if ("rocksdb".equals(backend)) {
+                assertTrue(function.cachedSeries() > 0, "the series stay cached across a snapshot on RocksDB");
+            } else {
+                assertEquals(0, function.cachedSeries(), "a heap snapshot empties the cache");
+            }
+        });
+        assertEquals(reference(backend), run.outputs());
+        List<String> resumed = new ArrayList<>(
+                StateFixtures.snapshotAtSplit(StateFixtures.DETECTOR, backend(backend)).outputs());
+        try (var harness = StateFixtures.open(c, backend(backend), run.state())) {
+            StateFixtures.run(c, harness, c.split(), c.input().size());
+            StateFixtures.finish(c, harness);
+            resumed.addAll(c.outputs(harness));
+        }
+        assertEquals(reference(backend), resumed);
+    }
+
     @Test
     void theCacheHoldsAtMostItsBoundWritesBackWhatLeavesItAndLeavesNothingOnceTheSeriesExpire() throws Exception {
         MetricDetectorFunction function = StateFixtures.detector();

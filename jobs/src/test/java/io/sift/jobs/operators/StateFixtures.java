@@ -461,6 +461,31 @@ public final class StateFixtures {
         }
     }
 
+    /**
+     * The whole input in one harness with a snapshot every {@code every} steps and at the split, the run going on
+     * after each (as checkpoints do): its outputs, and the snapshot at the split (taken after earlier ones).
+     */
+    static <I, B, O> Snapshot snapshotsAlongTheWay(Case<I, B, O> c, StateBackend backend, int every,
+            java.util.function.Consumer<AbstractStreamOperatorTestHarness<O>> afterEachSnapshot) throws Exception {
+        OperatorSubtaskState atSplit = null;
+        try (var harness = open(c, backend, null)) {
+            List<Step<I, B>> steps = c.input();
+            long checkpoint = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                if (i > 0 && (i % every == 0 || i == c.split())) {
+                    OperatorSubtaskState state = harness.snapshot(++checkpoint, steps.get(i - 1).time());
+                    afterEachSnapshot.accept(harness);
+                    if (i == c.split()) {
+                        atSplit = state;
+                    }
+                }
+                c.apply(harness, steps.get(i));
+            }
+            finish(c, harness);
+            return new Snapshot(c.outputs(harness), atSplit);
+        }
+    }
+
     static Path fixture(String version, Case<?, ?, ?> c) {
         return Path.of("state-fixtures", version, c.name() + ".snapshot");
     }
