@@ -10,6 +10,7 @@ import io.sift.core.detect.GapPolicy;
 import io.sift.core.detect.RuleSet;
 import io.sift.core.detect.SloRule;
 import io.sift.core.detect.ThresholdRule;
+import io.sift.core.logs.LogMetrics;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -24,9 +25,6 @@ import org.apache.flink.configuration.Configuration;
 public final class SiftSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
-
-    /** Name of the metric derived from error log lines per service and window. */
-    public static final String LOG_ERROR_METRIC = "log.error.count";
 
     public final Configuration configuration;
     public final BaselineConfig baseline;
@@ -49,7 +47,7 @@ public final class SiftSettings implements Serializable {
                 .build();
         Map<String, BaselineConfig> byMetric = new HashMap<>();
         // Error counts are small integers: only a rise by a few lines a window means something.
-        byMetric.put(LOG_ERROR_METRIC, BaselineConfig.builder()
+        byMetric.put(LogMetrics.LOG_ERROR_METRIC, BaselineConfig.builder()
                 .threshold(configuration.get(SiftOptions.DETECT_THRESHOLD))
                 .warmUpSamples(Math.max(5, configuration.get(SiftOptions.DETECT_WARM_UP) / 4))
                 .minRelativeDeviation(configuration.get(SiftOptions.DETECT_MIN_RELATIVE))
@@ -94,9 +92,9 @@ public final class SiftSettings implements Serializable {
         this.correlation = correlation(configuration);
     }
 
-    private static io.sift.core.rank.RankerSettings rankerSettings(Configuration configuration) {
+    private static io.sift.core.correlate.RankerSettings rankerSettings(Configuration configuration) {
         try {
-            return io.sift.core.rank.RankerSettings.defaults()
+            return io.sift.core.correlate.RankerSettings.defaults()
                     .weights(configuration.get(SiftOptions.CORRELATE_RANK_WEIGHTS));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(SiftOptions.CORRELATE_RANK_WEIGHTS.key() + ": " + e.getMessage(), e);

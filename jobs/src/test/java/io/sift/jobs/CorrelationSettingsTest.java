@@ -83,7 +83,7 @@ class CorrelationSettingsTest {
         assertEquals(120_000, config.coOnsetMillis);
         assertEquals(0.4, config.ranker.onsetWeight);
         assertEquals(0.0, config.ranker.changeWeight);
-        assertEquals(io.sift.core.rank.RankerSettings.DEFAULT_WALK_WEIGHT, config.ranker.walkWeight, "not named: default");
+        assertEquals(io.sift.core.correlate.RankerSettings.DEFAULT_WALK_WEIGHT, config.ranker.walkWeight, "not named: default");
         assertEquals(2, config.grouping.rules().size());
         assertEquals("group-by", config.grouping.rules().get(0).name);
         assertEquals(List.of("host"), config.grouping.rules().get(1).groupBy);

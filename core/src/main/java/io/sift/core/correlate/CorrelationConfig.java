@@ -64,7 +64,7 @@ public final class CorrelationConfig implements Serializable {
     /** Maintenance windows and silences from the settings (sift.maintenance.windows); empty: none. */
     public final java.util.List<io.sift.core.maintenance.MaintenanceWindow> maintenance;
     /** Settings of the root-cause ranker (weights of its evidence, onset resolution). */
-    public final io.sift.core.rank.RankerSettings ranker;
+    public final io.sift.core.correlate.RankerSettings ranker;
 
     private CorrelationConfig(Builder b) {
         this.defaultEnvironment = b.defaultEnvironment;
@@ -132,7 +132,7 @@ public final class CorrelationConfig implements Serializable {
         private boolean openOnHarmless = false;
         private Duration coOnset = Duration.ofMinutes(1);
         private java.util.List<io.sift.core.maintenance.MaintenanceWindow> maintenance = java.util.List.of();
-        private io.sift.core.rank.RankerSettings ranker = io.sift.core.rank.RankerSettings.defaults();
+        private io.sift.core.correlate.RankerSettings ranker = io.sift.core.correlate.RankerSettings.defaults();
 
         public Builder defaultEnvironment(String v) { this.defaultEnvironment = v; return this; }
         public Builder gap(Duration v) { this.gap = v; return this; }
@@ -158,7 +158,7 @@ public final class CorrelationConfig implements Serializable {
             return this;
         }
 
-        public Builder ranker(io.sift.core.rank.RankerSettings v) {
+        public Builder ranker(io.sift.core.correlate.RankerSettings v) {
             require(v != null, "ranker: give RankerSettings.defaults() for the default ranking");
             this.ranker = v;
             return this;

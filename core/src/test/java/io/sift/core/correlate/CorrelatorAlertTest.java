@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sift.core.topology.Topology;
 import io.sift.schema.Alert;
 import io.sift.schema.AlertSeverity;
 import io.sift.schema.AlertStatus;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sift.core.topology.Topology;
 import io.sift.schema.Anomaly;
 import io.sift.schema.Direction;
 import io.sift.schema.EdgeType;

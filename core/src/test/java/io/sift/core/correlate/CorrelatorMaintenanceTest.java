@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.core.maintenance.MaintenanceWindows;
 import io.sift.core.maintenance.Suppression;
+import io.sift.core.topology.Topology;
 import io.sift.schema.Alert;
 import io.sift.schema.AlertSeverity;
 import io.sift.schema.AlertStatus;

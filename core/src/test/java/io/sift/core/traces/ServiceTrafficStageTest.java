@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sift.core.rank.MetricMeaning;
+import io.sift.core.correlate.MetricMeaning;
 import io.sift.schema.CallTarget;
 import io.sift.schema.EdgeType;
 import io.sift.schema.MetricPoint;

@@ -1,9 +1,9 @@
 package io.sift.eval.petshop;
 
 import io.sift.core.correlate.AnomalyEntry;
-import io.sift.core.correlate.Topology;
-import io.sift.core.rank.RankerSettings;
-import io.sift.core.rank.RootCauseRanker;
+import io.sift.core.correlate.RankerSettings;
+import io.sift.core.correlate.RootCauseRanker;
+import io.sift.core.topology.Topology;
 import io.sift.schema.EdgeType;
 import io.sift.schema.RootCauseHint;
 import io.sift.schema.TopologyEdge;

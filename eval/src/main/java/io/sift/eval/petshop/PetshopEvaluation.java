@@ -1,7 +1,7 @@
 package io.sift.eval.petshop;
 
 import io.sift.core.correlate.AnomalyEntry;
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.eval.EvalData;
 import io.sift.schema.RootCauseHint;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.sift.eval.scenarios;
 
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.Correlator;
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.Incident;

@@ -6,6 +6,7 @@ import io.sift.core.detect.DetectionConfig;
 import io.sift.core.detect.DetectorConfig;
 import io.sift.core.detect.DirectionFilter;
 import io.sift.core.detect.GapPolicy;
+import io.sift.core.logs.LogMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public record PipelineSettings(BaselineConfig baseline, Map<String, BaselineConf
         BaselineConfig logErrors = BaselineConfig.builder().threshold(threshold)
                 .warmUpSamples(Math.max(5, warmUp / 4)).minRelativeDeviation(minRelative).minAbsoluteDeviation(5.0)
                 .minConsecutive(1).quietSamples(2).direction(DirectionFilter.UP).build();
-        String logMetric = "log.error.count";
+        String logMetric = LogMetrics.LOG_ERROR_METRIC;
         Map<String, BaselineConfig> byMetric = Map.of(logMetric, logErrors);
         DetectorConfig model = DetectorConfig.builder().warmUpSamples(300).quickWarmUpSamples(20).quickWarmUpSigmas(6.0)
                 .forestTrees(30).forestSampleSize(256).refractorySamples(0).build();

@@ -1,7 +1,7 @@
 package io.sift.eval.scenarios;
 
 import io.sift.core.correlate.Correlator;
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.core.detect.MetricModel;
 import io.sift.core.detect.SeriesDetector;
 import io.sift.core.detect.BaselineConfig;

@@ -1,6 +1,6 @@
 package io.sift.jobs.bench;
 
-import io.sift.jobs.SiftSettings;
+import io.sift.core.logs.LogMetrics;
 import io.sift.jobs.SiftSource;
 import io.sift.jobs.operators.LogTemplateFunction;
 import io.sift.scenario.Scenario;
@@ -383,7 +383,7 @@ final class ScenarioReplay implements AutoCloseable {
     /** Which input an anomaly came from: log template and log error-rate anomalies come from logs. */
     private Kind originOf(SignalType signal, String metric) {
         boolean fromLogs = signal == SignalType.LOG || LogTemplateFunction.METRIC.equals(metric)
-                || SiftSettings.LOG_ERROR_METRIC.equals(metric);
+                || LogMetrics.LOG_ERROR_METRIC.equals(metric);
         Kind kind = fromLogs ? Kind.LOGS : Kind.METRICS;
         return has(kind) ? kind : has(Kind.METRICS) ? Kind.METRICS : Kind.LOGS;
     }

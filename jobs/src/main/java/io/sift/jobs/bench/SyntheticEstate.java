@@ -1,6 +1,6 @@
 package io.sift.jobs.bench;
 
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.schema.ConfigurationItem;
 import io.sift.schema.Criticality;
 import io.sift.schema.EdgeType;

@@ -1,5 +1,6 @@
 package io.sift.jobs.cli;
 
+import io.sift.core.logs.LogMetrics;
 import io.sift.eval.scenarios.PipelineSettings;
 import io.sift.eval.scenarios.ScenarioEvaluation;
 import io.sift.jobs.SiftOptions;
@@ -62,7 +63,7 @@ final class EvalScenariosCommand implements Callable<Integer> {
     /** The pipeline with the job's own settings, so the figures are the job's. */
     static PipelineSettings settings(org.apache.flink.configuration.Configuration conf) {
         SiftSettings job = new SiftSettings(conf);
-        return new PipelineSettings(job.baseline, job.baselineByMetric, job.correlation, SiftSettings.LOG_ERROR_METRIC,
+        return new PipelineSettings(job.baseline, job.baselineByMetric, job.correlation, LogMetrics.LOG_ERROR_METRIC,
                 conf.get(SiftOptions.LOG_WINDOW).toMillis(), conf.get(SiftOptions.OUT_OF_ORDERNESS).toMillis(),
                 conf.get(SiftOptions.SERIES_SILENCE).toMillis(), job.detection);
     }

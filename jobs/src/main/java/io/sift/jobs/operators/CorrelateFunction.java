@@ -3,7 +3,7 @@ package io.sift.jobs.operators;
 import io.sift.core.correlate.CorrelationState;
 import io.sift.core.correlate.Correlator;
 import io.sift.core.correlate.SettledIncidentFeedback;
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.connectors.kafka.AvroRecordSerializer;
 import io.sift.connectors.kafka.DeadLetters;
 import io.sift.core.validate.ErrorKinds;

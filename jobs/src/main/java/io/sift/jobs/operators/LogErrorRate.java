@@ -1,6 +1,6 @@
 package io.sift.jobs.operators;
 
-import io.sift.jobs.SiftSettings;
+import io.sift.core.logs.LogMetrics;
 import io.sift.schema.LogRecord;
 import io.sift.schema.MetricKind;
 import io.sift.schema.MetricPoint;
@@ -110,7 +110,7 @@ public final class LogErrorRate {
         public void process(String key, Context context, Iterable<Count.Acc> counts, Collector<MetricPoint> out) {
             for (Count.Acc acc : counts) {
                 out.collect(new MetricPoint(Instant.ofEpochMilli(context.window().maxTimestamp()),
-                        SiftSettings.LOG_ERROR_METRIC, (double) acc.errors, "{line}", MetricKind.GAUGE,
+                        LogMetrics.LOG_ERROR_METRIC, (double) acc.errors, "{line}", MetricKind.GAUGE,
                         new Resource(acc.service, null, null, acc.environment), Map.of()));
             }
         }

@@ -1,10 +1,10 @@
 package io.sift.jobs.operators;
 
-import io.sift.core.correlate.Topology;
 import io.sift.core.health.HealthModel;
 import io.sift.core.health.Kpi;
 import io.sift.core.health.KpiSeverities;
 import io.sift.core.health.KpiSummary;
+import io.sift.core.topology.Topology;
 import io.sift.core.util.StableIds;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ServiceHealth;

@@ -1,6 +1,6 @@
 package io.sift.jobs.operators;
 
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.schema.TopologyOperation;
 import io.sift.schema.TopologyUpdate;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.sift.core.rank;
+package io.sift.core.correlate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.sift.core.correlate;
+package io.sift.core.topology;
 
 import io.sift.schema.ConfigurationItem;
 import io.sift.schema.Criticality;

@@ -1,7 +1,6 @@
-package io.sift.core.rank;
+package io.sift.core.correlate;
 
-import io.sift.core.correlate.AnomalyEntry;
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.RootCauseHint;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package io.sift.core.rank;
+package io.sift.core.correlate;
 
 import io.sift.core.util.NameMemo;
 import java.util.Locale;

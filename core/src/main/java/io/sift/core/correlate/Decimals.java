@@ -1,4 +1,4 @@
-package io.sift.core.rank;
+package io.sift.core.correlate;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

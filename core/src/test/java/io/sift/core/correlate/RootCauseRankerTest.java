@@ -1,10 +1,9 @@
-package io.sift.core.rank;
+package io.sift.core.correlate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sift.core.correlate.AnomalyEntry;
-import io.sift.core.correlate.Topology;
+import io.sift.core.topology.Topology;
 import io.sift.schema.ChangeEvent;
 import io.sift.schema.ChangeType;
 import io.sift.schema.EdgeType;

@@ -1,4 +1,4 @@
-package io.sift.core.correlate;
+package io.sift.core.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
