@@ -235,7 +235,7 @@ public final class SiftWiring {
 
     /** The incident webhook; its secrets are read here, from the environment or a file, never from settings. */
     static WebhookSink<Incident> webhook(Configuration conf, String url,
-            io.sift.connectors.elasticsearch.RejectedDocumentHandler rejected) {
+            io.sift.connectors.deadletter.RejectedDocumentHandler rejected) {
         WebhookFormat format = conf.get(DeliveryOptions.WEBHOOK_FORMAT);
         String routingKey = null;
         if (format == WebhookFormat.PAGERDUTY) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
-import io.sift.connectors.elasticsearch.CollectingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.CollectingRejectedDocumentHandler;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchTemplates;
 import io.sift.connectors.elasticsearch.IncidentDocumentEmitter;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sift.connectors.elasticsearch.CollectingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.CollectingRejectedDocumentHandler;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchTemplates;
 import io.sift.connectors.elasticsearch.ServiceHealthDocumentEmitter;

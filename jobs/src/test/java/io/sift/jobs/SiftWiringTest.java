@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sift.connectors.elasticsearch.CollectingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.CollectingRejectedDocumentHandler;
 import io.sift.connectors.itsm.WebhookFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.TransportException;
 
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import org.elasticsearch.client.ResponseException;
 
 import java.util.ArrayList;

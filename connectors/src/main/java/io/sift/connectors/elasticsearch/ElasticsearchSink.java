@@ -1,5 +1,6 @@
 package io.sift.connectors.elasticsearch;
 
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;

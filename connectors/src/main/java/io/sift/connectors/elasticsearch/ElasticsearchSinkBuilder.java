@@ -1,5 +1,7 @@
 package io.sift.connectors.elasticsearch;
 
+import io.sift.connectors.deadletter.LoggingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

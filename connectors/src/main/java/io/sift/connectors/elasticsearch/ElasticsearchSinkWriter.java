@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.util.BinaryData;
 
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import io.sift.schema.DeadLetter;
 
 import org.apache.flink.api.common.operators.MailboxExecutor;

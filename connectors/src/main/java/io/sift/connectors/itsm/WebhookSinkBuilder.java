@@ -1,7 +1,7 @@
 package io.sift.connectors.itsm;
 
-import io.sift.connectors.elasticsearch.LoggingRejectedDocumentHandler;
-import io.sift.connectors.elasticsearch.RejectedDocumentHandler;
+import io.sift.connectors.deadletter.LoggingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

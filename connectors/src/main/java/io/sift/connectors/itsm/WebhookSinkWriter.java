@@ -1,6 +1,6 @@
 package io.sift.connectors.itsm;
 
-import io.sift.connectors.elasticsearch.RejectedDocumentHandler;
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import io.sift.schema.DeadLetter;
 import java.io.IOException;
 import java.net.URI;

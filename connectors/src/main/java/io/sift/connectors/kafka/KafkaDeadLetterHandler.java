@@ -1,6 +1,6 @@
 package io.sift.connectors.kafka;
 
-import io.sift.connectors.elasticsearch.RejectedDocumentHandler;
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import io.sift.schema.DeadLetter;
 import java.util.Properties;
 import org.apache.avro.message.BinaryMessageEncoder;

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.sift.connectors.deadletter.CollectingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.RejectedDocumentHandler;
 import io.sift.core.change.ChangeOutcome;
 import io.sift.schema.Anomaly;
 import io.sift.schema.ChangeEvent;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.sift.connectors.elasticsearch.CollectingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.CollectingRejectedDocumentHandler;
 import io.sift.connectors.elasticsearch.TestData;
 import io.sift.schema.DeadLetter;
 import io.sift.schema.Incident;

@@ -6,7 +6,7 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.json.JsonData;
 import io.sift.connectors.elasticsearch.AnomalyDocumentEmitter;
-import io.sift.connectors.elasticsearch.CollectingRejectedDocumentHandler;
+import io.sift.connectors.deadletter.CollectingRejectedDocumentHandler;
 import io.sift.connectors.elasticsearch.ElasticsearchConnection;
 import io.sift.connectors.elasticsearch.ElasticsearchSink;
 import io.sift.connectors.elasticsearch.ElasticsearchTemplates;

@@ -1,4 +1,4 @@
-package io.sift.connectors.elasticsearch;
+package io.sift.connectors.deadletter;
 
 import io.sift.schema.DeadLetter;
 

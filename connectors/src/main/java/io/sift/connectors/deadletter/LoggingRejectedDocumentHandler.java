@@ -1,4 +1,4 @@
-package io.sift.connectors.elasticsearch;
+package io.sift.connectors.deadletter;
 
 import io.sift.schema.DeadLetter;
 
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Logs each rejected document at WARN with its reason and the start of its JSON. The default
- * handler of {@link ElasticsearchSink}; use a dead-letter handler in production so rejected
+ * handler of the {@code ElasticsearchSink}; use a dead-letter handler in production so rejected
  * documents can be inspected and replayed.
  */
 public class LoggingRejectedDocumentHandler implements RejectedDocumentHandler {
