@@ -23,10 +23,14 @@ public final class RetainedCheckpoints {
             return Optional.empty();
         }
         try (Stream<Path> jobs = Files.list(dir)) {
+            // Read each time once: a running job subsumes (deletes) older checkpoints while they are compared.
             return jobs.filter(Files::isDirectory)
                     .flatMap(RetainedCheckpoints::completed)
-                    .max(Comparator.comparing(RetainedCheckpoints::completedAt)
-                            .thenComparing(RetainedCheckpoints::number));
+                    .map(checkpoint -> new Completed(checkpoint, completedAt(checkpoint)))
+                    .filter(completed -> completed.at() != null)
+                    .max(Comparator.comparing(Completed::at)
+                            .thenComparing(completed -> number(completed.checkpoint())))
+                    .map(Completed::checkpoint);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the retained checkpoints in " + dir, e);
         }
@@ -42,9 +46,14 @@ public final class RetainedCheckpoints {
         }
     }
 
+    private record Completed(Path checkpoint, FileTime at) {}
+
+    /** When the checkpoint's metadata was written, or null when the checkpoint was deleted since it was listed. */
     private static FileTime completedAt(Path checkpoint) {
         try {
             return Files.getLastModifiedTime(checkpoint.resolve("_metadata"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -66,8 +66,7 @@ class RunCrashITCase {
                     incidentSeenAt = System.currentTimeMillis();
                 }
                 Optional<Path> latest = RetainedCheckpoints.latest(checkpoints);
-                if (incidentSeenAt > 0 && latest.isPresent()
-                        && Files.getLastModifiedTime(latest.get().resolve("_metadata")).toMillis() > incidentSeenAt) {
+                if (incidentSeenAt > 0 && latest.isPresent() && completedAfter(latest.get(), incidentSeenAt)) {
                     checkpoint = latest;
                     break;
                 }
@@ -97,5 +96,14 @@ class RunCrashITCase {
                 "the same incidents and final versions as a failure-free run");
         assertTrue(second.output().contains("resuming from the retained checkpoint " + checkpoints),
                 second.tail(20));
+    }
+
+    /** Whether a checkpoint's metadata was written after the time; false when the job deleted it meanwhile. */
+    private static boolean completedAfter(Path checkpoint, long time) throws java.io.IOException {
+        try {
+            return Files.getLastModifiedTime(checkpoint.resolve("_metadata")).toMillis() > time;
+        } catch (java.nio.file.NoSuchFileException subsumed) {
+            return false;
+        }
     }
 }
