@@ -1,5 +1,9 @@
 package io.sift.core.detect;
 
+import io.sift.schema.Anomaly;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * A series' recent excursions beyond its baseline, so that a departure it makes day after day is its habit rather
  * than news: a container that runs a job every few hours (its process count steps from 4 to 7 and back), a rate that
@@ -36,13 +40,13 @@ public final class Excursions {
     private Excursions() {}
 
     /** Whether an anomaly opened on a departure its series routinely makes. */
-    public static boolean isRoutine(io.sift.schema.Anomaly anomaly) {
+    public static boolean isRoutine(Anomaly anomaly) {
         return "true".equals(anomaly.getLabels().get(ROUTINE_LABEL));
     }
 
     /** Marks a just-opened episode (and so its later versions) as routine. */
-    static void markRoutine(io.sift.schema.Anomaly episode) {
-        java.util.Map<String, String> labels = new java.util.HashMap<>(episode.getLabels());
+    static void markRoutine(Anomaly episode) {
+        Map<String, String> labels = new HashMap<>(episode.getLabels());
         labels.put(ROUTINE_LABEL, "true");
         episode.setLabels(labels);
     }
